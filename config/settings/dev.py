@@ -1,0 +1,9 @@
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+TENANT_URL_SCHEME = env("TENANT_URL_SCHEME", default="http")
+TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=env.int("PORT", default=8000))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

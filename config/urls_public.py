@@ -1,0 +1,14 @@
+"""The platform's own host: platform admin and health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "Distributor platform administration"
+admin.site.site_title = "Platform admin"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="platform/home.html"), name="platform_home"),
+    path("admin/", admin.site.urls),
+    path("", include("config.urls_common")),
+]

@@ -1,0 +1,37 @@
+"""A distributor's hosts: branded pages, the investor API, OAuth and the portal."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tenants.views import BrandingApi, TenantHomeView
+
+api_v1 = [
+    path("branding", BrandingApi.as_view(), name="branding"),
+]
+
+urlpatterns = [
+    path("", TenantHomeView.as_view(), name="home"),
+    path("", include("config.urls_common")),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/set_password.html", success_url="/accounts/set-password/done/"
+        ),
+        name="set_password",
+    ),
+    path(
+        "accounts/set-password/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/set_password_done.html"),
+        name="set_password_done",
+    ),
+]
+
+if settings.DEBUG:
+    # Branding logos in development; production serves MEDIA_URL from object storage or the proxy.
+    urlpatterns += [re_path(r"^media/(?P<path>branding/.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

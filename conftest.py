@@ -1,0 +1,134 @@
+"""Test fixtures shared by every test module.
+
+The test database gets the platform's public tenant and the two demo distributors (alpha on
+alpha.localhost, beta on beta.localhost) once per session; each test then runs in a transaction that is
+rolled back. Tests that need a real HTTP server use `live_server` together with `live_db`: their writes
+are committed (use unique identifiers), and the server sees them."""
+
+import socket
+
+import pytest
+from django.db import connection
+
+ALPHA_HOST = "alpha.localhost"
+BETA_HOST = "beta.localhost"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _resolve_localhost_subdomains():
+    """*.localhost is loopback (RFC 6761); browsers know it, the C resolver here does not."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".localhost"):
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+    yield
+    socket.getaddrinfo = real_getaddrinfo
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from apps.demo.distributors import seed
+
+    with django_db_blocker.unblock():
+        seed(log=lambda line: None)
+        connection.set_schema_to_public()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public_schema():
+    """A request through the tenant middleware leaves the connection on that tenant's schema."""
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def tenant_alpha(db):
+    from tenants.models import Distributor
+
+    return Distributor.objects.select_related("branding").get(schema_name="alpha")
+
+
+@pytest.fixture
+def tenant_beta(db):
+    from tenants.models import Distributor
+
+    return Distributor.objects.select_related("branding").get(schema_name="beta")
+
+
+def _api_client(host):
+    from rest_framework.test import APIClient
+
+    return APIClient(HTTP_HOST=host)
+
+
+@pytest.fixture
+def alpha_api(db):
+    """An API client talking to alpha's host (not signed in)."""
+    return _api_client(ALPHA_HOST)
+
+
+@pytest.fixture
+def beta_api(db):
+    return _api_client(BETA_HOST)
+
+
+@pytest.fixture
+def public_api(db):
+    return _api_client("localhost")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters and cached responses must not leak from one test into the next."""
+    yield
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        # only this run's keys: other runs may share the Redis server
+        from django_redis import get_redis_connection
+
+        redis = get_redis_connection("default")
+        keys = list(redis.scan_iter(f"*:{settings.CACHE_KEY_PREFIX}:*", count=1000))
+        if keys:
+            redis.delete(*keys)
+    else:
+        cache.clear()
+
+
+class LiveServer:
+    def __init__(self, port: int):
+        self.port = port
+
+    def url(self, host: str = ALPHA_HOST, path: str = "") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """A threaded HTTP server on 127.0.0.1 serving the whole site; reach tenants by host name."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield LiveServer(thread.port)
+    thread.terminate()
+
+
+@pytest.fixture
+def live_db(django_db_setup, django_db_blocker):
+    """Database access in autocommit mode, shared with the live server's threads. Writes persist until
+    the end of the session."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()

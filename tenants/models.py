@@ -1,0 +1,111 @@
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+from apps.core.models import TimeStampedModel
+
+ARN_RE = re.compile(r"^ARN-\d{1,10}$")
+COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+arn_validator = RegexValidator(ARN_RE, "ARN must look like ARN-12345.")
+colour_validator = RegexValidator(COLOUR_RE, "Colour must be #RRGGBB.")
+
+
+class Plan(TimeStampedModel):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    max_investors = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means no limit")
+    features = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DistributorQuerySet(models.QuerySet):
+    def distributors(self):
+        """Every tenant but the platform's own public one."""
+        from django_tenants.utils import get_public_schema_name
+
+        return self.exclude(schema_name=get_public_schema_name())
+
+    def active(self):
+        return self.distributors().filter(status=Distributor.Status.ACTIVE)
+
+
+class Distributor(TenantMixin, TimeStampedModel):
+    """A mutual-fund distributor (MFD / IFA firm): one tenant, one Postgres schema."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    legal_name = models.CharField(max_length=200, blank=True)
+    arn = models.CharField("ARN", max_length=20, blank=True, validators=[arn_validator])
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors")
+
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    objects = DistributorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["arn"], condition=~models.Q(arn=""), name="tenants_distributor_arn_unique"),
+            models.CheckConstraint(condition=models.Q(status__in=["active", "suspended"]),
+                                   name="tenants_distributor_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Domain(DomainMixin):
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Branding(TimeStampedModel):
+    """What the distributor's investors see: published to the mobile app and applied to every page."""
+
+    distributor = models.OneToOneField(Distributor, on_delete=models.CASCADE, related_name="branding")
+    display_name = models.CharField(max_length=100)
+    logo = models.FileField(upload_to="branding/", blank=True)
+    primary_color = models.CharField(max_length=7, default="#1F4E79", validators=[colour_validator])
+    accent_color = models.CharField(max_length=7, default="#F2A900", validators=[colour_validator])
+    support_email = models.EmailField(blank=True)
+    support_phone = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(primary_color__regex=r"^#[0-9A-Fa-f]{6}$"),
+                                   name="tenants_branding_primary_hex"),
+            models.CheckConstraint(condition=models.Q(accent_color__regex=r"^#[0-9A-Fa-f]{6}$"),
+                                   name="tenants_branding_accent_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def clean(self) -> None:
+        if self.primary_color.lower() == self.accent_color.lower():
+            raise ValidationError("Primary and accent colours must differ.")
