@@ -21,8 +21,19 @@ class DistributorAdmin(admin.ModelAdmin):
     list_filter = ("status", "plan")
     search_fields = ("name", "legal_name", "schema_name", "arn", "domains__domain")
     readonly_fields = ("schema_name", "public_id", "status", "created_at", "updated_at")
-    fields = ("name", "legal_name", "schema_name", "arn", "contact_email", "contact_phone", "plan", "status",
-              "public_id", "created_at", "updated_at")
+    fields = (
+        "name",
+        "legal_name",
+        "schema_name",
+        "arn",
+        "contact_email",
+        "contact_phone",
+        "plan",
+        "status",
+        "public_id",
+        "created_at",
+        "updated_at",
+    )
     inlines = [DomainInline, BrandingInline]
     actions = ["suspend", "activate"]
 

@@ -53,5 +53,3 @@ def branding_for_request(request) -> Brand:
     if cached is None:
         cached = request._brand = brand_for_distributor(tenant)
     return cached
-
-

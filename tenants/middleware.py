@@ -28,10 +28,8 @@ class TenantStatusMiddleware:
         if request.path.startswith("/api/"):
             from django.http import JsonResponse
 
-            response = JsonResponse({"code": "distributor_suspended", "message": message, "extra": {}},
-                                    status=503)
+            response = JsonResponse({"code": "distributor_suspended", "message": message, "extra": {}}, status=503)
         else:
-            response = render(request, "tenants/suspended.html", {"message": message, "tenant": tenant},
-                              status=503)
+            response = render(request, "tenants/suspended.html", {"message": message, "tenant": tenant}, status=503)
         response["Retry-After"] = "3600"
         return response

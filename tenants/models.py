@@ -63,8 +63,9 @@ class Distributor(TenantMixin, TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["arn"], condition=~models.Q(arn=""), name="tenants_distributor_arn_unique"),
-            models.CheckConstraint(condition=models.Q(status__in=["active", "suspended"]),
-                                   name="tenants_distributor_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "suspended"]), name="tenants_distributor_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,10 +98,12 @@ class Branding(TimeStampedModel):
     class Meta:
         ordering = ["display_name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(primary_color__regex=r"^#[0-9A-Fa-f]{6}$"),
-                                   name="tenants_branding_primary_hex"),
-            models.CheckConstraint(condition=models.Q(accent_color__regex=r"^#[0-9A-Fa-f]{6}$"),
-                                   name="tenants_branding_accent_hex"),
+            models.CheckConstraint(
+                condition=models.Q(primary_color__regex=r"^#[0-9A-Fa-f]{6}$"), name="tenants_branding_primary_hex"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accent_color__regex=r"^#[0-9A-Fa-f]{6}$"), name="tenants_branding_accent_hex"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -164,16 +164,18 @@ def distributor_create(
             support_phone=contact_phone,
         )
         with tenant_context(distributor):
-            owner = staff_create(email=admin_email, role=StaffRole.OWNER, password=admin_password,
-                                 actor=actor).user
+            owner = staff_create(email=admin_email, role=StaffRole.OWNER, password=admin_password, actor=actor).user
             from tenants.hooks import run_distributor_created_hooks
 
             extras = run_distributor_created_hooks(distributor)
-        audit_record(action="distributor.created", actor=actor, target=distributor,
-                     extra={"schema": schema_name, "domains": clean_domains})
+        audit_record(
+            action="distributor.created",
+            actor=actor,
+            target=distributor,
+            extra={"schema": schema_name, "domains": clean_domains},
+        )
         link = set_password_url(distributor=distributor, user=owner)
-    return DistributorCreated(distributor=distributor, owner_email=admin_email, set_password_url=link,
-                              extras=extras)
+    return DistributorCreated(distributor=distributor, owner_email=admin_email, set_password_url=link, extras=extras)
 
 
 @transaction.atomic
@@ -182,8 +184,9 @@ def domain_add(*, schema_name: str, domain: str, primary: bool = False, actor=No
     domain = _validate_domain(domain)
     if primary:
         distributor.domains.filter(is_primary=True).update(is_primary=False)
-    created = Domain.objects.create(domain=domain, tenant=distributor,
-                                    is_primary=primary or not distributor.domains.exists())
+    created = Domain.objects.create(
+        domain=domain, tenant=distributor, is_primary=primary or not distributor.domains.exists()
+    )
     audit_record(action="domain.added", actor=actor, target=distributor, extra={"domain": domain})
     return created
 

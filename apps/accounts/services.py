@@ -6,8 +6,7 @@ from apps.users.models import User
 
 
 @transaction.atomic
-def staff_create(*, email: str, role: str, full_name: str = "", password: str | None = None,
-                 actor=None) -> StaffMember:
+def staff_create(*, email: str, role: str, full_name: str = "", password: str | None = None, actor=None) -> StaffMember:
     """Creates a staff user in the current tenant schema. Without a password the user gets an unusable
     one and sets it through a one-time link."""
     user = User.objects.create_user(email=email, password=password, full_name=full_name)

@@ -16,8 +16,14 @@ class ApplicationError(Exception):
     code = "invalid"
     status_code = status.HTTP_400_BAD_REQUEST
 
-    def __init__(self, message: str, *, code: str | None = None, extra: dict[str, Any] | None = None,
-                 status_code: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+        status_code: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code or self.code
@@ -52,9 +58,7 @@ _CODES = {
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(
-            {"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code
-        )
+        return Response({"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -58,5 +58,4 @@ def readyz(request):
             results[name] = "down"
             down.append(name)
     status = 503 if down else 200
-    return JsonResponse({"status": "unavailable" if down else "ok", "checks": results, "down": down},
-                        status=status)
+    return JsonResponse({"status": "unavailable" if down else "ok", "checks": results, "down": down}, status=status)

@@ -49,8 +49,9 @@ def _seed_public(log) -> None:
     Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True})
     Plan.objects.get_or_create(code="standard", defaults={"name": "Standard"})
     if not User.objects.filter(email__iexact=PLATFORM_ADMIN_EMAIL).exists():
-        User.objects.create_superuser(email=PLATFORM_ADMIN_EMAIL, password=_password("platform"),
-                                      full_name="Platform Admin")
+        User.objects.create_superuser(
+            email=PLATFORM_ADMIN_EMAIL, password=_password("platform"), full_name="Platform Admin"
+        )
         log(f"created platform admin {PLATFORM_ADMIN_EMAIL}")
 
 
@@ -59,8 +60,9 @@ def seed(*, log) -> None:
     for spec in DISTRIBUTORS:
         if Distributor.objects.filter(schema_name=spec["schema_name"]).exists():
             continue
-        distributor_create(**spec, plan_code="standard", admin_password=_password(spec["schema_name"]),
-                           actor="demo seed")
+        distributor_create(
+            **spec, plan_code="standard", admin_password=_password(spec["schema_name"]), actor="demo seed"
+        )
         log(f"created distributor {spec['display_name']} on {', '.join(spec['domains'])}")
 
 

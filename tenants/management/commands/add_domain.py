@@ -14,8 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         try:
-            domain = domain_add(schema_name=opts["schema"], domain=opts["domain"], primary=opts["primary"],
-                                actor="manage.py add_domain")
+            domain = domain_add(
+                schema_name=opts["schema"], domain=opts["domain"], primary=opts["primary"], actor="manage.py add_domain"
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(self.style.SUCCESS(f"Added {domain.domain} to {opts['schema']}."))

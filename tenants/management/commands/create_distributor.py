@@ -12,8 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True, help="schema name, e.g. alpha")
         parser.add_argument("--name", required=True, help="display name shown to investors")
-        parser.add_argument("--domain", action="append", required=True, dest="domains",
-                            help="host name; repeat for more (the first is primary)")
+        parser.add_argument(
+            "--domain",
+            action="append",
+            required=True,
+            dest="domains",
+            help="host name; repeat for more (the first is primary)",
+        )
         parser.add_argument("--arn", required=True, help="AMFI registration number, ARN-<digits>")
         parser.add_argument("--admin-email", required=True, help="the first owner's e-mail")
         parser.add_argument("--primary-color", default="#1F4E79")
@@ -45,13 +50,17 @@ class Command(BaseCommand):
         distributor = result.distributor
         extra = result.extras
         if opts["json"]:
-            self.stdout.write(json.dumps({
-                "schema": distributor.schema_name,
-                "domains": [d.domain for d in distributor.domains.all()],
-                "owner_email": result.owner_email,
-                "set_password_url": result.set_password_url,
-                **extra,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "schema": distributor.schema_name,
+                        "domains": [d.domain for d in distributor.domains.all()],
+                        "owner_email": result.owner_email,
+                        "set_password_url": result.set_password_url,
+                        **extra,
+                    }
+                )
+            )
             return
         self.stdout.write(self.style.SUCCESS(f"Created distributor {distributor.name} ({distributor.schema_name})."))
         self.stdout.write(f"Owner: {result.owner_email}")

@@ -26,8 +26,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"    staff     {staff['email']} / {staff['password']}")
             investor = info.get("investor")
             if investor:
-                self.stdout.write(f"    investor  {investor.get('email') or investor.get('mobile')} / "
-                                  f"{investor.get('password', '(OTP)')}")
+                self.stdout.write(
+                    f"    investor  {investor.get('email') or investor.get('mobile')} / "
+                    f"{investor.get('password', '(OTP)')}"
+                )
             app = info.get("mobile_app")
             if app:
                 self.stdout.write(f"    app       client_id={app['client_id']} redirect_uri={app['redirect_uri']}")
