@@ -1,7 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import PublicIdModel, TimeStampedModel
 
 
 class StaffRole(models.TextChoices):
@@ -25,3 +27,130 @@ class StaffMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class KycStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    PENDING = "pending", "Pending"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+    ON_HOLD = "on_hold", "On hold"
+
+
+class Investor(PublicIdModel):
+    """An investor of this distributor: the person behind a user of the tenant schema."""
+
+    class TaxStatus(models.TextChoices):
+        INDIVIDUAL = "individual", "Resident individual"
+        NRI = "nri", "Non-resident Indian"
+        HUF = "huf", "Hindu undivided family"
+        MINOR = "minor", "Minor through guardian"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="investor")
+    full_name = models.CharField(max_length=200, blank=True)
+    pan = models.CharField("PAN", max_length=10, null=True, blank=True, unique=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=15, blank=True)
+    tax_status = models.CharField(max_length=12, choices=TaxStatus.choices, default=TaxStatus.INDIVIDUAL)
+    kyc_status = models.CharField(
+        max_length=12, choices=KycStatus.choices, default=KycStatus.NOT_STARTED, db_index=True
+    )
+    kyc_reason = models.CharField(max_length=300, blank=True)
+    kyc_checked_at = models.DateTimeField(null=True, blank=True)
+    relationship_manager = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="investors"
+    )
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pan__isnull=True) | models.Q(pan__regex=r"^[A-Z]{5}[0-9]{4}[A-Z]$"),
+                name="accounts_investor_pan_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
+
+    @property
+    def masked_pan(self) -> str:
+        from apps.core.logging import mask_pan
+
+        return mask_pan(self.pan or "")
+
+
+class BankAccount(PublicIdModel):
+    class AccountType(models.TextChoices):
+        SAVINGS = "SB", "Savings"
+        CURRENT = "CA", "Current"
+        NRE = "NE", "NRE"
+        NRO = "NO", "NRO"
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="bank_accounts")
+    account_number = models.CharField(max_length=20)
+    ifsc = models.CharField("IFSC", max_length=11)
+    bank_name = models.CharField(max_length=120, blank=True)
+    account_type = models.CharField(max_length=2, choices=AccountType.choices, default=AccountType.SAVINGS)
+    is_primary = models.BooleanField(default=False)
+    is_verified = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investor", "account_number", "ifsc"], name="accounts_bankaccount_unique_per_investor"
+            ),
+            models.UniqueConstraint(
+                fields=["investor"], condition=models.Q(is_primary=True), name="accounts_bankaccount_one_primary"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ifsc__regex=r"^[A-Z]{4}0[A-Z0-9]{6}$"), name="accounts_bankaccount_ifsc_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank_name or self.ifsc} ****{self.account_number[-4:]}"
+
+
+class OtpChallenge(TimeStampedModel):
+    """A one-time password sent to a mobile number or e-mail address. Only its hash is stored."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", "E-mail"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField(max_length=40, db_index=True, help_text="e.g. register, login, order, family")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    target = models.CharField(max_length=254, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    subject = models.CharField(max_length=64, blank=True, help_text="what is being confirmed (an order id)")
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"OTP {self.purpose} {self.public_id}"
+
+
+class Notification(PublicIdModel):
+    """An in-app message for a user (order allotted, KYC verified, family invitation ...)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40, db_index=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Unknown hosts are refused by the tenant middleware (404), so host validation happens there;
 # ALLOWED_HOSTS can still be narrowed per deployment.
@@ -32,6 +32,8 @@ SHARED_APPS = [
     "django_celery_beat",
     "apps.core",
     "apps.demo",
+    "apps.funds",
+    "apps.sandbox",
 ]
 TENANT_APPS = [
     # auth, sessions and users live in each tenant schema too: a distributor's users, their sessions
@@ -42,6 +44,10 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "apps.core",
     "apps.accounts",
+    "apps.oauth",
+    "apps.orders",
+    "apps.portfolio",
+    "apps.portal",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -170,6 +176,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+NOTIFIER_BACKEND = env("NOTIFIER_BACKEND", default="apps.accounts.notifiers.ConsoleNotifier")
+SMS_NOTIFIER_BACKEND = env("SMS_NOTIFIER_BACKEND", default="apps.accounts.notifiers.ConsoleNotifier")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

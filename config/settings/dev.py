@@ -1,6 +1,7 @@
 from .base import *  # noqa: F403
-from .base import env
+from .base import SECRET_KEY, env
 
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 TENANT_URL_SCHEME = env("TENANT_URL_SCHEME", default="http")
 TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=env.int("PORT", default=8000))

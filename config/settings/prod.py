@@ -1,7 +1,11 @@
 from .base import *  # noqa: F403
-from .base import env
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import SECRET_KEY, env
 
 DEBUG = False
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 32 random characters in production.")
 TENANT_URL_SCHEME = "https"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -1,6 +1,7 @@
 from .base import *  # noqa: F403
-from .base import env
+from .base import SECRET_KEY, env
 
+SECRET_KEY = SECRET_KEY or "test-only-insecure-key"
 DEBUG = False
 TENANT_URL_SCHEME = "http"
 TENANT_URL_PORT = 0
@@ -18,3 +19,4 @@ for _cache in CACHES.values():  # noqa: F405
     _cache["KEY_PREFIX"] = CACHE_KEY_PREFIX
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
+NOTIFIER_BACKEND = "apps.accounts.notifiers.LocmemNotifier"
