@@ -1,5 +1,6 @@
 """The platform's own host: platform admin and health."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -12,3 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("config.urls_common")),
 ]
+
+if settings.SANDBOX_ENABLED:
+    # Simulators of BSE StAR MF, MF Utilities and the KRA, for development, the demo and tests only.
+    urlpatterns += [path("sandbox/", include("apps.sandbox.urls"))]

@@ -10,6 +10,10 @@ from tenants.views import BrandingApi, TenantHomeView
 
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),
+    path("", include("apps.accounts.urls")),
+    path("", include("apps.funds.urls")),
+    path("", include("apps.orders.urls")),
+    path("", include("apps.portfolio.urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +22,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.oauth.urls")),
+    path("portal/", include("apps.portal.urls")),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

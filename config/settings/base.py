@@ -268,6 +268,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Sandbox simulators (never in production) -----------------------------------------------------
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
+
 # --- Demo (make run) -------------------------------------------------------------------------------
 # Seeders run in this order; each is idempotent (apps/demo/registry.py).
 DEMO_SEEDERS = ["apps.demo.distributors"]

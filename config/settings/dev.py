@@ -8,3 +8,4 @@ TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=env.int("PORT", default=800
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)

@@ -20,3 +20,4 @@ for _cache in CACHES.values():  # noqa: F405
 LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
 NOTIFIER_BACKEND = "apps.accounts.notifiers.LocmemNotifier"
+SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)

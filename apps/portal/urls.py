@@ -1,0 +1,3 @@
+"""URLs of apps.portal, mounted by config/urls_tenants.py (or urls_public.py for the sandbox)."""
+
+urlpatterns: list = []
