@@ -1,0 +1,3 @@
+"""Investor web pages on the tenant host (session sign-in), mounted under /web/."""
+
+urlpatterns: list = []
