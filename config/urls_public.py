@@ -11,7 +11,6 @@ admin.site.site_title = "Platform admin"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="platform/home.html"), name="platform_home"),
     path("admin/", admin.site.urls),
-    path("", include("config.urls_common")),
 ]
 
 if settings.SANDBOX_ENABLED:

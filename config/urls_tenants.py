@@ -18,7 +18,6 @@ api_v1 = [
 
 urlpatterns = [
     path("", TenantHomeView.as_view(), name="home"),
-    path("", include("config.urls_common")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

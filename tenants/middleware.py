@@ -1,9 +1,6 @@
 from django.shortcuts import render
 from django_tenants.utils import get_public_schema_name
 
-# Health probes keep answering while a distributor is suspended: the process is still alive.
-EXEMPT_PATHS = ("/healthz", "/readyz")
-
 
 class TenantStatusMiddleware:
     """A suspended distributor's hosts answer 503 with a clear page (JSON for the API)."""
@@ -17,7 +14,6 @@ class TenantStatusMiddleware:
             tenant is not None
             and tenant.schema_name != get_public_schema_name()
             and not tenant.is_active
-            and not request.path.startswith(EXEMPT_PATHS)
         ):
             return self._suspended(request, tenant)
         return self.get_response(request)

@@ -22,3 +22,19 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz and /readyz before tenant routing: probes come by IP address or any host name,
+    and a suspended distributor's host still reports the process's health."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from apps.core import health
+
+        view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)
