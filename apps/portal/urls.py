@@ -1,3 +1,17 @@
-"""URLs of apps.portal, mounted by config/urls_tenants.py (or urls_public.py for the sandbox)."""
+"""The distributor portal, mounted under /portal/ on every tenant host (config/urls_tenants.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.portal import views, views_auth
+
+app_name = "portal"
+
+urlpatterns = [
+    path("login/", views_auth.SignInView.as_view(), name="login"),
+    path("login/code/", views_auth.SignInTotpView.as_view(), name="login_totp"),
+    path("logout/", views_auth.SignOutView.as_view(), name="logout"),
+    path("security/", views_auth.SecurityView.as_view(), name="security"),
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("investors/", views.InvestorListView.as_view(), name="investors"),
+    path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
+]

@@ -1,0 +1,33 @@
+"""Who may open which portal page. Views declare the capability they need; the role -> capability
+table is identity's (apps.accounts.permissions) when present."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from apps.portal import selectors
+
+
+class StaffRequiredMixin:
+    """Signed-in, active staff of this distributor with the view's capability (if any).
+
+    Not signed in -> the sign-in page; signed in but not staff (an investor's web session) -> signed out
+    and sent to the sign-in page; staff without the capability -> 403 page."""
+
+    capability: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
+        member = selectors.staff_member_for_user(user=user)
+        if member is None:
+            logout(request)
+            return redirect(reverse("portal:login"))
+        request.staff = member
+        request.staff_caps = selectors.staff_capabilities(member=member)
+        if self.capability and not selectors.staff_can(member=member, capability=self.capability):
+            return render(request, "portal/forbidden.html", {"capability": self.capability}, status=403)
+        return super().dispatch(request, *args, **kwargs)

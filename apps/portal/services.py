@@ -1,0 +1,132 @@
+"""Write services of the portal: staff sign-in checks, the TOTP second factor and branding settings.
+Views call these; the session itself (django.contrib.auth.login) is set by the view once a service
+has said yes."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.audit import audit_record
+from apps.core.exceptions import ApplicationError
+from apps.portal import crypto, totp
+from apps.portal.lockout import lockout_check, lockout_clear, lockout_record_failure
+from apps.portal.models import StaffTotpDevice
+
+STAFF_SCOPE = "staff"
+GENERIC_SIGN_IN_ERROR = "The e-mail or password is not right."
+
+
+class SignInError(ApplicationError):
+    code = "sign_in_failed"
+
+
+class TotpError(ApplicationError):
+    code = "totp_invalid"
+
+
+@dataclass(frozen=True)
+class StaffSignIn:
+    user: object
+    needs_totp: bool
+
+
+def _active_staff(user) -> bool:
+    member = getattr(user, "staff", None)
+    return bool(user and user.is_active and member is not None and member.is_active)
+
+
+def staff_sign_in_check(*, request, email: str, password: str, ip: str) -> StaffSignIn:
+    """Checks a staff member's password under the lockout. Investors and deactivated staff get the
+    same answer as a wrong password. Raises SignInLocked or SignInError."""
+    email = (email or "").strip()
+    lockout_check(scope=STAFF_SCOPE, account=email, ip=ip)
+    user = authenticate(request, email=email, password=password or "")
+    if user is None or not _active_staff(user):
+        locked = lockout_record_failure(scope=STAFF_SCOPE, account=email, ip=ip)
+        if locked:
+            audit_record(action="portal.sign_in_locked", actor_label=email[:200], extra={"ip": ip})
+        raise SignInError(GENERIC_SIGN_IN_ERROR)
+    device = StaffTotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        lockout_clear(scope=STAFF_SCOPE, account=email)
+    return StaffSignIn(user=user, needs_totp=device is not None)
+
+
+def staff_sign_in_totp_check(*, user, email: str, code: str, ip: str) -> None:
+    """The second step for staff with an authenticator: wrong codes count against the same lockout."""
+    lockout_check(scope=STAFF_SCOPE, account=email, ip=ip)
+    try:
+        staff_totp_verify(user=user, code=code)
+    except TotpError:
+        lockout_record_failure(scope=STAFF_SCOPE, account=email, ip=ip)
+        raise
+    lockout_clear(scope=STAFF_SCOPE, account=email)
+
+
+def staff_signed_in(*, user, ip: str) -> None:
+    audit_record(action="portal.signed_in", actor=user, target=user, extra={"ip": ip})
+
+
+# --- TOTP ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_totp_begin(*, user) -> str:
+    """Starts (or restarts) enrolment: a new secret that counts only once confirmed. Returns it, to be
+    shown once. Refused while a confirmed device exists (disable it first)."""
+    device = StaffTotpDevice.objects.select_for_update().filter(user=user).first()
+    if device is not None and device.is_confirmed:
+        raise TotpError("Two-step sign-in is already on. Turn it off first to enrol another device.")
+    secret = totp.secret_generate()
+    if device is None:
+        StaffTotpDevice.objects.create(user=user, secret_encrypted=crypto.encrypt(secret))
+    else:
+        device.secret_encrypted = crypto.encrypt(secret)
+        device.last_step = -1
+        device.save(update_fields=["secret_encrypted", "last_step", "updated_at"])
+    return secret
+
+
+def _verify_locked(device: StaffTotpDevice, code: str) -> None:
+    secret = crypto.decrypt(device.secret_encrypted)
+    if secret is None:
+        raise TotpError("The authenticator can no longer be read. Ask an administrator to reset it.")
+    step = totp.totp_match(secret, code, after_step=device.last_step)
+    if step is None:
+        raise TotpError("The code is not right or was already used.")
+    device.last_step = step
+
+
+@transaction.atomic
+def staff_totp_confirm(*, user, code: str) -> StaffTotpDevice:
+    device = StaffTotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+    if device is None:
+        raise TotpError("Start the set-up again.")
+    _verify_locked(device, code)
+    device.confirmed_at = timezone.now()
+    device.save(update_fields=["confirmed_at", "last_step", "updated_at"])
+    audit_record(action="portal.totp_enabled", actor=user, target=user)
+    return device
+
+
+def staff_totp_verify(*, user, code: str) -> None:
+    """Checks a code of the confirmed device; each code works once. Raises TotpError."""
+    with transaction.atomic():
+        device = StaffTotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+        if device is None:
+            raise TotpError("Two-step sign-in is not set up.")
+        _verify_locked(device, code)
+        device.save(update_fields=["last_step", "updated_at"])
+
+
+@transaction.atomic
+def staff_totp_disable(*, user, code: str) -> None:
+    """Turning it off needs a current code, so a stolen session alone cannot remove the second factor."""
+    device = StaffTotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise TotpError("Two-step sign-in is not on.")
+    _verify_locked(device, code)
+    device.delete()
+    audit_record(action="portal.totp_disabled", actor=user, target=user)

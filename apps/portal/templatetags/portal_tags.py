@@ -1,0 +1,81 @@
+"""Presentation helpers: Indian number grouping for rupees, percentages, readable text on brand colours."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.http import urlencode
+
+from apps.portal.colours import readable_text_on
+
+register = template.Library()
+
+
+def _group_indian(integer_digits: str) -> str:
+    """12345678 -> 1,23,45,678 (lakh and crore grouping)."""
+    if len(integer_digits) <= 3:
+        return integer_digits
+    head, tail = integer_digits[:-3], integer_digits[-3:]
+    groups = []
+    while len(head) > 2:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        groups.insert(0, head)
+    return ",".join(groups) + "," + tail
+
+
+def _as_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+@register.filter
+def inr(value, places: int = 2) -> str:
+    """₹1,23,456.78; an em dash for nothing."""
+    amount = _as_decimal(value)
+    if amount is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-int(places))
+    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    text = f"{abs(amount):f}"
+    whole, _, fraction = text.partition(".")
+    return f"{sign}₹{_group_indian(whole)}" + (f".{fraction}" if fraction else "")
+
+
+@register.filter
+def units(value) -> str:
+    amount = _as_decimal(value)
+    return "—" if amount is None else f"{amount.quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):f}"
+
+
+@register.filter
+def percent(value, places: int = 2) -> str:
+    """0.1234 -> 12.34 %."""
+    amount = _as_decimal(value)
+    if amount is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-int(places))
+    return f"{(amount * 100).quantize(quantum, rounding=ROUND_HALF_UP):f} %"
+
+
+@register.filter
+def text_on(colour: str) -> str:
+    return readable_text_on(colour)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination links keep the filters)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode(sorted((k, v) for k in params for v in params.getlist(k)))
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,157 @@
+"""Fixtures of the portal tests: staff and investors per tenant, a signed-in Django test client, and one
+headless Chromium (Debian's, driven by Playwright) shared by every browser test of the session."""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls tests make between page
+# actions are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STAFF_PASSWORD = "portal-test-pass-2026"
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright (needs /usr/bin/chromium)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def make_staff(tenant, *, role: str, email: str | None = None, password: str = STAFF_PASSWORD, full_name: str = ""):
+    from apps.accounts.services import staff_create
+
+    with tenant_context(tenant):
+        return staff_create(
+            email=email or f"{unique(role)}@{tenant.schema_name}.test",
+            role=role,
+            full_name=full_name or f"{role.title()} of {tenant.name}",
+            password=password,
+        )
+
+
+def make_investor(tenant, *, full_name: str | None = None, rm=None, kyc_status: str = "verified", **extra):
+    from apps.accounts.models import Investor
+    from apps.users.models import User
+
+    with tenant_context(tenant):
+        email = extra.pop("email", None) or f"{unique('inv')}@example.test"
+        user = User.objects.create_user(email=email, password=extra.pop("password", None), full_name=full_name or "")
+        return Investor.objects.create(
+            user=user,
+            full_name=full_name or f"Investor {uuid.uuid4().hex[:6]}",
+            email=email,
+            kyc_status=kyc_status,
+            relationship_manager=rm,
+            **extra,
+        )
+
+
+@pytest.fixture
+def staff_client():
+    """A Django test client on a tenant host, signed in as a new staff member of the given role."""
+
+    def build(tenant, role="owner", **kwargs):
+        member = make_staff(tenant, role=role, **kwargs)
+        host = tenant.domains.get(is_primary=True).domain
+        client = Client(HTTP_HOST=host)
+        response = client.post("/portal/login/", {"email": member.user.email, "password": STAFF_PASSWORD})
+        assert response.status_code == 302, response.content[:500]
+        client.member = member
+        return client
+
+    return build
+
+
+# --- Browser -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper():
+    """Replaces pytest-django's autouse helper of the same name, which would add `transactional_db`
+    to every test using a fixture called live_server and flush every table (the session's tenants
+    included) afterwards. Our live_server is the root conftest's; live_db gives the database access."""
+    yield
+
+
+def _tenant(schema_name: str):
+    from tenants.models import Distributor
+
+    return Distributor.objects.select_related("branding").get(schema_name=schema_name)
+
+
+@pytest.fixture
+def live_alpha(live_db):
+    """Alpha for live tests: rows created with it are committed, so the live server sees them."""
+    return _tenant("alpha")
+
+
+@pytest.fixture
+def live_beta(live_db):
+    return _tenant("beta")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, live_db):
+    """A fresh browser context (own cookies) per test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(tab, name: str):
+        tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def sign_in(tab, url: str, email: str, password: str = STAFF_PASSWORD):
+    tab.goto(url)
+    tab.get_by_label("E-mail").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,51 @@
+/* Draws the charts whose data the page embedded with json_script, in the tenant's brand colours.
+   Line charts: {"labels": [...], "series": [{"label": ..., "values": [...]}]};
+   doughnuts: {"labels": [...], "values": [...]}. Every chart also has a table or text equivalent. */
+(function () {
+  "use strict";
+  if (!window.Chart) { return; }
+  var styles = getComputedStyle(document.documentElement);
+  var primary = styles.getPropertyValue("--brand-primary").trim() || "#263238";
+  var accent = styles.getPropertyValue("--brand-accent").trim() || "#26A69A";
+  var palette = [primary, accent, "#607D8B", "#8D6E63", "#26A69A", "#AB47BC", "#FFA726", "#42A5F5"];
+  var inr = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", maximumFractionDigits: 0 });
+
+  function data(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function line(canvasId, dataId) {
+    var canvas = document.getElementById(canvasId), d = data(dataId);
+    if (!canvas || !d) { return; }
+    new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: d.labels,
+        datasets: d.series.map(function (s, i) {
+          return { label: s.label, data: s.values.map(Number), borderColor: palette[i % palette.length],
+                   backgroundColor: palette[i % palette.length], pointRadius: 0, tension: 0.2, borderWidth: 2 };
+        })
+      },
+      options: {
+        maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
+        scales: { y: { ticks: { callback: function (v) { return inr.format(v); } } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + inr.format(c.parsed.y); } } } }
+      }
+    });
+  }
+
+  function doughnut(canvasId, dataId) {
+    var canvas = document.getElementById(canvasId), d = data(dataId);
+    if (!canvas || !d) { return; }
+    new Chart(canvas, {
+      type: "doughnut",
+      data: { labels: d.labels, datasets: [{ data: d.values.map(Number), backgroundColor: palette }] },
+      options: { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "right" } } }
+    });
+  }
+
+  line("aum-chart", "aum-data");
+  line("performance-chart", "performance-data");
+  doughnut("allocation-chart", "allocation-data");
+})();
