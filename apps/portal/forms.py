@@ -23,3 +23,23 @@ class TotpForm(forms.Form):
         error_messages={"invalid": "Enter the 6-digit code."},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7}),
     )
+
+
+class BrandingForm(forms.Form):
+    display_name = forms.CharField(label="Display name", max_length=100)
+    primary_color = forms.CharField(
+        label="Primary colour",
+        max_length=7,
+        help_text="Header and buttons; white text sits on it, so it must be dark enough.",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    accent_color = forms.CharField(label="Accent colour", max_length=7, widget=forms.TextInput(attrs={"type": "color"}))
+    support_email = forms.EmailField(label="Support e-mail", required=False)
+    support_phone = forms.CharField(label="Support phone", max_length=20, required=False)
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG, JPEG or SVG, at most 512 KB. Shown about 36 pixels high.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)

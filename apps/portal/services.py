@@ -2,17 +2,23 @@
 Views call these; the session itself (django.contrib.auth.login) is set by the view once a service
 has said yes."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
 from apps.portal import crypto, totp
+from apps.portal.colours import MIN_TEXT_CONTRAST, WHITE, contrast_ratio
 from apps.portal.lockout import lockout_check, lockout_clear, lockout_record_failure
 from apps.portal.models import StaffTotpDevice
+from tenants.models import COLOUR_RE, Branding
 
 STAFF_SCOPE = "staff"
 GENERIC_SIGN_IN_ERROR = "The e-mail or password is not right."
@@ -130,3 +136,164 @@ def staff_totp_disable(*, user, code: str) -> None:
     _verify_locked(device, code)
     device.delete()
     audit_record(action="portal.totp_disabled", actor=user, target=user)
+
+
+# --- Branding --------------------------------------------------------------------------------------
+
+
+class BrandingError(ApplicationError):
+    code = "invalid_branding"
+
+
+LOGO_MAX_BYTES_DEFAULT = 512 * 1024
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def _logo_kind(data: bytes) -> str | None:
+    """The logo's real type from its content (never from its name or the browser's claim)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")):
+        return "svg"
+    return None
+
+
+_SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "handler", "listener"}
+
+
+def _svg_check(data: bytes) -> None:
+    """An SVG is a document that can carry scripts: accept only plain drawings. No DTD or entities
+    (entity expansion), no scripts or event handlers, no links out of the file."""
+    import xml.etree.ElementTree as ET  # noqa: S405 - DTDs are refused before parsing
+
+    lowered = data.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise BrandingError("SVG logos may not contain a DOCTYPE or entities.")
+    try:
+        root = ET.fromstring(data)  # noqa: S314
+    except ET.ParseError:
+        raise BrandingError("The SVG file cannot be read.") from None
+    if root.tag.rsplit("}", 1)[-1].lower() != "svg":
+        raise BrandingError("The file is not an SVG image.")
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if tag in _SVG_FORBIDDEN_TAGS:
+            raise BrandingError(f"SVG logos may not contain <{tag}> elements.")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                raise BrandingError("SVG logos may not contain event handlers.")
+            if local == "href" and not value.strip().startswith("#"):
+                raise BrandingError("SVG logos may not link to other files.")
+            if "javascript:" in value.lower() or "url(http" in value.lower().replace(" ", ""):
+                raise BrandingError("SVG logos may not reference scripts or outside resources.")
+        if tag == "style" and element.text and ("@import" in element.text or "url(" in element.text):
+            raise BrandingError("SVG logos may not load outside styles or resources.")
+
+
+def logo_validate(*, data: bytes, max_bytes: int) -> str:
+    """Checks an uploaded logo and returns its extension. PNG, JPEG or SVG, at most max_bytes."""
+    if not data:
+        raise BrandingError("The logo file is empty.")
+    if len(data) > max_bytes:
+        raise BrandingError(f"The logo is {len(data) // 1024} KB; the limit is {max_bytes // 1024} KB.")
+    kind = _logo_kind(data)
+    if kind is None:
+        raise BrandingError("The logo must be a PNG, JPEG or SVG image.")
+    if kind == "svg":
+        _svg_check(data)
+    return kind
+
+
+def _colour(label: str, value: str) -> str:
+    value = (value or "").strip()
+    if not COLOUR_RE.match(value):
+        raise BrandingError(f"The {label} colour must look like #RRGGBB.")
+    return value.upper()
+
+
+def branding_update(
+    *,
+    distributor,
+    actor,
+    display_name: str,
+    primary_color: str,
+    accent_color: str,
+    support_email: str = "",
+    support_phone: str = "",
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Branding:
+    """Updates the distributor's brand (public schema). Everything is checked before anything is
+    written; the old logo file is removed only after the new brand is committed."""
+    from django.conf import settings
+
+    display_name = (display_name or "").strip()
+    if not display_name or len(display_name) > 100:
+        raise BrandingError("The display name is required (at most 100 characters).")
+    primary = _colour("primary", primary_color)
+    accent = _colour("accent", accent_color)
+    if primary == accent:
+        raise BrandingError("The primary and accent colours must differ.")
+    if contrast_ratio(primary, WHITE) < MIN_TEXT_CONTRAST:
+        raise BrandingError(
+            f"White text on the primary colour {primary} has a contrast of "
+            f"{contrast_ratio(primary, WHITE):.1f}:1; pick a darker colour (at least {MIN_TEXT_CONTRAST}:1)."
+        )
+    support_email = (support_email or "").strip().lower()
+    if support_email:
+        try:
+            validate_email(support_email)
+        except ValidationError:
+            raise BrandingError("The support e-mail address is not valid.") from None
+    support_phone = (support_phone or "").strip()
+    if len(support_phone) > 20:
+        raise BrandingError("The support phone number is too long.")
+    extension = None
+    if logo is not None:
+        extension = logo_validate(
+            data=logo, max_bytes=getattr(settings, "PORTAL_LOGO_MAX_BYTES", LOGO_MAX_BYTES_DEFAULT)
+        )
+
+    new_logo_name = ""
+    try:
+        with transaction.atomic():
+            branding = Branding.objects.select_for_update().get(distributor=distributor)
+            old_logo_name = branding.logo.name if branding.logo else ""
+            branding.display_name = display_name
+            branding.primary_color = primary
+            branding.accent_color = accent
+            branding.support_email = support_email
+            branding.support_phone = support_phone
+            fields = ["display_name", "primary_color", "accent_color", "support_email", "support_phone", "updated_at"]
+            if logo is not None:
+                branding.logo.save(
+                    f"{distributor.schema_name}-{secrets.token_hex(8)}.{extension}", ContentFile(logo), save=False
+                )
+                new_logo_name = branding.logo.name
+                fields.append("logo")
+            elif remove_logo and old_logo_name:
+                branding.logo = ""
+                fields.append("logo")
+            branding.save(update_fields=fields)
+            audit_record(
+                action="branding.updated",
+                actor=actor,
+                target=branding,
+                extra={
+                    "primary": primary,
+                    "accent": accent,
+                    "logo": "new" if logo is not None else ("removed" if remove_logo else "kept"),
+                },
+            )
+            if old_logo_name and "logo" in fields:
+                storage = branding.logo.storage
+                transaction.on_commit(lambda: storage.delete(old_logo_name))
+    except Exception:
+        if new_logo_name:  # the row kept its old logo: do not leave the new file behind
+            Branding._meta.get_field("logo").storage.delete(new_logo_name)
+        raise
+    return branding

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("investors/", views.InvestorListView.as_view(), name="investors"),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
+    path("settings/branding/", views.BrandingView.as_view(), name="branding"),
 ]

@@ -1,17 +1,21 @@
 """Staff portal pages. Each view reads through selectors and writes through services; it only turns
 requests into calls and results into templates."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from apps.accounts.models import KycStatus
 from apps.core.exceptions import NotFoundError
-from apps.portal import permissions, selectors
+from apps.portal import permissions, selectors, services
 from apps.portal.access import StaffRequiredMixin
+from apps.portal.forms import BrandingForm
 
 PAGE_SIZE = 25
 
@@ -85,3 +89,50 @@ class InvestorDetailView(PortalView):
             "portal/investor_detail.html",
             {"investor": investor, "overview": selectors.investor_overview_for_staff(investor=investor)},
         )
+
+
+class BrandingView(PortalView):
+    """The distributor's brand: colours, name, support contacts and logo, with a live preview."""
+
+    nav = "branding"
+    capability = permissions.BRANDING
+    template_name = "portal/branding.html"
+
+    def _initial(self, request) -> dict:
+        branding = request.tenant.branding
+        return {
+            "display_name": branding.display_name,
+            "primary_color": branding.primary_color,
+            "accent_color": branding.accent_color,
+            "support_email": branding.support_email,
+            "support_phone": branding.support_phone,
+        }
+
+    def get(self, request):
+        return self.render(request, self.template_name, {"form": BrandingForm(initial=self._initial(request))})
+
+    def post(self, request):
+        form = BrandingForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        upload = data.get("logo")
+        limit = getattr(settings, "PORTAL_LOGO_MAX_BYTES", services.LOGO_MAX_BYTES_DEFAULT)
+        try:
+            services.branding_update(
+                distributor=request.tenant,
+                actor=request.user,
+                display_name=data["display_name"],
+                primary_color=data["primary_color"],
+                accent_color=data["accent_color"],
+                support_email=data["support_email"],
+                support_phone=data["support_phone"],
+                # one byte past the limit is enough for the service to refuse an oversized file
+                logo=upload.read(limit + 1) if upload else None,
+                remove_logo=data["remove_logo"],
+            )
+        except services.BrandingError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, self.template_name, {"form": form}, status=400)
+        messages.success(request, "Branding saved. Investors see it on their next visit.")
+        return redirect(reverse("portal:branding"))
