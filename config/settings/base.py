@@ -279,3 +279,13 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
 # Seeders run in this order; each is idempotent (apps/demo/registry.py).
 DEMO_SEEDERS = ["apps.demo.distributors"]
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
+
+# --- Portal (apps.portal) --------------------------------------------------------------------------
+# Sign-in lockout of the staff portal and the investor web pages (apps/portal/lockout.py): failures
+# counted per account and per client IP, each lock lasting the window.
+PORTAL_LOCKOUT_MAX_PER_ACCOUNT = env.int("PORTAL_LOCKOUT_MAX_PER_ACCOUNT", default=5)
+PORTAL_LOCKOUT_MAX_PER_IP = env.int("PORTAL_LOCKOUT_MAX_PER_IP", default=20)
+PORTAL_LOCKOUT_WINDOW = env.int("PORTAL_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# Key that encrypts staff TOTP secrets at rest; empty means one derived from SECRET_KEY.
+PORTAL_TOTP_KEY = env("PORTAL_TOTP_KEY", default="")
+PORTAL_LOGO_MAX_BYTES = env.int("PORTAL_LOGO_MAX_BYTES", default=512 * 1024)
