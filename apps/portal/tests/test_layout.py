@@ -58,7 +58,9 @@ def test_brand_colours_and_readable_text_reach_the_page(tenant_alpha):
     assert f"--on-accent: {readable_text_on(branding.accent_color)}" in page
 
 
-@pytest.mark.parametrize("background", ["#0B3D91", "#FF8C00", "#1B5E20", "#8E24AA", "#FFEB3B", "#000000", "#FFFFFF", "#777777", "#808080"])
+@pytest.mark.parametrize(
+    "background", ["#0B3D91", "#FF8C00", "#1B5E20", "#8E24AA", "#FFEB3B", "#000000", "#FFFFFF", "#777777", "#808080"]
+)
 def test_text_colour_on_any_brand_colour_is_readable(background):
     # the better of white and #111 is at worst about 4.35:1 (on a mid-grey), WCAG AA for large text
     # and close to it for body text; the brand's primary colour is held to 4.5:1 with white
