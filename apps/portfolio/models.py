@@ -82,6 +82,7 @@ class Holding(PublicIdModel):
     # opening balance of the earliest statement imported (units bought before it have no known cost)
     opening_units = models.DecimalField(**UNITS, default=ZERO)
     opening_date = models.DateField(null=True, blank=True)
+    opening_cost = models.DecimalField(**MONEY, null=True, blank=True, help_text="when the statement printed it")
     cost_incomplete = models.BooleanField(default=False, help_text="some units have no known cost")
     units_without_cost = models.DecimalField(**UNITS, default=ZERO)
 

@@ -27,3 +27,10 @@ def valuations_refresh_schedule(*, scheme_ids) -> None:
     ids = sorted({int(i) for i in scheme_ids})
     if ids:
         transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
+
+
+@shared_task(name="portfolio.cas_import_process", acks_late=True)
+def cas_import_process_task(import_id: int) -> str:
+    from apps.portfolio.services.cas_import import cas_import_process
+
+    return cas_import_process(import_id=import_id).status

@@ -289,3 +289,17 @@ PORTAL_LOCKOUT_WINDOW = env.int("PORTAL_LOCKOUT_WINDOW_SECONDS", default=15 * 60
 # Key that encrypts staff TOTP secrets at rest; empty means one derived from SECRET_KEY.
 PORTAL_TOTP_KEY = env("PORTAL_TOTP_KEY", default="")
 PORTAL_LOGO_MAX_BYTES = env.int("PORTAL_LOGO_MAX_BYTES", default=512 * 1024)
+
+# --- Portfolio (apps.portfolio) --------------------------------------------------------------------
+# CAS uploads: size and page limits; files live under PRIVATE_STORAGE_ROOT/cas/<schema>/ until parsed.
+CAS_UPLOAD_MAX_BYTES = env.int("CAS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+CAS_UPLOAD_MAX_PAGES = env.int("CAS_UPLOAD_MAX_PAGES", default=60)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["cas_upload"] = env("THROTTLE_RATE_CAS_UPLOAD", default="20/hour")
+CELERY_BEAT_SCHEDULE |= {
+    # safety net: values holdings left stale (the NAV importer's fan-out does the daily work)
+    "portfolio-valuations-stale": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=5, hour="*/2"),
+        "args": ("portfolio.valuations_refresh_stale",),
+    },
+}

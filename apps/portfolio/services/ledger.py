@@ -143,8 +143,8 @@ def holding_rebuild(*, holding: Holding) -> Holding:
             acquired_on=holding.opening_date or (lines[0].trade_date if lines else date.today()),
             units=holding.opening_units,
             units_remaining=holding.opening_units,
-            cost=ZERO,
-            cost_known=False,
+            cost=holding.opening_cost if holding.opening_cost is not None else ZERO,
+            cost_known=holding.opening_cost is not None,
         )
         open_lots.append(lot)
         all_lots.append(lot)

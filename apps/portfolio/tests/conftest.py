@@ -88,3 +88,107 @@ def nav_history(db):
         return rows
 
     return add
+
+
+CAS_PASSWORD = "ABCDE1234F"
+
+
+@pytest.fixture
+def cas_universe(db, make_amc, make_scheme):
+    """Five schemes at three AMCs, as the funds master knows them, and the generator's specs for them
+    (the last one unknown to the funds master, to be kept unmapped)."""
+    from apps.portfolio.casgen import SchemeSpec, synthetic_nav_series
+
+    hdfc = make_amc("HDFC Mutual Fund")
+    axis = make_amc("Axis Mutual Fund")
+    nippon = make_amc("Nippon India Mutual Fund")
+    rows = [
+        (hdfc, "HDFC Flexi Cap Fund - Direct Plan - Growth Option", "INF179K01UT0", "H02FCDG", "CAMS", "", True),
+        (hdfc, "HDFC Liquid Fund - Direct Plan - Growth Option", "INF179KB1HP9", "H01LQDG", "CAMS", "", False),
+        (axis, "Axis ELSS Tax Saver Fund - Direct Growth", "INF846K01EW2", "128TSDGG", "CAMS", "", True),
+        (
+            nippon,
+            "Nippon India Small Cap Fund - Direct Plan - IDCW",
+            "INF204K01K23",
+            "RMFSCD",
+            "KFINTECH",
+            "payout",
+            True,
+        ),
+        (
+            None,
+            "Nippon India Retired Fund - Direct Plan - IDCW Reinvestment",
+            "INF204K01ZZ9",
+            "RMFRDR",
+            "KFINTECH",
+            "reinvest",
+            True,
+        ),
+    ]
+    specs, schemes = [], []
+    for index, (amc, name, isin, code, registrar, idcw, equity) in enumerate(rows):
+        navs = synthetic_nav_series(
+            seed=index + 1, start=date(2019, 1, 1), end=date(2026, 9, 1), start_nav=Decimal("20") + index
+        )
+        if amc is not None:
+            schemes.append(
+                make_scheme(
+                    amc=amc,
+                    name=name,
+                    isin_growth=isin,
+                    nav=navs[date(2025, 3, 31)],
+                    nav_date=date(2025, 3, 31),
+                    lock_in_days=1095 if "ELSS" in name else 0,
+                )
+            )
+        specs.append(
+            SchemeSpec(
+                amc=(amc.name if amc else "Nippon India Mutual Fund"),
+                name=name,
+                isin=isin,
+                rta_code=code,
+                registrar=registrar,
+                idcw=idcw,
+                equity=equity,
+                nav_at=navs.__getitem__,
+            )
+        )
+    return schemes, specs
+
+
+@pytest.fixture
+def cas_statement(cas_universe):
+    from apps.portfolio.casgen import statement_build
+
+    def build(*, issuer="CAMS", seed=7, period_from=date(2021, 1, 1), period_to=date(2024, 12, 31), **kwargs):
+        _, specs = cas_universe
+        return statement_build(
+            seed=seed,
+            issuer=issuer,
+            investor_name="Asha Verma",
+            email="asha@example.com",
+            mobile="+919800000001",
+            pan=CAS_PASSWORD,
+            specs=specs,
+            period_from=period_from,
+            period_to=period_to,
+            **kwargs,
+        )
+
+    return build
+
+
+@pytest.fixture
+def private_storage(tmp_path, settings):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT
+
+
+@pytest.fixture
+def celery_eager():
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
