@@ -3,6 +3,7 @@
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from apps.portal.lockout import SignInLocked, client_ip
 
 PENDING_KEY = "portal_totp_pending"
 PENDING_TTL_SECONDS = 300
-AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _next_url(request) -> str:
@@ -33,7 +33,10 @@ def _next_url(request) -> str:
 
 
 def _complete_sign_in(request, user):
-    login(request, user, backend=AUTH_BACKEND)  # rotates the session key and the CSRF token
+    # authenticate() marked the user with the backend that accepted the password; a user loaded for
+    # the TOTP step is not, so take the first configured backend (the one password checks go through)
+    backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
+    login(request, user, backend=backend)  # rotates the session key and the CSRF token
     services.staff_signed_in(user=user, ip=client_ip(request))
 
 

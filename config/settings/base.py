@@ -44,6 +44,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "apps.core",
     "apps.accounts",
+    "oauth2_provider",
     "apps.oauth",
     "apps.orders",
     "apps.portfolio",
@@ -279,6 +280,120 @@ SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
 # Seeders run in this order; each is idempotent (apps/demo/registry.py).
 DEMO_SEEDERS = ["apps.demo.distributors"]
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")
+
+# --- Identity: accounts and OAuth (apps.accounts, apps.oauth) --------------------------------------
+# OAuth applications, grants and tokens live in each tenant's schema: a token issued at one distributor
+# is unknown at every other.
+from apps.oauth.keys import signing_key_from_environment  # noqa: E402
+
+OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = signing_key_from_environment(env, dev_directory=BASE_DIR / ".data")
+# Access tokens are short-lived JWTs; the platform never issues one for longer than 10 minutes.
+OAUTH_ACCESS_TOKEN_SECONDS = min(env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=600), 600)
+# A device's sign-in (one refresh-token family) ends this long after it began, however active it is.
+OAUTH_SESSION_ABSOLUTE_SECONDS = env.int("OAUTH_SESSION_ABSOLUTE_SECONDS", default=90 * 24 * 3600)
+# ... and this long after its last access token expired when the device stops refreshing.
+OAUTH_SESSION_IDLE_SECONDS = env.int("OAUTH_SESSION_IDLE_SECONDS", default=30 * 24 * 3600)
+# The distributor's mobile app is a public client; its redirect URI is a private-use scheme per tenant
+# (RFC 8252 section 7.1). {scheme} is the schema name made URI-safe.
+MOBILE_APP_REDIRECT_URI_TEMPLATE = env("MOBILE_APP_REDIRECT_URI_TEMPLATE", default="{scheme}app://oauth/callback")
+# our models point at the toolkit's (swappable) application model
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        key.replace("\\n", "\n") for key in env.list("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default=[])
+    ],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic", "client_secret_post"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none", "client_secret_basic", "client_secret_post"],
+    "OIDC_SERVER_CLASS": "apps.oauth.server.AuthorizationCodeServer",
+    "OAUTH2_VALIDATOR_CLASS": "apps.oauth.validators.TenantOAuth2Validator",
+    "ACCESS_TOKEN_GENERATOR": "apps.oauth.tokens.access_token_generate",
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": OAUTH_ACCESS_TOKEN_SECONDS,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OAUTH_SESSION_IDLE_SECONDS,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "PKCE_REQUIRED": True,
+    # Web clients must use https; the mobile app's private-use scheme is allowed per application
+    # (apps/oauth/views.py), for the URIs registered on it and nothing else.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "SCOPES": {
+        "openid": "Sign you in",
+        "profile": "Your name",
+        "email": "Your e-mail address",
+        "phone": "Your mobile number",
+        "read": "See your profile, portfolio and orders",
+        "write": "Update your profile and place orders",
+    },
+    "DEFAULT_SCOPES": ["openid", "read", "write"],
+    # RFC 9700 (OAuth 2.0 Security BCP): every gate on
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only SHA-256 checksums of tokens are stored
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+AUTHENTICATION_BACKENDS = ["apps.accounts.backends.EmailOrMobileBackend"]
+# Bearer JWTs first: an API request without credentials then answers 401 with WWW-Authenticate.
+# Session auth stays for the portal and the investor web pages.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "apps.oauth.authentication.JwtAccessTokenAuthentication",
+    "rest_framework.authentication.SessionAuthentication",
+]
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
+    "rest_framework.permissions.IsAuthenticated",
+    "apps.oauth.permissions.TokenScopeForMethod",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] |= {
+    # per client IP, on top of the per-target OTP limits in apps/accounts/otp.py
+    "otp": env("THROTTLE_RATE_OTP", default="20/hour"),
+    "registration": env("THROTTLE_RATE_REGISTRATION", default="20/hour"),
+    "invitation": env("THROTTLE_RATE_INVITATION", default="30/hour"),
+}
+# Password sign-in on the branded login page: failures allowed per identifier in the window.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=10)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+# Staff invitations to investors: signed links, single use.
+INVITATION_MAX_AGE_SECONDS = env.int("INVITATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+# KYC: the KRA's PAN-status service. Defaults to the sandbox simulator on this machine.
+KYC_PROVIDER = env("KYC_PROVIDER", default="apps.accounts.kyc.kra.provider.KraKycProvider")
+KRA_BASE_URL = env("KRA_BASE_URL", default="http://127.0.0.1:8000/sandbox/kra/")
+KRA_USERNAME = env("KRA_USERNAME", default="sandbox")
+KRA_PASSWORD = env("KRA_PASSWORD", default="sandbox")
+KRA_POS_CODE = env("KRA_POS_CODE", default="SANDBOX")
+KRA_TIMEOUT_SECONDS = env.float("KRA_TIMEOUT_SECONDS", default=5.0)
+KRA_MAX_ATTEMPTS = env.int("KRA_MAX_ATTEMPTS", default=3)
+# Pending and on-hold KYC is asked again this often (per tenant).
+KYC_RECHECK_AFTER_SECONDS = env.int("KYC_RECHECK_AFTER_SECONDS", default=6 * 3600)
+# the KRA simulator's "slow answer" fault (PANs with digits 9408)
+SANDBOX_KRA_SLOW_SECONDS = env.float("SANDBOX_KRA_SLOW_SECONDS", default=8.0)
+CELERY_BEAT_SCHEDULE |= {
+    "accounts-kyc-recheck": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=15, hour="*/6"),
+        "args": ("accounts.kyc_recheck_due",),
+    },
+    "oauth-clear-expired": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=40, hour=3),
+        "args": ("oauth.clear_expired",),
+    },
+}
+DISTRIBUTOR_CREATED_HOOKS += ["apps.oauth.hooks.mobile_app_create_for_distributor"]
+DEMO_SEEDERS += ["apps.accounts.demo"]
 
 # --- Portal (apps.portal) --------------------------------------------------------------------------
 # Sign-in lockout of the staff portal and the investor web pages (apps/portal/lockout.py): failures

@@ -46,15 +46,24 @@ def unique(prefix: str) -> str:
 
 
 def make_staff(tenant, *, role: str, email: str | None = None, password: str = STAFF_PASSWORD, full_name: str = ""):
-    from apps.accounts.services import staff_create
+    from apps.accounts.models import StaffMember
+    from apps.users.models import User
 
     with tenant_context(tenant):
-        return staff_create(
+        user = User.objects.create_user(
             email=email or f"{unique(role)}@{tenant.schema_name}.test",
-            role=role,
-            full_name=full_name or f"{role.title()} of {tenant.name}",
             password=password,
+            full_name=full_name or f"{role.title()} of {tenant.name}",
         )
+        euin = f"E{uuid.uuid4().int % 10**6:06d}" if role == "rm" else ""
+        return StaffMember.objects.create(user=user, role=role, euin=euin)
+
+
+def random_pan() -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    n = uuid.uuid4().int
+    head = "".join(letters[(n >> (5 * i)) % 26] for i in range(3)) + "P" + letters[(n >> 20) % 26]
+    return f"{head}{(n >> 30) % 10000:04d}{letters[(n >> 50) % 26]}"
 
 
 def make_investor(tenant, *, full_name: str | None = None, rm=None, kyc_status: str = "verified", **extra):
@@ -70,6 +79,7 @@ def make_investor(tenant, *, full_name: str | None = None, rm=None, kyc_status: 
             email=email,
             kyc_status=kyc_status,
             relationship_manager=rm,
+            pan=extra.pop("pan", None) or (random_pan() if kyc_status == "verified" else None),
             **extra,
         )
 
