@@ -37,6 +37,9 @@ class KycStatus(models.TextChoices):
     ON_HOLD = "on_hold", "On hold"
 
 
+PAN_REGEX = r"^[A-Z]{5}[0-9]{4}[A-Z]$"
+
+
 class Investor(PublicIdModel):
     """An investor of this distributor: the person behind a user of the tenant schema."""
 
@@ -45,6 +48,37 @@ class Investor(PublicIdModel):
         NRI = "nri", "Non-resident Indian"
         HUF = "huf", "Hindu undivided family"
         MINOR = "minor", "Minor through guardian"
+
+    class Occupation(models.TextChoices):
+        # the occupation list the exchanges' client registration uses
+        BUSINESS = "business", "Business"
+        SERVICE_PRIVATE = "private_sector", "Private sector service"
+        SERVICE_PUBLIC = "public_sector", "Public sector service"
+        GOVERNMENT = "government", "Government service"
+        PROFESSIONAL = "professional", "Professional"
+        AGRICULTURE = "agriculture", "Agriculture"
+        RETIRED = "retired", "Retired"
+        HOMEMAKER = "homemaker", "Homemaker"
+        STUDENT = "student", "Student"
+        OTHER = "other", "Other"
+
+    class IncomeSlab(models.TextChoices):
+        BELOW_1L = "below_1l", "Below 1 lakh"
+        L1_TO_5L = "1l_5l", "1 to 5 lakh"
+        L5_TO_10L = "5l_10l", "5 to 10 lakh"
+        L10_TO_25L = "10l_25l", "10 to 25 lakh"
+        L25_TO_1CR = "25l_1cr", "25 lakh to 1 crore"
+        ABOVE_1CR = "above_1cr", "Above 1 crore"
+
+    class WealthSource(models.TextChoices):
+        SALARY = "salary", "Salary"
+        BUSINESS = "business", "Business income"
+        GIFT = "gift", "Gift"
+        ANCESTRAL = "ancestral", "Ancestral property"
+        RENTAL = "rental", "Rental income"
+        PRIZE = "prize", "Prize money"
+        ROYALTY = "royalty", "Royalty"
+        OTHER = "other", "Other"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="investor")
     full_name = models.CharField(max_length=200, blank=True)
@@ -58,9 +92,27 @@ class Investor(PublicIdModel):
     )
     kyc_reason = models.CharField(max_length=300, blank=True)
     kyc_checked_at = models.DateTimeField(null=True, blank=True)
+    kyc_source_code = models.CharField(max_length=10, blank=True, help_text="the KRA's own status code")
     relationship_manager = models.ForeignKey(
         StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="investors"
     )
+    occupation = models.CharField(max_length=20, choices=Occupation.choices, blank=True)
+    address_line1 = models.CharField(max_length=120, blank=True)
+    address_line2 = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=60, blank=True)
+    state = models.CharField(max_length=60, blank=True)
+    pincode = models.CharField(max_length=6, blank=True)
+    country = models.CharField(max_length=60, default="India")
+    # FATCA / CRS self-declaration
+    country_of_birth = models.CharField(max_length=60, blank=True)
+    place_of_birth = models.CharField(max_length=60, blank=True)
+    income_slab = models.CharField(max_length=10, choices=IncomeSlab.choices, blank=True)
+    wealth_source = models.CharField(max_length=10, choices=WealthSource.choices, blank=True)
+    politically_exposed = models.BooleanField(null=True, blank=True)
+    tax_resident_outside_india = models.BooleanField(null=True, blank=True)
+    fatca_declared_at = models.DateTimeField(null=True, blank=True)
+    # SEBI: either nominees (up to 3) or an explicit opt-out
+    nomination_opted_out = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -68,6 +120,14 @@ class Investor(PublicIdModel):
             models.CheckConstraint(
                 condition=models.Q(pan__isnull=True) | models.Q(pan__regex=r"^[A-Z]{5}[0-9]{4}[A-Z]$"),
                 name="accounts_investor_pan_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pincode="") | models.Q(pincode__regex=r"^[1-9][0-9]{5}$"),
+                name="accounts_investor_pincode_format",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kyc_status="verified") | models.Q(pan__isnull=False),
+                name="accounts_investor_verified_has_pan",
             ),
         ]
 
@@ -154,3 +214,73 @@ class Notification(PublicIdModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Nominee(PublicIdModel):
+    """Up to three per investor, shares adding up to 100 (enforced by accounts.services)."""
+
+    MAX_PER_INVESTOR = 3
+
+    class Relationship(models.TextChoices):
+        SPOUSE = "spouse", "Spouse"
+        SON = "son", "Son"
+        DAUGHTER = "daughter", "Daughter"
+        FATHER = "father", "Father"
+        MOTHER = "mother", "Mother"
+        BROTHER = "brother", "Brother"
+        SISTER = "sister", "Sister"
+        OTHER = "other", "Other"
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="nominees")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=10, choices=Relationship.choices)
+    date_of_birth = models.DateField(null=True, blank=True)
+    share_percent = models.DecimalField(max_digits=5, decimal_places=2)
+    guardian_name = models.CharField(max_length=200, blank=True, help_text="required when the nominee is a minor")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(share_percent__gt=0) & models.Q(share_percent__lte=100),
+                name="accounts_nominee_share_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.share_percent}%)"
+
+
+class Invitation(PublicIdModel):
+    """A distributor's staff member invites an investor: a signed, expiring, single-use link that opens
+    a pre-filled registration."""
+
+    invited_by = models.ForeignKey(StaffMember, null=True, on_delete=models.SET_NULL, related_name="invitations")
+    relationship_manager = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=15, blank=True)
+    pan = models.CharField("PAN", max_length=10, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | ~models.Q(mobile=""), name="accounts_invitation_has_contact"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pan="") | models.Q(pan__regex=r"^[A-Z]{5}[0-9]{4}[A-Z]$"),
+                name="accounts_invitation_pan_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.full_name}"

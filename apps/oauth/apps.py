@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class OauthConfig(AppConfig):
     name = "apps.oauth"
     label = "oauth"
+    verbose_name = "OAuth"
+
+    def ready(self) -> None:
+        from apps.oauth import checks  # noqa: F401 (registers the system checks)
