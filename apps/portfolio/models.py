@@ -125,6 +125,13 @@ class Holding(PublicIdModel):
     def __str__(self) -> str:
         return f"{self.source_name} in {self.folio_id}"
 
+    @property
+    def absolute_return(self) -> Decimal | None:
+        """Unrealised gain on the money invested in the units held, in percent."""
+        if not self.invested:
+            return None
+        return (self.unrealised_gain / self.invested * 100).quantize(Decimal("0.01"))
+
 
 class TransactionKind(models.TextChoices):
     PURCHASE = "purchase", "Purchase"

@@ -91,8 +91,9 @@ class CasImportError(ApplicationError):
 
     def __init__(self, error: str, detail: str = "", **fmt):
         message = MESSAGES[error].format(detail=detail, **fmt)
-        super().__init__(message, code=error)
+        super().__init__(message, code=error, status_code=413 if error == Error.TOO_LARGE else None)
         self.error = error
+        self.cas_import: CasImport | None = None
 
 
 # ----------------------------------------------------------------------------- private storage
@@ -191,6 +192,7 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None) -> C
     except CasImportError as exc:
         _delete_private(cas_import)
         _fail(cas_import, exc.error, exc.message)
+        exc.cas_import = cas_import
         raise
     cas_import.password_encrypted = password_seal(password)
     cas_import.save(update_fields=["stored_path", "page_count", "password_encrypted", "updated_at"])

@@ -1,0 +1,580 @@
+"""The investor's portfolio API (mounted under /api/v1/). One view per operation; objects are reached
+through access selectors, so another investor's ids answer 404.
+
+Offline-first clients: lists take `updated_since` (ISO 8601) and then answer the rows changed after it,
+oldest change first, plus `deleted` (ids removed since) and `synced_at` (pass it as the next
+updated_since). Summary, holdings and the family summary carry a weak ETag and answer If-None-Match
+with 304 Not Modified."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.selectors import investor_get_for_user
+from apps.core.throttling import ScopedRateThrottle
+from apps.portfolio.models import Tombstone, TransactionKind
+from apps.portfolio.selectors import family as family_selectors
+from apps.portfolio.selectors import holdings as selectors
+from apps.portfolio.selectors.performance import performance_series
+from apps.portfolio.services.cas_import import CasImportError, cas_upload_accept
+from apps.portfolio.services.family import family_consent, family_invite, family_unlink
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+UNITS = {"max_digits": 20, "decimal_places": 4}
+NAV = {"max_digits": 20, "decimal_places": 8}
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _investor(request):
+    return investor_get_for_user(user=request.user)
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return etag in {tag.strip() for tag in header.split(",")}
+
+
+def _with_etag(request, key: str, build) -> Response:
+    """304 when the client has this version, else the built response with its ETag. Private data:
+    caches may keep it but must revalidate."""
+    etag = f'W/"{key}"'
+    response = Response(status=status.HTTP_304_NOT_MODIFIED) if _etag_matches(request, etag) else build()
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    response["Vary"] = "Authorization, Cookie"
+    return response
+
+
+class SyncCursorPagination(CursorPagination):
+    """Cursor pages; ordered by change time when the client syncs with updated_since."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    ordering = "-created_at"
+    sync_ordering = ("updated_at", "id")
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
+
+    def get_ordering(self, request, queryset, view):
+        if getattr(view, "syncing", False):
+            return self.sync_ordering
+        return getattr(view, "ordering", self.ordering)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        extra = getattr(self, "sync_extra", None)
+        if extra is not None:
+            response.data.update(extra)
+        return response
+
+
+class _FilterSerializer(serializers.Serializer):
+    updated_since = serializers.DateTimeField(required=False)
+
+
+class _SyncListApi(APIView):
+    """List view with delta sync. Subclasses give `tombstone_entity`, `ordering`, `rows(...)`."""
+
+    pagination_class = SyncCursorPagination
+    tombstone_entity = ""
+    ordering: tuple = ("-created_at",)
+    syncing = False
+
+    class FilterSerializer(_FilterSerializer):
+        pass
+
+    def rows(self, investor, filters: dict):
+        raise NotImplementedError
+
+    def output(self, rows):
+        raise NotImplementedError
+
+    def list_response(self, request, investor, filters: dict) -> Response:
+        synced_at = timezone.now()
+        since = filters.get("updated_since")
+        self.syncing = since is not None
+        paginator = self.pagination_class()
+        if since is not None:
+            paginator.sync_extra = {"synced_at": synced_at.isoformat()}
+            if "cursor" not in request.query_params:
+                paginator.sync_extra["deleted"] = selectors.deleted_ids_since(
+                    investor=investor, entity=self.tombstone_entity, since=since
+                )
+        page = paginator.paginate_queryset(self.rows(investor, filters), request, view=self)
+        return paginator.get_paginated_response(self.output(page))
+
+    def get(self, request):
+        investor = _investor(request)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return self.list_response(request, investor, filters.validated_data)
+
+
+# ------------------------------------------------------------------------------------- output shapes
+
+
+class SchemeRefSerializer(serializers.Serializer):
+    amfi_code = serializers.CharField()
+    isin = serializers.CharField(source="isin_growth")
+    name = serializers.CharField()
+    category = serializers.CharField()
+    asset_class = serializers.CharField()
+    plan = serializers.CharField()
+    option = serializers.CharField()
+    amc = serializers.CharField(source="amc.name", default="")
+    lock_in_days = serializers.IntegerField()
+
+
+class FolioRefSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    folio_number = serializers.CharField()
+    amc = serializers.CharField(source="amc_name")
+    registrar = serializers.CharField()
+
+
+class HoldingOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    folio = FolioRefSerializer()
+    scheme = SchemeRefSerializer(allow_null=True)
+    name = serializers.CharField(source="source_name")
+    mapped_by = serializers.CharField()
+    needs_review = serializers.BooleanField()
+    units = serializers.DecimalField(**UNITS)
+    invested = serializers.DecimalField(**MONEY)
+    value = serializers.DecimalField(**MONEY)
+    nav = serializers.DecimalField(**NAV, allow_null=True)
+    nav_date = serializers.DateField(allow_null=True)
+    previous_nav = serializers.DecimalField(**NAV, allow_null=True)
+    day_change = serializers.DecimalField(**MONEY)
+    unrealised_gain = serializers.DecimalField(**MONEY)
+    realised_gain = serializers.DecimalField(**MONEY)
+    dividends = serializers.DecimalField(**MONEY)
+    absolute_return = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    xirr = serializers.DecimalField(max_digits=14, decimal_places=8, allow_null=True)
+    cost_incomplete = serializers.BooleanField()
+    first_trade_date = serializers.DateField(allow_null=True)
+    valued_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class SummaryOutputSerializer(serializers.Serializer):
+    value = serializers.DecimalField(**MONEY)
+    invested = serializers.DecimalField(**MONEY)
+    unrealised_gain = serializers.DecimalField(**MONEY)
+    realised_gain = serializers.DecimalField(**MONEY)
+    dividends = serializers.DecimalField(**MONEY)
+    total_gain = serializers.DecimalField(**MONEY)
+    absolute_return = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    day_change = serializers.DecimalField(**MONEY)
+    day_change_percent = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    xirr = serializers.DecimalField(max_digits=14, decimal_places=8, allow_null=True)
+    nav_date = serializers.DateField(allow_null=True)
+    holdings_count = serializers.IntegerField()
+    folios_count = serializers.IntegerField()
+    needs_review_count = serializers.IntegerField()
+    valued_at = serializers.DateTimeField(allow_null=True)
+
+
+# ------------------------------------------------------------------------------------- summary, holdings
+
+
+class PortfolioSummaryApi(APIView):
+    def get(self, request):
+        investor = _investor(request)
+        summary = selectors.portfolio_summary_get(investor=investor)
+        return _with_etag(
+            request,
+            f"s-{investor.public_id.hex[:12]}-{summary.version}",
+            lambda: Response(SummaryOutputSerializer(summary).data),
+        )
+
+
+class HoldingListApi(_SyncListApi):
+    tombstone_entity = Tombstone.Entity.HOLDING
+    ordering = ("-value", "id")
+
+    class FilterSerializer(_FilterSerializer):
+        include_closed = serializers.BooleanField(required=False, default=False)
+
+    def rows(self, investor, filters):
+        return selectors.holding_list(
+            investor=investor, updated_since=filters.get("updated_since"), include_closed=filters["include_closed"]
+        )
+
+    def output(self, rows):
+        return HoldingOutputSerializer(rows, many=True).data
+
+    def get(self, request):
+        investor = _investor(request)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        version = selectors.valuation_version(investor=investor)
+        query = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
+        return _with_etag(
+            request,
+            f"h-{investor.public_id.hex[:12]}-{version}-{query}",
+            lambda: self.list_response(request, investor, filters.validated_data),
+        )
+
+
+class HoldingDetailApi(APIView):
+    class LotSerializer(serializers.Serializer):
+        acquired_on = serializers.DateField()
+        units = serializers.DecimalField(**UNITS)
+        units_remaining = serializers.DecimalField(**UNITS)
+        cost = serializers.DecimalField(**MONEY)
+        cost_known = serializers.BooleanField()
+
+    def get(self, request, holding_id):
+        holding = selectors.access_holding_by_id(investor=_investor(request), holding_id=holding_id)
+        data = HoldingOutputSerializer(holding).data
+        data["lots"] = self.LotSerializer(holding.lots.filter(units_remaining__gt=0), many=True).data
+        return Response(data)
+
+
+class SchemePositionListApi(APIView):
+    """Holdings folded by scheme across folios."""
+
+    class OutputSerializer(serializers.Serializer):
+        name = serializers.CharField()
+        amfi_code = serializers.CharField()
+        isin = serializers.CharField()
+        category = serializers.CharField()
+        asset_class = serializers.CharField()
+        amc = serializers.CharField()
+        folios = serializers.IntegerField()
+        units = serializers.DecimalField(**UNITS)
+        invested = serializers.DecimalField(**MONEY)
+        value = serializers.DecimalField(**MONEY)
+        unrealised_gain = serializers.DecimalField(**MONEY)
+        realised_gain = serializers.DecimalField(**MONEY)
+        day_change = serializers.DecimalField(**MONEY)
+        nav = serializers.DecimalField(**NAV, allow_null=True)
+        nav_date = serializers.DateField(allow_null=True)
+        holding_ids = serializers.ListField(child=serializers.UUIDField())
+
+    def get(self, request):
+        positions = selectors.scheme_positions(investor=_investor(request))
+        return Response({"results": self.OutputSerializer(positions, many=True).data})
+
+
+# ------------------------------------------------------------------------------------- transactions
+
+
+class TransactionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    holding_id = serializers.UUIDField(source="holding.public_id")
+    folio_number = serializers.CharField(source="folio.folio_number")
+    scheme_name = serializers.CharField(source="holding.source_name")
+    amfi_code = serializers.CharField(source="scheme.amfi_code", default=None)
+    kind = serializers.CharField()
+    trade_date = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+    units = serializers.DecimalField(**UNITS)
+    nav = serializers.DecimalField(**NAV, allow_null=True)
+    balance = serializers.DecimalField(**UNITS, allow_null=True)
+    description = serializers.CharField()
+    source = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class TransactionListApi(_SyncListApi):
+    tombstone_entity = Tombstone.Entity.TRANSACTION
+    ordering = ("-trade_date", "-id")
+
+    class FilterSerializer(_FilterSerializer):
+        holding = serializers.UUIDField(required=False)
+        folio = serializers.CharField(required=False, max_length=40)
+        amfi_code = serializers.CharField(required=False, max_length=12)
+        kind = serializers.MultipleChoiceField(choices=TransactionKind.choices, required=False)
+        source = serializers.ChoiceField(choices=["cas", "order", "rta"], required=False)
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+
+        def to_internal_value(self, data):
+            # ?kind=sip&kind=purchase or ?kind=sip,purchase
+            if hasattr(data, "getlist") and "kind" in data:
+                data = data.copy()
+                kinds = [k for value in data.getlist("kind") for k in value.split(",") if k]
+                data.setlist("kind", kinds)
+            return super().to_internal_value(data)
+
+    def rows(self, investor, filters):
+        return selectors.transaction_list(
+            investor=investor,
+            updated_since=filters.get("updated_since"),
+            holding_id=filters.get("holding"),
+            folio_number=filters.get("folio"),
+            amfi_code=filters.get("amfi_code"),
+            kinds=sorted(filters.get("kind") or []),
+            source=filters.get("source"),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+
+    def output(self, rows):
+        return TransactionOutputSerializer(rows, many=True).data
+
+
+class TransactionDetailApi(APIView):
+    def get(self, request, transaction_id):
+        line = selectors.access_transaction_by_id(investor=_investor(request), transaction_id=transaction_id)
+        return Response(TransactionOutputSerializer(line).data)
+
+
+# ------------------------------------------------------------------------------------- analytics
+
+
+class PerformanceApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        start = serializers.DateField(required=False)
+        end = serializers.DateField(required=False)
+        interval = serializers.ChoiceField(choices=["daily", "weekly"], required=False, default="")
+
+    class PointSerializer(serializers.Serializer):
+        date = serializers.DateField(source="day")
+        value = serializers.DecimalField(**MONEY)
+        invested = serializers.DecimalField(**MONEY)
+        gain = serializers.DecimalField(**MONEY)
+
+    def get(self, request):
+        investor = _investor(request)
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        end = params.validated_data.get("end") or timezone.localdate()
+        start = params.validated_data.get("start") or end.replace(year=end.year - 1)
+        points = performance_series(
+            investor_ids=[investor.pk], start=start, end=end, interval=params.validated_data["interval"]
+        )
+        interval = params.validated_data["interval"] or ("daily" if (end - start).days <= 366 else "weekly")
+        return Response(
+            {"start": start, "end": end, "interval": interval, "points": self.PointSerializer(points, many=True).data}
+        )
+
+
+class AllocationApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        by = serializers.ChoiceField(choices=["asset_class", "category", "amc"], required=False)
+
+    def get(self, request):
+        params = self.InputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        allocation = selectors.allocation_get(investor=_investor(request))
+        by = params.validated_data.get("by")
+        return Response({by: allocation.get(by, [])} if by else allocation)
+
+
+# ------------------------------------------------------------------------------------- family
+
+
+class FamilyLinkOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    role = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    relationship = serializers.CharField()
+    status = serializers.CharField()
+    consented_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_role(self, link) -> str:
+        return "owner" if link.owner_id == self.context["investor"].pk else "member"
+
+    def get_name(self, link) -> str:
+        other = link.member if link.owner_id == self.context["investor"].pk else link.owner
+        return other.full_name
+
+
+class FamilyLinkListApi(APIView):
+    def get(self, request):
+        investor = _investor(request)
+        links = family_selectors.family_link_list(investor=investor)
+        return Response({"results": FamilyLinkOutputSerializer(links, many=True, context={"investor": investor}).data})
+
+
+class FamilyInviteApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "family_invite"
+
+    class InputSerializer(serializers.Serializer):
+        pan = serializers.RegexField(r"^[A-Za-z]{5}[0-9]{4}[A-Za-z]$", required=False)
+        email = serializers.EmailField(required=False)
+        mobile = serializers.CharField(required=False, max_length=15)
+        relationship = serializers.CharField(required=False, max_length=40, default="")
+
+    def post(self, request):
+        investor = _investor(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = family_invite(owner=investor, actor=request.user, **data.validated_data)
+        body = FamilyLinkOutputSerializer(link, context={"investor": investor}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class FamilyConsentApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        code = serializers.RegexField(r"^\d{6}$")
+
+    def post(self, request, link_id):
+        investor = _investor(request)
+        link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = family_consent(owner=investor, link=link, code=data.validated_data["code"], actor=request.user)
+        return Response(FamilyLinkOutputSerializer(link, context={"investor": investor}).data)
+
+
+class FamilyUnlinkApi(APIView):
+    def delete(self, request, link_id):
+        investor = _investor(request)
+        link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
+        family_unlink(investor=investor, link=link, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FamilySummaryApi(APIView):
+    class MemberSerializer(serializers.Serializer):
+        investor_id = serializers.CharField()
+        name = serializers.CharField()
+        relationship = serializers.CharField()
+        is_self = serializers.BooleanField()
+        summary = SummaryOutputSerializer()
+
+    class OutputSerializer(serializers.Serializer):
+        value = serializers.DecimalField(**MONEY)
+        invested = serializers.DecimalField(**MONEY)
+        unrealised_gain = serializers.DecimalField(**MONEY)
+        realised_gain = serializers.DecimalField(**MONEY)
+        dividends = serializers.DecimalField(**MONEY)
+        day_change = serializers.DecimalField(**MONEY)
+        xirr = serializers.DecimalField(max_digits=14, decimal_places=8, allow_null=True)
+        allocation = serializers.DictField()
+
+    def get(self, request):
+        investor = _investor(request)
+        summary = family_selectors.family_summary_get(owner=investor)
+
+        def build():
+            data = self.OutputSerializer(summary).data
+            data["members"] = self.MemberSerializer(summary.members, many=True).data
+            return Response(data)
+
+        return _with_etag(request, f"f-{summary.etag}", build)
+
+
+# ------------------------------------------------------------------------------------- CAS imports
+
+
+class CasImportOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.CharField()
+    stage = serializers.CharField()
+    percent = serializers.IntegerField()
+    error = serializers.SerializerMethodField()
+    original_name = serializers.CharField()
+    file_size = serializers.IntegerField()
+    page_count = serializers.IntegerField(allow_null=True)
+    statement_type = serializers.CharField()
+    registrar = serializers.CharField()
+    period_from = serializers.DateField(allow_null=True)
+    period_to = serializers.DateField(allow_null=True)
+    transactions_found = serializers.IntegerField()
+    transactions_created = serializers.IntegerField()
+    transactions_duplicate = serializers.IntegerField()
+    schemes_found = serializers.IntegerField()
+    schemes_unmapped = serializers.IntegerField()
+    mismatches = serializers.ListField()
+    warnings = serializers.ListField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+    def get_error(self, cas_import) -> dict | None:
+        if not cas_import.error_code:
+            return None
+        return {"code": cas_import.error_code, "message": cas_import.error_message}
+
+
+class CasImportCreateApi(_SyncListApi):
+    """POST a CAS (multipart: file, password); GET the investor's imports."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    tombstone_entity = Tombstone.Entity.IMPORT
+    ordering = ("-created_at", "-id")
+
+    throttle_scope = "cas_upload"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(allow_empty_file=True)
+        password = serializers.CharField(
+            max_length=64, required=False, allow_blank=True, default="", trim_whitespace=False
+        )
+
+    def rows(self, investor, filters):
+        return selectors.cas_import_list(investor=investor, updated_since=filters.get("updated_since"))
+
+    def output(self, rows):
+        return CasImportOutputSerializer(rows, many=True).data
+
+    def post(self, request):
+        investor = _investor(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            cas_import = cas_upload_accept(
+                investor=investor,
+                upload=data.validated_data["file"],
+                password=data.validated_data["password"],
+                uploaded_by=request.user,
+            )
+        except CasImportError as exc:
+            # the refused upload is on record too (with its reason, without its file)
+            exc.extra = {"import": CasImportOutputSerializer(exc.cas_import).data if exc.cas_import else None}
+            raise
+        return Response(CasImportOutputSerializer(cas_import).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CasImportDetailApi(APIView):
+    def get(self, request, import_id):
+        cas_import = selectors.access_cas_import_by_id(investor=_investor(request), import_id=import_id)
+        return Response(CasImportOutputSerializer(cas_import).data)
+
+
+__all__ = [
+    "AllocationApi",
+    "CasImportCreateApi",
+    "CasImportDetailApi",
+    "FamilyConsentApi",
+    "FamilyInviteApi",
+    "FamilyLinkListApi",
+    "FamilySummaryApi",
+    "FamilyUnlinkApi",
+    "HoldingDetailApi",
+    "HoldingListApi",
+    "PerformanceApi",
+    "PortfolioSummaryApi",
+    "SchemePositionListApi",
+    "TransactionDetailApi",
+    "TransactionListApi",
+]

@@ -1,0 +1,100 @@
+"""Family links and the family's aggregated portfolio."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from apps.core.exceptions import NotFoundError
+from apps.portfolio.models import FamilyLink, InvestorValuation
+from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, _uuid_or_404, summary_from_valuation
+from apps.portfolio.services.valuation import allocation_compute, portfolio_xirr
+
+ZERO = Decimal("0")
+
+
+def access_family_link_by_id(*, investor, link_id) -> FamilyLink:
+    """A link the investor is part of (as owner or member)."""
+    link = (
+        FamilyLink.objects.select_related("owner", "member")
+        .filter(Q(owner=investor) | Q(member=investor), public_id=_uuid_or_404(link_id, "family link"))
+        .first()
+    )
+    if link is None:
+        raise NotFoundError("No such family link.")
+    return link
+
+
+def family_link_list(*, investor) -> QuerySet:
+    return (
+        FamilyLink.objects.filter(Q(owner=investor) | Q(member=investor))
+        .exclude(status=FamilyLink.Status.REVOKED)
+        .select_related("owner", "member")
+    )
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    investor_id: str
+    name: str
+    relationship: str
+    is_self: bool
+    summary: PortfolioSummary
+
+
+@dataclass(frozen=True)
+class FamilySummary:
+    etag: str
+    members: list[FamilyMember]
+    value: Decimal
+    invested: Decimal
+    unrealised_gain: Decimal
+    realised_gain: Decimal
+    dividends: Decimal
+    day_change: Decimal
+    xirr: Decimal | None
+    allocation: dict
+
+
+def family_summary_get(*, owner) -> FamilySummary:
+    """The owner and every member who consented (and has not unlinked), with totals, one XIRR over
+    all their cash flows and a combined allocation. Read fresh on every call: an unlink takes effect
+    with its commit."""
+    links = list(
+        FamilyLink.objects.filter(owner=owner, status=FamilyLink.Status.ACTIVE)
+        .select_related("member")
+        .order_by("consented_at", "id")
+    )
+    people = [(owner, "self", True)] + [(link.member, link.relationship, False) for link in links]
+    ids = [person.pk for person, _, _ in people]
+    valuations = {v.investor_id: v for v in InvestorValuation.objects.filter(investor_id__in=ids)}
+    members = []
+    for person, relationship, is_self in people:
+        v = valuations.get(person.pk)
+        members.append(
+            FamilyMember(
+                investor_id=str(person.public_id),
+                name=person.full_name,
+                relationship=relationship,
+                is_self=is_self,
+                summary=summary_from_valuation(v) if v else EMPTY_SUMMARY,
+            )
+        )
+    value = sum((m.summary.value for m in members), ZERO)
+    nav_dates = [m.summary.nav_date for m in members if m.summary.nav_date]
+    versions = "|".join(f"{m.investor_id}:{m.summary.version}" for m in members)
+    return FamilySummary(
+        etag=hashlib.sha256(versions.encode()).hexdigest()[:24],
+        members=members,
+        value=value,
+        invested=sum((m.summary.invested for m in members), ZERO),
+        unrealised_gain=sum((m.summary.unrealised_gain for m in members), ZERO),
+        realised_gain=sum((m.summary.realised_gain for m in members), ZERO),
+        dividends=sum((m.summary.dividends for m in members), ZERO),
+        day_change=sum((m.summary.day_change for m in members), ZERO),
+        xirr=portfolio_xirr(investor_ids=ids, value=value, as_of=max(nav_dates) if nav_dates else None),
+        allocation=allocation_compute(investor_ids=ids),
+    )
