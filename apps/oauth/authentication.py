@@ -29,7 +29,7 @@ class JwtAccessTokenAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.") from None
         try:
-            access_token = access_token_verify(token=token, issuer=oauth2_settings.oidc_issuer(request))
+            access_token = access_token_verify(token=token, issuer=oauth2_settings.oidc_issuer(request._request))
         except AccessTokenInvalid as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from None
         return access_token.user, access_token
