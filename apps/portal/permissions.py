@@ -1,30 +1,24 @@
-"""Role -> capability table the portal checks.
+"""The capabilities portal pages ask for: names for identity's role -> capability table
+(apps.accounts.permissions), so the portal and the API enforce one map."""
 
-The roles are identity's (apps.accounts.models.StaffRole). When identity's own permission module
-(apps.accounts.permissions) is present, its table is used and this one is only the fallback, so the
-API and the portal enforce the same rules."""
+from apps.accounts.models import StaffMember, StaffRole
+from apps.accounts.permissions import Capability, role_has_capability
 
-from apps.accounts.models import StaffRole
-
-VIEW = "investor.view"
-VIEW_ALL_INVESTORS = "investor.view_all"  # without it, a relationship manager sees only their own investors
-INVITE = "investor.invite"
-ORDER_ON_BEHALF = "order.place_on_behalf"
-CAS_UPLOAD = "cas.upload"
-EXPORT = "report.export"
-BRANDING = "branding.manage"
-STAFF = "staff.manage"
-
-_WRITE_CLIENT_WORK = {INVITE, ORDER_ON_BEHALF, CAS_UPLOAD}
-
-ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    StaffRole.OWNER: frozenset({VIEW, VIEW_ALL_INVESTORS, EXPORT, BRANDING, STAFF, *_WRITE_CLIENT_WORK}),
-    StaffRole.ADMIN: frozenset({VIEW, VIEW_ALL_INVESTORS, EXPORT, BRANDING, STAFF, *_WRITE_CLIENT_WORK}),
-    StaffRole.OPERATIONS: frozenset({VIEW, VIEW_ALL_INVESTORS, EXPORT, *_WRITE_CLIENT_WORK}),
-    StaffRole.RELATIONSHIP_MANAGER: frozenset({VIEW, EXPORT, *_WRITE_CLIENT_WORK}),
-    StaffRole.READ_ONLY: frozenset({VIEW, VIEW_ALL_INVESTORS, EXPORT}),
-}
+VIEW = Capability.INVESTORS_VIEW
+INVITE = Capability.INVESTORS_INVITE
+CAS_UPLOAD = Capability.INVESTORS_EDIT  # an import changes the investor's portfolio records
+ORDERS_VIEW = Capability.ORDERS_VIEW
+ORDER_ON_BEHALF = Capability.ORDERS_PLACE
+EXPORT = Capability.REPORTS_VIEW
+BRANDING = Capability.BRANDING_MANAGE
+STAFF_VIEW = Capability.STAFF_VIEW
+STAFF = Capability.STAFF_MANAGE
 
 
 def capabilities_for_role(role: str) -> frozenset[str]:
-    return ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(str(c) for c in Capability if role_has_capability(role, c))
+
+
+def sees_every_investor(member: StaffMember) -> bool:
+    """Relationship managers see their own book only (apps.accounts.selectors.investors_visible_to)."""
+    return member.role != StaffRole.RELATIONSHIP_MANAGER

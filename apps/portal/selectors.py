@@ -2,14 +2,20 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 
+from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import Investor, KycStatus, StaffMember, StaffRole
+from apps.accounts.permissions import staff_member_for_user as staff_member_for
+from apps.accounts.selectors import investors_visible_to
 from apps.core.exceptions import NotFoundError
 from apps.portal import crypto, permissions
-from apps.portal.models import StaffTotpDevice
+from apps.portal.models import AumSnapshot, StaffTotpDevice
 from apps.portal.permissions import capabilities_for_role
 
 PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
@@ -17,9 +23,7 @@ PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
 
 def staff_member_for_user(*, user) -> StaffMember | None:
     """The active staff record of a signed-in user of this tenant, or None (investors, deactivated staff)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return StaffMember.objects.select_related("user").filter(user=user, is_active=True).first()
+    return staff_member_for(user)
 
 
 def staff_can(*, member: StaffMember, capability: str) -> bool:
@@ -43,12 +47,8 @@ def staff_totp_pending_secret(*, user) -> str | None:
 
 
 def investor_scope_for_staff(*, member: StaffMember) -> QuerySet[Investor]:
-    """Every investor of this distributor, or, for a relationship manager (no investor.view_all), only
-    the investors assigned to them."""
-    qs = Investor.objects.select_related("user", "relationship_manager__user")
-    if not staff_can(member=member, capability=permissions.VIEW_ALL_INVESTORS):
-        qs = qs.filter(relationship_manager=member)
-    return qs
+    """Identity's scope: every investor, or a relationship manager's own book."""
+    return investors_visible_to(staff=member)
 
 
 def investor_list_for_staff(
@@ -74,8 +74,8 @@ def investor_list_for_staff(
 def access_investor_for_staff(*, member: StaffMember, public_id) -> Investor:
     """One investor this staff member may see; NotFoundError (404) for anyone else's or a bad id."""
     try:
-        return investor_scope_for_staff(member=member).get(public_id=public_id)
-    except (Investor.DoesNotExist, ValueError, ValidationError):
+        return accounts_selectors.access_investor_for_staff(member, public_id)
+    except (ValueError, ValidationError):
         raise NotFoundError("No such investor.") from None
 
 
@@ -85,30 +85,149 @@ def relationship_managers() -> QuerySet[StaffMember]:
 
 # --- Dashboard ---------------------------------------------------------------------------------------
 
+ASSET_CLASS_LABELS = {
+    "equity": "Equity",
+    "debt": "Debt",
+    "hybrid": "Hybrid",
+    "other": "Other",
+    "unknown": "Not classified",
+    None: "Not matched to a fund",
+}
+
 
 @dataclass
 class DashboardFigures:
     investor_count: int
     kyc_counts: dict[str, int]
+    aum: Decimal | None = None
+    aum_as_of: date | None = None
+    allocation: list[dict] = field(default_factory=list)
+    allocation_chart: dict = field(default_factory=dict)
+    aum_series: dict = field(default_factory=dict)
+    active_sips: int | None = None
+    monthly_sip_book: Decimal | None = None
+    orders_today: list[dict] | None = None
+    orders_today_total: int = 0
     attention: list[dict] = field(default_factory=list)
 
 
+def aum_now() -> tuple[Decimal, int]:
+    """The whole distributor's AUM from the precomputed valuations, and how many investors hold something."""
+    from apps.portfolio.models import InvestorValuation
+
+    row = InvestorValuation.objects.filter(value__gt=0).aggregate(total=Sum("value"), n=Count("id"))
+    return row["total"] or Decimal("0"), row["n"] or 0
+
+
+def _allocation(investors: QuerySet[Investor]) -> tuple[list[dict], Decimal]:
+    from apps.portfolio.models import Holding
+
+    rows = (
+        Holding.objects.filter(investor__in=investors, units__gt=0)
+        .order_by()
+        .values("scheme__asset_class")
+        .annotate(value=Sum("value"))
+    )
+    total = sum((r["value"] or Decimal("0") for r in rows), Decimal("0"))
+    allocation = [
+        {
+            "label": ASSET_CLASS_LABELS.get(r["scheme__asset_class"], r["scheme__asset_class"]),
+            "value": r["value"] or Decimal("0"),
+            "weight": (r["value"] or Decimal("0")) / total if total else Decimal("0"),
+        }
+        for r in rows
+        if r["value"]
+    ]
+    allocation.sort(key=lambda r: r["value"], reverse=True)
+    return allocation, total
+
+
 def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
+    """What the dashboard shows, in the staff member's scope (a relationship manager's own book)."""
+    from apps.portfolio.models import CasImport, Holding, InvestorValuation
+
     investors = investor_scope_for_staff(member=member)
     kyc_counts = dict(investors.order_by().values_list("kyc_status").annotate(n=Count("id")))
+    figures = DashboardFigures(investor_count=sum(kyc_counts.values()), kyc_counts=kyc_counts)
+
+    valuation = InvestorValuation.objects.filter(investor__in=investors).aggregate(
+        total=Sum("value"), as_of=Max("nav_date")
+    )
+    figures.aum = valuation["total"] or Decimal("0")
+    figures.aum_as_of = valuation["as_of"]
+    figures.allocation, _ = _allocation(investors)
+    figures.allocation_chart = {
+        "labels": [r["label"] for r in figures.allocation],
+        "values": [str(r["value"]) for r in figures.allocation],
+    }
+    if permissions.sees_every_investor(member):
+        # the snapshots are of the whole distributor: only for staff who see every investor
+        points = list(AumSnapshot.objects.order_by("-date")[:366])[::-1]
+        today = timezone.localdate()
+        series = [(p.date, p.aum) for p in points if p.date != today] + [(today, figures.aum)]
+        if len(series) > 1:
+            figures.aum_series = {
+                "labels": [d.isoformat() for d, _ in series],
+                "series": [{"label": "AUM", "values": [str(v) for _, v in series]}],
+            }
+
     attention = []
     pending_kyc = kyc_counts.get(KycStatus.PENDING, 0) + kyc_counts.get(KycStatus.ON_HOLD, 0)
     if pending_kyc:
         attention.append({"kind": "kyc", "count": pending_kyc, "label": "investors with KYC pending or on hold"})
     if kyc_counts.get(KycStatus.REJECTED):
         attention.append({"kind": "kyc_rejected", "count": kyc_counts[KycStatus.REJECTED], "label": "KYC rejected"})
-    return DashboardFigures(investor_count=sum(kyc_counts.values()), kyc_counts=kyc_counts, attention=attention)
+    unmapped = Holding.objects.filter(investor__in=investors, needs_review=True).count()
+    if unmapped:
+        attention.append({"kind": "unmapped", "count": unmapped, "label": "holdings not matched to a fund"})
+    imports = CasImport.objects.filter(investor__in=investors)
+    mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
+    if mismatched:
+        attention.append({"kind": "mismatch", "count": mismatched, "label": "CAS imports with unit mismatches"})
+    failed = imports.filter(status=CasImport.Status.FAILED, created_at__gte=timezone.now() - timedelta(days=7)).count()
+    if failed:
+        attention.append({"kind": "import_failed", "count": failed, "label": "CAS imports failed in the last 7 days"})
+    figures.attention = attention
+    return figures
 
 
 @dataclass
 class InvestorOverview:
     bank_accounts: list
+    valuation: object | None
+    holdings: list
+    transactions: list
+    imports: list
 
 
 def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
-    return InvestorOverview(bank_accounts=list(investor.bank_accounts.all()))
+    from apps.portfolio.models import CasImport, Holding, InvestorValuation, Transaction
+
+    return InvestorOverview(
+        bank_accounts=list(investor.bank_accounts.all()),
+        valuation=InvestorValuation.objects.filter(investor=investor).first(),
+        holdings=list(
+            Holding.objects.filter(investor=investor, units__gt=0)
+            .select_related("folio", "scheme")
+            .order_by("-value", "source_name")
+        ),
+        transactions=list(
+            Transaction.objects.filter(investor=investor)
+            .select_related("holding", "folio")
+            .order_by("-trade_date", "-id")[:20]
+        ),
+        imports=list(CasImport.objects.filter(investor=investor).order_by("-created_at")[:10]),
+    )
+
+
+# --- CAS imports -------------------------------------------------------------------------------------
+
+
+def cas_import_for_investor(*, investor: Investor, public_id):
+    """One CAS import of this investor; NotFoundError for another investor's or a bad id."""
+    from apps.portfolio.models import CasImport
+
+    try:
+        return CasImport.objects.get(investor=investor, public_id=public_id)
+    except (CasImport.DoesNotExist, ValueError, ValidationError):
+        raise NotFoundError("No such import.") from None

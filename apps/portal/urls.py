@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth
+from apps.portal import views, views_auth, views_imports
 
 app_name = "portal"
 
@@ -14,5 +14,11 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("investors/", views.InvestorListView.as_view(), name="investors"),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
+    path("investors/<uuid:public_id>/cas/", views_imports.CasUploadView.as_view(), name="cas_upload"),
+    path(
+        "investors/<uuid:public_id>/imports/<uuid:import_id>/",
+        views_imports.CasImportView.as_view(),
+        name="cas_import",
+    ),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
 ]

@@ -60,7 +60,7 @@ class InvestorListView(PortalView):
         investors = selectors.investor_list_for_staff(
             member=request.staff, search=search, kyc_status=kyc, relationship_manager_id=rm
         )
-        can_see_all = selectors.staff_can(member=request.staff, capability=permissions.VIEW_ALL_INVESTORS)
+        can_see_all = permissions.sees_every_investor(request.staff)
         return self.render(
             request,
             "portal/investors.html",

@@ -1,0 +1,65 @@
+"""CAS upload on an investor's behalf, with a progress bar that htmx refreshes until the import ends."""
+
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.portal import permissions, selectors
+from apps.portal.forms import CasUploadForm
+from apps.portal.views import PortalView
+from apps.portfolio.services.cas_import import cas_upload_accept
+
+
+def _investor(request, public_id):
+    try:
+        return selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+    except NotFoundError:
+        raise Http404("No such investor.") from None
+
+
+def _import(investor, import_id):
+    try:
+        return selectors.cas_import_for_investor(investor=investor, public_id=import_id)
+    except NotFoundError:
+        raise Http404("No such import.") from None
+
+
+class CasUploadView(PortalView):
+    nav = "investors"
+    capability = permissions.CAS_UPLOAD
+    template_name = "portal/cas_upload.html"
+
+    def get(self, request, public_id):
+        investor = _investor(request, public_id)
+        return self.render(request, self.template_name, {"investor": investor, "form": CasUploadForm()})
+
+    def post(self, request, public_id):
+        investor = _investor(request, public_id)
+        form = CasUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, self.template_name, {"investor": investor, "form": form}, status=400)
+        try:
+            cas_import = cas_upload_accept(
+                investor=investor,
+                upload=form.cleaned_data["statement"],
+                password=form.cleaned_data["password"],
+                uploaded_by=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, self.template_name, {"investor": investor, "form": form}, status=400)
+        return redirect(reverse("portal:cas_import", args=[investor.public_id, cas_import.public_id]))
+
+
+class CasImportView(PortalView):
+    """The import's page: the progress partial, refreshed by htmx while the import runs."""
+
+    nav = "investors"
+    capability = permissions.VIEW
+
+    def get(self, request, public_id, import_id):
+        investor = _investor(request, public_id)
+        cas_import = _import(investor, import_id)
+        template = "portal/_import_progress.html" if request.headers.get("HX-Request") else "portal/cas_import.html"
+        return self.render(request, template, {"investor": investor, "import": cas_import})
