@@ -25,22 +25,3 @@ class StaffTotpDevice(TimeStampedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
-
-
-class AumSnapshot(TimeStampedModel):
-    """The distributor's assets under management at the end of a day (IST), for the dashboard's
-    "AUM over time" chart. Written by the nightly portal.aum_snapshot task from the precomputed
-    portfolio valuations; one row per day, rewritten if the task runs again that day."""
-
-    date = models.DateField(unique=True)
-    aum = models.DecimalField(max_digits=20, decimal_places=2)
-    investor_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["date"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(aum__gte=0), name="portal_aumsnapshot_aum_not_negative")
-        ]
-
-    def __str__(self) -> str:
-        return f"AUM {self.date} {self.aum}"

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
@@ -15,7 +16,7 @@ from apps.accounts.permissions import staff_member_for_user as staff_member_for
 from apps.accounts.selectors import investors_visible_to
 from apps.core.exceptions import NotFoundError
 from apps.portal import crypto, permissions
-from apps.portal.models import AumSnapshot, StaffTotpDevice
+from apps.portal.models import StaffTotpDevice
 from apps.portal.permissions import capabilities_for_role
 
 PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
@@ -85,14 +86,8 @@ def relationship_managers() -> QuerySet[StaffMember]:
 
 # --- Dashboard ---------------------------------------------------------------------------------------
 
-ASSET_CLASS_LABELS = {
-    "equity": "Equity",
-    "debt": "Debt",
-    "hybrid": "Hybrid",
-    "other": "Other",
-    "unknown": "Not classified",
-    None: "Not matched to a fund",
-}
+AUM_SERIES_DAYS = 365
+AUM_SERIES_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -111,65 +106,55 @@ class DashboardFigures:
     attention: list[dict] = field(default_factory=list)
 
 
-def aum_now() -> tuple[Decimal, int]:
-    """The whole distributor's AUM from the precomputed valuations, and how many investors hold something."""
-    from apps.portfolio.models import InvestorValuation
+def _aum_series(*, member: StaffMember, investor_ids: list[int]) -> dict:
+    """Value and invested amount of the book, weekly over the last year, rebuilt from NAV history and
+    the ledger by the portfolio's performance series; cached for a few minutes per scope."""
+    from apps.portfolio.selectors.performance import performance_series
 
-    row = InvestorValuation.objects.filter(value__gt=0).aggregate(total=Sum("value"), n=Count("id"))
-    return row["total"] or Decimal("0"), row["n"] or 0
-
-
-def _allocation(investors: QuerySet[Investor]) -> tuple[list[dict], Decimal]:
-    from apps.portfolio.models import Holding
-
-    rows = (
-        Holding.objects.filter(investor__in=investors, units__gt=0)
-        .order_by()
-        .values("scheme__asset_class")
-        .annotate(value=Sum("value"))
-    )
-    total = sum((r["value"] or Decimal("0") for r in rows), Decimal("0"))
-    allocation = [
-        {
-            "label": ASSET_CLASS_LABELS.get(r["scheme__asset_class"], r["scheme__asset_class"]),
-            "value": r["value"] or Decimal("0"),
-            "weight": (r["value"] or Decimal("0")) / total if total else Decimal("0"),
-        }
-        for r in rows
-        if r["value"]
-    ]
-    allocation.sort(key=lambda r: r["value"], reverse=True)
-    return allocation, total
+    scope = "all" if permissions.sees_every_investor(member) else f"rm{member.pk}"
+    today = timezone.localdate()
+    key = f"portal:aum-series:{scope}:{today.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    series: dict = {}
+    if investor_ids:
+        points = performance_series(
+            investor_ids=investor_ids, start=today - timedelta(days=AUM_SERIES_DAYS), end=today, interval="weekly"
+        )
+        if any(p.value for p in points):
+            series = {
+                "labels": [p.day.isoformat() for p in points],
+                "series": [
+                    {"label": "AUM", "values": [str(p.value) for p in points]},
+                    {"label": "Invested", "values": [str(p.invested) for p in points]},
+                ],
+            }
+    cache.set(key, series, AUM_SERIES_CACHE_SECONDS)
+    return series
 
 
 def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
     """What the dashboard shows, in the staff member's scope (a relationship manager's own book)."""
     from apps.portfolio.models import CasImport, Holding, InvestorValuation
+    from apps.portfolio.services.valuation import allocation_compute
 
     investors = investor_scope_for_staff(member=member)
     kyc_counts = dict(investors.order_by().values_list("kyc_status").annotate(n=Count("id")))
     figures = DashboardFigures(investor_count=sum(kyc_counts.values()), kyc_counts=kyc_counts)
+    investor_ids = list(investors.values_list("id", flat=True))
 
-    valuation = InvestorValuation.objects.filter(investor__in=investors).aggregate(
+    valuation = InvestorValuation.objects.filter(investor_id__in=investor_ids).aggregate(
         total=Sum("value"), as_of=Max("nav_date")
     )
     figures.aum = valuation["total"] or Decimal("0")
     figures.aum_as_of = valuation["as_of"]
-    figures.allocation, _ = _allocation(investors)
+    figures.allocation = allocation_compute(investor_ids=investor_ids)["asset_class"] if investor_ids else []
     figures.allocation_chart = {
         "labels": [r["label"] for r in figures.allocation],
-        "values": [str(r["value"]) for r in figures.allocation],
+        "values": [r["value"] for r in figures.allocation],
     }
-    if permissions.sees_every_investor(member):
-        # the snapshots are of the whole distributor: only for staff who see every investor
-        points = list(AumSnapshot.objects.order_by("-date")[:366])[::-1]
-        today = timezone.localdate()
-        series = [(p.date, p.aum) for p in points if p.date != today] + [(today, figures.aum)]
-        if len(series) > 1:
-            figures.aum_series = {
-                "labels": [d.isoformat() for d, _ in series],
-                "series": [{"label": "AUM", "values": [str(v) for _, v in series]}],
-            }
+    figures.aum_series = _aum_series(member=member, investor_ids=investor_ids)
 
     attention = []
     pending_kyc = kyc_counts.get(KycStatus.PENDING, 0) + kyc_counts.get(KycStatus.ON_HOLD, 0)
@@ -177,10 +162,10 @@ def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
         attention.append({"kind": "kyc", "count": pending_kyc, "label": "investors with KYC pending or on hold"})
     if kyc_counts.get(KycStatus.REJECTED):
         attention.append({"kind": "kyc_rejected", "count": kyc_counts[KycStatus.REJECTED], "label": "KYC rejected"})
-    unmapped = Holding.objects.filter(investor__in=investors, needs_review=True).count()
+    unmapped = Holding.objects.filter(investor_id__in=investor_ids, needs_review=True).count()
     if unmapped:
         attention.append({"kind": "unmapped", "count": unmapped, "label": "holdings not matched to a fund"})
-    imports = CasImport.objects.filter(investor__in=investors)
+    imports = CasImport.objects.filter(investor_id__in=investor_ids)
     mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
     if mismatched:
         attention.append({"kind": "mismatch", "count": mismatched, "label": "CAS imports with unit mismatches"})
@@ -194,29 +179,21 @@ def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
 @dataclass
 class InvestorOverview:
     bank_accounts: list
-    valuation: object | None
+    summary: object
     holdings: list
     transactions: list
     imports: list
 
 
 def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
-    from apps.portfolio.models import CasImport, Holding, InvestorValuation, Transaction
+    from apps.portfolio.selectors import holdings as portfolio
 
     return InvestorOverview(
-        bank_accounts=list(investor.bank_accounts.all()),
-        valuation=InvestorValuation.objects.filter(investor=investor).first(),
-        holdings=list(
-            Holding.objects.filter(investor=investor, units__gt=0)
-            .select_related("folio", "scheme")
-            .order_by("-value", "source_name")
-        ),
-        transactions=list(
-            Transaction.objects.filter(investor=investor)
-            .select_related("holding", "folio")
-            .order_by("-trade_date", "-id")[:20]
-        ),
-        imports=list(CasImport.objects.filter(investor=investor).order_by("-created_at")[:10]),
+        bank_accounts=list(accounts_selectors.bank_account_list(investor=investor)),
+        summary=portfolio.portfolio_summary_get(investor=investor),
+        holdings=list(portfolio.holding_list(investor=investor).order_by("-value", "source_name")),
+        transactions=list(portfolio.transaction_list(investor=investor).order_by("-trade_date", "-id")[:20]),
+        imports=list(portfolio.cas_import_list(investor=investor).order_by("-created_at")[:10]),
     )
 
 
@@ -224,10 +201,7 @@ def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
 
 
 def cas_import_for_investor(*, investor: Investor, public_id):
-    """One CAS import of this investor; NotFoundError for another investor's or a bad id."""
-    from apps.portfolio.models import CasImport
+    """One CAS import of this investor (the portfolio's access selector: 404 for anyone else's)."""
+    from apps.portfolio.selectors.holdings import access_cas_import_by_id
 
-    try:
-        return CasImport.objects.get(investor=investor, public_id=public_id)
-    except (CasImport.DoesNotExist, ValueError, ValidationError):
-        raise NotFoundError("No such import.") from None
+    return access_cas_import_by_id(investor=investor, import_id=public_id)

@@ -17,7 +17,7 @@ from apps.core.exceptions import ApplicationError
 from apps.portal import crypto, totp
 from apps.portal.colours import MIN_TEXT_CONTRAST, WHITE, contrast_ratio
 from apps.portal.lockout import lockout_check, lockout_clear, lockout_record_failure
-from apps.portal.models import AumSnapshot, StaffTotpDevice
+from apps.portal.models import StaffTotpDevice
 from tenants.models import COLOUR_RE, Branding
 
 STAFF_SCOPE = "staff"
@@ -297,19 +297,3 @@ def branding_update(
             Branding._meta.get_field("logo").storage.delete(new_logo_name)
         raise
     return branding
-
-
-# --- AUM history -----------------------------------------------------------------------------------
-
-
-def aum_snapshot_record(*, day=None) -> AumSnapshot:
-    """Records today's (IST) AUM from the precomputed valuations; running twice a day rewrites the row."""
-    from apps.portal.selectors import aum_now
-
-    day = day or timezone.localdate()
-    value, investors = aum_now()
-    with transaction.atomic():
-        snapshot, _ = AumSnapshot.objects.update_or_create(
-            date=day, defaults={"aum": value, "investor_count": investors}
-        )
-    return snapshot
