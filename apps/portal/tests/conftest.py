@@ -165,3 +165,55 @@ def sign_in(tab, url: str, email: str, password: str = STAFF_PASSWORD):
     tab.get_by_label("E-mail").fill(email)
     tab.get_by_label("Password").fill(password)
     tab.get_by_role("button", name="Sign in").click()
+
+
+# --- CAS statements ----------------------------------------------------------------------------------
+
+
+def cas_pdf_for(investor, *, scheme_name: str, isin: str, amc: str = "Alpha Test Mutual Fund") -> bytes:
+    """A password-protected CAMS-style CAS (the portfolio's generator) for this investor's PAN, holding
+    one scheme; the password is the PAN, as the registrars do."""
+    from datetime import date
+    from decimal import Decimal
+
+    from apps.portfolio.casgen import SchemeSpec, statement_build, statement_render_pdf, synthetic_nav_series
+
+    navs = synthetic_nav_series(seed=3, start=date(2022, 1, 1), end=date(2025, 12, 31), start_nav=Decimal("25"))
+    spec = SchemeSpec(amc=amc, name=scheme_name, isin=isin, rta_code="PT01DG", nav_at=navs.__getitem__)
+    statement = statement_build(
+        seed=11,
+        issuer="CAMS",
+        investor_name=investor.full_name,
+        email=investor.email,
+        mobile="+919800000001",
+        pan=investor.pan,
+        specs=[spec],
+        period_from=date(2023, 1, 1),
+        period_to=date(2024, 12, 31),
+    )
+    return statement_render_pdf(statement, password=investor.pan)
+
+
+def make_scheme(*, name: str, isin: str, nav="31.25"):
+    """A scheme of the funds master (public schema) the CAS's ISIN maps to."""
+    from datetime import date
+    from decimal import Decimal
+
+    from apps.funds.models import Amc, Scheme
+
+    amc, _ = Amc.objects.get_or_create(code="alpha-test-mf", defaults={"name": "Alpha Test Mutual Fund"})
+    return Scheme.objects.create(
+        amfi_code=str(uuid.uuid4().int % 10**9),
+        isin_growth=isin,
+        name=name,
+        amc=amc,
+        plan=Scheme.Plan.DIRECT,
+        option=Scheme.Option.GROWTH,
+        asset_class=Scheme.AssetClass.EQUITY,
+        latest_nav=Decimal(nav),
+        latest_nav_date=date(2025, 3, 31),
+    )
+
+
+def random_isin() -> str:
+    return f"INF{uuid.uuid4().hex[:8].upper()}0"

@@ -1,9 +1,19 @@
 """The portal and the investor pages in headless Chromium, against the live server, on two tenants
 with different brands. Few tests, each a whole journey; one browser for the session."""
 
+import uuid
+
 import pytest
 
-from apps.portal.tests.conftest import make_investor, make_staff, sign_in, unique
+from apps.portal.tests.conftest import (
+    cas_pdf_for,
+    make_investor,
+    make_scheme,
+    make_staff,
+    random_isin,
+    sign_in,
+    unique,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -62,3 +72,57 @@ def test_beta_staff_get_404_on_alpha_investor_urls(page, live_server, live_alpha
     # the beta session is no key to alpha's host either
     response = page.goto(live_server.url("alpha.localhost", f"/portal/investors/{alpha_investor.public_id}/"))
     assert "/portal/login/" in page.url
+
+
+def test_cas_upload_shows_progress_then_holdings(
+    page, live_server, live_alpha, screenshot, monkeypatch, settings, tmp_path
+):
+    import threading
+
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from apps.portfolio import tasks
+    from apps.portfolio.services.cas_import import cas_import_process
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    scheme_name = f"Alpha Test Flexi Cap Fund {uuid.uuid4().hex[:6]} - Direct Plan - Growth"
+    isin = random_isin()
+    make_scheme(name=scheme_name, isin=isin)
+    investor = make_investor(live_alpha, full_name=unique("Chitra Cas"))
+    statement = tmp_path / "cas.pdf"
+    statement.write_bytes(cas_pdf_for(investor, scheme_name=scheme_name, isin=isin))
+    owner = make_staff(live_alpha, role="operations")
+
+    # the Celery worker: the import runs a moment after the upload commits, in alpha's schema, so the
+    # page is seen polling before it ends
+    def worker(import_id):
+        try:
+            with tenant_context(live_alpha):
+                cas_import_process(import_id=import_id)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(
+        tasks.cas_import_process_task, "delay", lambda import_id: threading.Timer(2.0, worker, [import_id]).start()
+    )
+
+    sign_in(page, live_server.url("alpha.localhost", "/portal/login/"), owner.user.email)
+    page.wait_for_url("**/portal/")
+    page.goto(live_server.url("alpha.localhost", f"/portal/investors/{investor.public_id}/"))
+    page.get_by_role("link", name="Upload a CAS").click()
+    page.get_by_label("CAS statement (PDF)").set_input_files(str(statement))
+    page.get_by_label("PDF password").fill(investor.pan)
+    page.get_by_role("button", name="Upload and import").click()
+
+    progress = page.get_by_test_id("import-progress")
+    assert progress.get_attribute("data-status") in ("queued", "running")
+    assert page.locator("progress#import-bar").count() == 1
+    screenshot(page, "portal-cas-progress")
+
+    page.locator("[data-testid=import-progress][data-status=done]").wait_for(timeout=30_000)
+    assert "new" in page.get_by_test_id("import-summary").inner_text()
+    screenshot(page, "portal-cas-done")
+    page.get_by_role("link", name="See the holdings").click()
+    assert scheme_name in page.get_by_test_id("holdings-table").inner_text()
+    screenshot(page, "portal-investor-holdings")
