@@ -32,6 +32,10 @@ class PerformancePoint:
         return self.value - self.invested
 
 
+def _money(value) -> Decimal:
+    return Decimal(repr(round(float(value), 2))).quantize(CENT)
+
+
 def _grid(start: date, end: date, interval: str) -> np.ndarray:
     step = 7 if interval == "weekly" else 1
     days = np.arange(np.datetime64(start), np.datetime64(end) + 1, step, dtype="datetime64[D]")
@@ -138,10 +142,7 @@ def performance_series(
         value += np.nan_to_num(units * nav_values, nan=0.0)
 
     invested = _invested(investor_ids, grid, end)
-    return [
-        PerformancePoint(d.item(), Decimal(repr(round(v, 2))).quantize(CENT), Decimal(repr(round(i, 2))).quantize(CENT))
-        for d, v, i in zip(grid, value, invested, strict=True)
-    ]
+    return [PerformancePoint(d.item(), _money(v), _money(i)) for d, v, i in zip(grid, value, invested, strict=True)]
 
 
 def _invested(investor_ids: list[int], grid: np.ndarray, end: date) -> np.ndarray:

@@ -192,3 +192,37 @@ def celery_eager():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def api_for(alpha_api):
+    """An API client on alpha's host signed in as the investor's user."""
+    from rest_framework.test import APIClient
+
+    def make(investor, host: str = "alpha.localhost"):
+        client = APIClient(HTTP_HOST=host)
+        client.force_authenticate(investor.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def record_line():
+    from apps.portfolio.services import transaction_record
+
+    def record(investor, scheme, kind, day, amount, units, ref, folio="F1", nav=None, source="order"):
+        return transaction_record(
+            investor=investor,
+            scheme=scheme,
+            folio_number=folio,
+            kind=kind,
+            trade_date=day,
+            amount=Decimal(amount),
+            units=Decimal(units),
+            nav=Decimal(nav) if nav else None,
+            source=source,
+            source_ref=ref,
+        )
+
+    return record
