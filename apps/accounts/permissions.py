@@ -8,6 +8,7 @@ apps/accounts/selectors.py applies that scope."""
 
 from enum import StrEnum
 
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from apps.accounts.models import StaffMember, StaffRole
@@ -76,15 +77,18 @@ def staff_has_capability(*, user, capability: Capability | str) -> bool:
 
 
 class IsStaff(BasePermission):
-    """Any active staff member of this distributor."""
-
-    message = "Only the distributor's staff can do this."
+    """Any active staff member of this distributor. To everyone else the staff API does not exist
+    (404); staff whose role lacks a capability get 403 from HasCapability."""
 
     def has_permission(self, request, view):
-        return staff_member_for_user(request.user) is not None
+        if not getattr(request.user, "is_authenticated", False):
+            return False  # 401
+        if staff_member_for_user(request.user) is None:
+            raise NotFound()
+        return True
 
 
-class HasCapability(BasePermission):
+class HasCapability(IsStaff):
     """The signed-in user is active staff whose role grants `capability`. Build one with
     HasCapability.of(Capability.X)."""
 
@@ -96,6 +100,6 @@ class HasCapability(BasePermission):
         return type(f"Has_{capability.value.replace('.', '_')}", (cls,), {"capability": capability})
 
     def has_permission(self, request, view):
-        if self.capability is None:
+        if not super().has_permission(request, view) or self.capability is None:
             return False
         return staff_has_capability(user=request.user, capability=self.capability)
