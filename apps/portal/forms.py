@@ -58,3 +58,39 @@ class CasUploadForm(forms.Form):
         help_text="Usually the PAN in capitals, or the one chosen when the statement was requested.",
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="E-mail", required=False)
+    mobile = forms.CharField(label="Mobile", max_length=15, required=False, help_text="10 digits, e.g. 9812345678")
+    pan = forms.CharField(label="PAN", max_length=10, required=False, help_text="Optional; starts the KYC check")
+    relationship_manager = forms.TypedChoiceField(
+        label="Relationship manager", required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args, managers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.managers = {m.pk: m for m in managers}
+        if managers:
+            self.fields["relationship_manager"].choices = [("", "None")] + [
+                (m.pk, m.user.get_full_name()) for m in managers
+            ]
+        else:
+            del self.fields["relationship_manager"]
+
+
+class InvitationAcceptForm(forms.Form):
+    code = forms.RegexField(
+        label="Code we sent you",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
+    )
+    password = forms.CharField(
+        label="Choose a password (optional)",
+        required=False,
+        strip=False,
+        help_text="At least 10 characters. Without one, you sign in with a code each time.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

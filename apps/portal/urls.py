@@ -13,6 +13,7 @@ urlpatterns = [
     path("security/", views_auth.SecurityView.as_view(), name="security"),
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("investors/", views.InvestorListView.as_view(), name="investors"),
+    path("investors/invite/", views.InviteView.as_view(), name="invite"),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
     path("investors/<uuid:public_id>/cas/", views_imports.CasUploadView.as_view(), name="cas_upload"),
     path(

@@ -11,11 +11,12 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus
-from apps.core.exceptions import NotFoundError
+from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.portal import permissions, selectors, services
 from apps.portal.access import StaffRequiredMixin
-from apps.portal.forms import BrandingForm
+from apps.portal.forms import BrandingForm, InviteForm
 
 PAGE_SIZE = 25
 
@@ -136,3 +137,40 @@ class BrandingView(PortalView):
             return self.render(request, self.template_name, {"form": form}, status=400)
         messages.success(request, "Branding saved. Investors see it on their next visit.")
         return redirect(reverse("portal:branding"))
+
+
+class InviteView(PortalView):
+    """Invite an investor: identity's invitation service sends the link; the page shows it too."""
+
+    nav = "investors"
+    capability = permissions.INVITE
+    template_name = "portal/invite.html"
+
+    def _form(self, request, data=None):
+        managers = selectors.relationship_managers() if permissions.sees_every_investor(request.staff) else []
+        return InviteForm(data, managers=list(managers))
+
+    def get(self, request):
+        return self.render(request, self.template_name, {"form": self._form(request)})
+
+    def post(self, request):
+        form = self._form(request, request.POST)
+        if not form.is_valid():
+            return self.render(request, self.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        try:
+            invitation, _link = accounts_services.invitation_create(
+                staff=request.staff,
+                full_name=data["full_name"],
+                email=data["email"],
+                mobile=data["mobile"],
+                pan=data["pan"],
+                relationship_manager=form.managers.get(data.get("relationship_manager")),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.render(request, self.template_name, {"form": form}, status=400)
+        web_link = request.build_absolute_uri(
+            reverse("web:invite", args=[accounts_services.invitation_token(invitation)])
+        )
+        return self.render(request, "portal/invite_sent.html", {"invitation": invitation, "web_link": web_link})

@@ -62,4 +62,11 @@ class CasImportView(PortalView):
         investor = _investor(request, public_id)
         cas_import = _import(investor, import_id)
         template = "portal/_import_progress.html" if request.headers.get("HX-Request") else "portal/cas_import.html"
-        return self.render(request, template, {"investor": investor, "import": cas_import})
+        context = {
+            "investor": investor,
+            "import": cas_import,
+            "progress_url": request.path,
+            "retry_url": reverse("portal:cas_upload", args=[investor.public_id]),
+            "holdings_url": reverse("portal:investor", args=[investor.public_id]) + "#holdings",
+        }
+        return self.render(request, template, context)

@@ -126,3 +126,52 @@ def test_cas_upload_shows_progress_then_holdings(
     page.get_by_role("link", name="See the holdings").click()
     assert scheme_name in page.get_by_test_id("holdings-table").inner_text()
     screenshot(page, "portal-investor-holdings")
+
+
+def test_invite_register_with_otp_then_portfolio_is_visible(browser, page, live_server, live_alpha, screenshot):
+    import re
+
+    from apps.accounts.notifiers import LocmemNotifier
+
+    owner = make_staff(live_alpha, role="owner")
+    name, email = unique("Deepa Invitee"), f"{unique('deepa')}@example.test"
+
+    # staff invite
+    sign_in(page, live_server.url("alpha.localhost", "/portal/login/"), owner.user.email)
+    page.wait_for_url("**/portal/")
+    page.goto(live_server.url("alpha.localhost", "/portal/investors/invite/"))
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_role("button", name="Send the invitation").click()
+    link = page.get_by_test_id("invite-link").input_value()
+    assert link.startswith(live_server.url("alpha.localhost", "/web/invite/"))
+
+    # the investor, in their own browser session, proves the e-mail with the code and registers
+    context = browser.new_context()
+    investor_page = context.new_page()
+    try:
+        investor_page.goto(link)
+        assert name in investor_page.content()
+        LocmemNotifier.outbox.clear()
+        investor_page.get_by_role("button", name="Send me the code").click()
+        message = next(m for m in reversed(LocmemNotifier.outbox) if m.target == email)
+        code = re.search(r"\b(\d{6})\b", message.body).group(1)
+        investor_page.get_by_label("Code we sent you").fill(code)
+        investor_page.get_by_label("Choose a password (optional)").fill("a-long-password-2026")
+        investor_page.get_by_role("button", name="Create my account").click()
+
+        investor_page.wait_for_url("**/web/")
+        assert name in investor_page.locator("h1").inner_text()
+        assert investor_page.get_by_test_id("web-summary").is_visible()
+        assert investor_page.get_by_test_id("web-no-holdings").is_visible()
+        screenshot(investor_page, "web-portfolio-new-investor")
+
+        # the link is single-use
+        response = investor_page.goto(link)
+        assert response.status == 404
+    finally:
+        context.close()
+
+    # and the new investor is in alpha's list, with the inviter's book
+    page.goto(live_server.url("alpha.localhost", f"/portal/investors/?q={name}"))
+    assert name in page.get_by_test_id("investor-table").inner_text()

@@ -1,0 +1,192 @@
+"""Investor web pages on the distributor's host, for investors not on the mobile app. Session sign-in
+is identity's branded /login/ page; these pages read and write through the same selectors and services
+as the mobile API."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from apps.accounts import selectors as accounts_selectors
+from apps.accounts import services as accounts_services
+from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.portal.forms import CasUploadForm, InvitationAcceptForm
+from apps.portfolio.selectors import holdings as portfolio
+from apps.portfolio.selectors.performance import performance_series
+from apps.portfolio.services.cas_import import cas_upload_accept
+
+SIGN_IN_URL_NAME = "oauth-login"
+PERFORMANCE_DAYS = 365
+
+
+@method_decorator(never_cache, name="dispatch")
+class InvestorView(View):
+    """Signed-in investors of this distributor; anyone else goes to the sign-in page."""
+
+    nav = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse(SIGN_IN_URL_NAME)}?{urlencode({'next': request.get_full_path()})}")
+        try:
+            request.investor = accounts_selectors.investor_get_for_user(user=request.user)
+        except NotFoundError:
+            return render(request, "web/not_investor.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, request, template: str, context: dict, status: int = 200):
+        return render(request, template, {"nav": self.nav, "investor": request.investor, **context}, status=status)
+
+
+class PortfolioView(InvestorView):
+    nav = "portfolio"
+
+    def get(self, request):
+        investor = request.investor
+        today = timezone.localdate()
+        points = performance_series(
+            investor_ids=[investor.pk], start=today - timedelta(days=PERFORMANCE_DAYS), end=today, interval="weekly"
+        )
+        performance = {}
+        if any(p.value for p in points):
+            performance = {
+                "labels": [p.day.isoformat() for p in points],
+                "series": [
+                    {"label": "Value", "values": [str(p.value) for p in points]},
+                    {"label": "Invested", "values": [str(p.invested) for p in points]},
+                ],
+            }
+        allocation = portfolio.allocation_get(investor=investor).get("asset_class", [])
+        return self.render(
+            request,
+            "web/portfolio.html",
+            {
+                "summary": portfolio.portfolio_summary_get(investor=investor),
+                "positions": portfolio.scheme_positions(investor=investor),
+                "allocation": allocation,
+                "allocation_chart": {
+                    "labels": [r["label"] for r in allocation],
+                    "values": [r["value"] for r in allocation],
+                },
+                "performance": performance,
+            },
+        )
+
+
+class TransactionsView(InvestorView):
+    nav = "transactions"
+
+    def get(self, request):
+        lines = portfolio.transaction_list(investor=request.investor).order_by("-trade_date", "-id")
+        page = Paginator(lines, 50).get_page(request.GET.get("page"))
+        return self.render(request, "web/transactions.html", {"page": page})
+
+
+class CasUploadView(InvestorView):
+    nav = "cas"
+
+    def get(self, request):
+        imports = portfolio.cas_import_list(investor=request.investor).order_by("-created_at")[:10]
+        return self.render(request, "web/cas_upload.html", {"form": CasUploadForm(), "imports": imports})
+
+    def post(self, request):
+        form = CasUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                cas_import = cas_upload_accept(
+                    investor=request.investor,
+                    upload=form.cleaned_data["statement"],
+                    password=form.cleaned_data["password"],
+                    uploaded_by=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect(reverse("web:cas_import", args=[cas_import.public_id]))
+        return self.render(request, "web/cas_upload.html", {"form": form, "imports": []}, status=400)
+
+
+class CasImportView(InvestorView):
+    nav = "cas"
+
+    def get(self, request, import_id):
+        try:
+            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, import_id=import_id)
+        except NotFoundError:
+            raise Http404("No such import.") from None
+        context = {
+            "import": cas_import,
+            "progress_url": request.path,
+            "retry_url": reverse("web:cas_upload"),
+            "holdings_url": reverse("web:portfolio") + "#holdings",
+        }
+        template = "portal/_import_progress.html" if request.headers.get("HX-Request") else "web/cas_import.html"
+        return self.render(request, template, context)
+
+
+@method_decorator([never_cache, sensitive_post_parameters("code", "password")], name="dispatch")
+class InvitationAcceptView(View):
+    """The invitee's page: a code goes to the contact the distributor invited; the code (and an optional
+    password) creates the account through identity's invitation service, then signs them in."""
+
+    template_name = "web/invite.html"
+
+    @staticmethod
+    def _session_key(invitation) -> str:
+        return f"web_invitation_{invitation.public_id}"
+
+    def _invitation(self, token):
+        try:
+            return accounts_selectors.invitation_get_by_token(token=token, max_age=settings.INVITATION_MAX_AGE_SECONDS)
+        except NotFoundError:
+            raise Http404("This invitation link is not valid any more.") from None
+
+    def _render(self, request, invitation, form=None, status=200, error=""):
+        context = {
+            "invitation": invitation,
+            "code_sent": bool(request.session.get(self._session_key(invitation))),
+            "form": form or InvitationAcceptForm(),
+            "error": error,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, token):
+        return self._render(request, self._invitation(token))
+
+    def post(self, request, token):
+        invitation = self._invitation(token)
+        key = self._session_key(invitation)
+        if request.POST.get("action") == "send":
+            try:
+                challenge = accounts_services.invitation_otp_send(invitation=invitation)
+            except ApplicationError as exc:
+                return self._render(request, invitation, status=exc.status_code, error=exc.message)
+            request.session[key] = str(challenge.public_id)
+            return redirect(request.path)
+        form = InvitationAcceptForm(request.POST)
+        if not request.session.get(key):
+            return self._render(request, invitation, form, status=400, error="Ask for a code first.")
+        if not form.is_valid():
+            return self._render(request, invitation, form, status=400)
+        try:
+            investor = accounts_services.invitation_accept(
+                invitation=invitation,
+                challenge_id=request.session[key],
+                code=form.cleaned_data["code"].strip(),
+                password=form.cleaned_data["password"] or None,
+            )
+        except ApplicationError as exc:
+            return self._render(request, invitation, form, status=exc.status_code, error=exc.message)
+        request.session.pop(key, None)
+        login(request, investor.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        return redirect(reverse("web:portfolio"))
