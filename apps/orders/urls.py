@@ -1,3 +1,23 @@
-"""URLs of apps.orders, mounted by config/urls_tenants.py (or urls_public.py for the sandbox)."""
+"""URLs of apps.orders, mounted under /api/v1/ on each distributor's host."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.orders import apis
+
+app_name = "orders"
+
+urlpatterns = [
+    path("orders", apis.OrderListCreateApi.as_view(), name="list"),
+    path("orders/<uuid:order_id>", apis.OrderDetailApi.as_view(), name="detail"),
+    path("orders/<uuid:order_id>/confirm", apis.OrderConfirmApi.as_view(), name="confirm"),
+    path("orders/<uuid:order_id>/otp", apis.OrderOtpResendApi.as_view(), name="otp-resend"),
+    path("orders/<uuid:order_id>/cancel", apis.OrderCancelApi.as_view(), name="cancel"),
+    path("orders/<uuid:order_id>/payment-link", apis.OrderPaymentLinkApi.as_view(), name="payment-link"),
+    path("sips", apis.SipListCreateApi.as_view(), name="sips"),
+    path("sips/<uuid:sip_id>", apis.SipDetailApi.as_view(), name="sip-detail"),
+    path("sips/<uuid:sip_id>/confirm", apis.SipConfirmApi.as_view(), name="sip-confirm"),
+    path("sips/<uuid:sip_id>/cancel", apis.SipCancelApi.as_view(), name="sip-cancel"),
+    path("mandates", apis.MandateListCreateApi.as_view(), name="mandates"),
+    path("mandates/<uuid:mandate_id>", apis.MandateDetailApi.as_view(), name="mandate-detail"),
+    path("mandates/<uuid:mandate_id>/confirm", apis.MandateConfirmApi.as_view(), name="mandate-confirm"),
+]

@@ -417,3 +417,100 @@ CELERY_BEAT_SCHEDULE |= {
         "args": ("portfolio.valuations_refresh_stale",),
     },
 }
+
+# --- Orders (apps.orders) --------------------------------------------------------------------------
+# Gateways. Defaults point at the sandbox on this machine (`make run`: port 8000 or $PORT); production
+# sets every URL and secret from the environment. The MFOrder WSDL is loaded from the order URL
+# (?singleWsdl) unless BSE_STARMF_ORDER_WSDL names another place; the StarMFWebService WSDL is ours.
+_ORDERS_SANDBOX = env("ORDERS_SANDBOX_BASE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}/sandbox")
+_BSE_ORDER_URL = env("BSE_STARMF_ORDER_URL", default=f"{_ORDERS_SANDBOX}/bse/MFOrderEntry/MFOrder.svc")
+ORDER_GATEWAYS = {
+    "bse_starmf": {
+        "BACKEND": "apps.orders.gateways.bse_starmf.gateway.BseStarMfGateway",
+        "ORDER_URL": _BSE_ORDER_URL,
+        "ORDER_WSDL": env("BSE_STARMF_ORDER_WSDL", default="") or f"{_BSE_ORDER_URL}?singleWsdl",
+        "SERVICES_URL": env(
+            "BSE_STARMF_SERVICES_URL", default=f"{_ORDERS_SANDBOX}/bse/StarMFWebService/StarMFWebService.svc/Basic"
+        ),
+        "SERVICES_WSDL": str(BASE_DIR / "apps/orders/gateways/bse_starmf/wsdl/StarMFWebService.wsdl"),
+        "MEMBER_ID": env("BSE_STARMF_MEMBER_ID", default="10234"),
+        "USER_ID": env("BSE_STARMF_USER_ID", default="1023401"),
+        "PASSWORD": env("BSE_STARMF_PASSWORD", default="sandbox-only"),
+        "TIMEOUT": env.float("BSE_STARMF_TIMEOUT", default=20.0),
+    },
+    "mfu": {
+        "BACKEND": "apps.orders.gateways.mfu.gateway.MfuGateway",
+        "BASE_URL": env("MFU_BASE_URL", default=f"{_ORDERS_SANDBOX}/mfu"),
+        "ENTITY_ID": env("MFU_ENTITY_ID", default="MFD0001"),
+        "USERNAME": env("MFU_USERNAME", default="mfd-api"),
+        "PASSWORD": env("MFU_PASSWORD", default="sandbox-only"),
+        # AES-256 key (base64) for reqBody / respBody; UNVERIFIED scheme, see apps/orders/gateways/mfu
+        "AES_KEY": env("MFU_AES_KEY", default="c2FuZGJveC1vbmx5LWtleS0zMi1ieXRlcy1sb25nISE="),
+        "VERSION": env("MFU_API_VERSION", default="1.0"),
+        "TIMEOUT": env.float("MFU_TIMEOUT", default=20.0),
+    },
+}
+ORDER_GATEWAY_DEFAULT = env("ORDER_GATEWAY_DEFAULT", default="bse_starmf")
+# zeep and requests reach loopback and these hosts only (never a schemaLocation elsewhere)
+ORDER_GATEWAY_ALLOWED_HOSTS = env.list("ORDER_GATEWAY_ALLOWED_HOSTS", default=[])
+ORDER_GATEWAY_RATE_LIMITS = {
+    "default": {"rate": 20.0, "burst": 20.0},
+    "bse_starmf": {
+        "rate": env.float("BSE_STARMF_RATE_PER_SECOND", default=20.0),
+        "burst": env.float("BSE_STARMF_RATE_BURST", default=20.0),
+    },
+    "mfu": {"rate": env.float("MFU_RATE_PER_SECOND", default=10.0), "burst": env.float("MFU_RATE_BURST", default=10.0)},
+}
+ORDER_GATEWAY_RATE_LIMIT_MAX_WAIT = env.float("ORDER_GATEWAY_RATE_LIMIT_MAX_WAIT", default=10.0)
+ORDER_GATEWAY_CIRCUIT = {
+    "threshold": env.int("ORDER_GATEWAY_CIRCUIT_THRESHOLD", default=5),
+    "cooldown_seconds": env.float("ORDER_GATEWAY_CIRCUIT_COOLDOWN", default=30.0),
+}
+# Exchange sessions, the rate bucket and the circuit state are the platform's, not a distributor's:
+# a cache without the schema in its keys.
+CACHES["gateways"] = {
+    **CACHES["default"],
+    "KEY_FUNCTION": "django.core.cache.backends.base.default_key_func",
+    "KEY_PREFIX": CACHE_KEY_PREFIX + "-gw",
+}
+CACHES["gateways"].pop("REVERSE_KEY_FUNCTION", None)
+# An attempt whose outcome is unknown is looked up at the exchange no sooner than this after it was sent,
+# and is taken as absent (safe to send again under a new TransNo) only when the query ran this late.
+ORDERS_UNKNOWN_SETTLE_SECONDS = env.float("ORDERS_UNKNOWN_SETTLE_SECONDS", default=30.0)
+ORDERS_OUTBOX_LEASE_SECONDS = env.int("ORDERS_OUTBOX_LEASE_SECONDS", default=120)
+ORDERS_OUTBOX_STUCK_SECONDS = env.int("ORDERS_OUTBOX_STUCK_SECONDS", default=60)
+ORDERS_OUTBOX_MAX_ATTEMPTS = env.int("ORDERS_OUTBOX_MAX_ATTEMPTS", default=12)
+ORDERS_RETRY_BASE_SECONDS = env.float("ORDERS_RETRY_BASE_SECONDS", default=2.0)
+ORDERS_RETRY_MAX_SECONDS = env.float("ORDERS_RETRY_MAX_SECONDS", default=300.0)
+ORDERS_POLL_INTERVAL_SECONDS = env.int("ORDERS_POLL_INTERVAL_SECONDS", default=120)
+ORDERS_POLL_BATCH = env.int("ORDERS_POLL_BATCH", default=200)
+ORDERS_IDEMPOTENCY_HOURS = env.int("ORDERS_IDEMPOTENCY_HOURS", default=72)
+ORDERS_IDEMPOTENCY_LOCK_SECONDS = env.int("ORDERS_IDEMPOTENCY_LOCK_SECONDS", default=60)
+# Free units for redemptions and switches come from the portfolio ledger through this selector.
+ORDERS_FREE_UNITS_SELECTOR = env("ORDERS_FREE_UNITS_SELECTOR", default="apps.orders.selectors.free_units_from_portfolio")
+ORDERS_PAYMENT_RETURN_URL = env("ORDERS_PAYMENT_RETURN_URL", default="")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["orders"] = env("THROTTLE_RATE_ORDERS", default="60/min")
+# Sandbox simulators (BSE StAR MF, MFU): credentials they accept and how fast they move.
+SANDBOX_BSE_PASSWORD = env("SANDBOX_BSE_PASSWORD", default="sandbox-only")
+SANDBOX_MFU_PASSWORD = env("SANDBOX_MFU_PASSWORD", default="sandbox-only")
+SANDBOX_AUTO_PAY_SECONDS = env.float("SANDBOX_AUTO_PAY_SECONDS", default=20.0)  # negative: never
+SANDBOX_ALLOTMENT_DELAY_SECONDS = env.float("SANDBOX_ALLOTMENT_DELAY_SECONDS", default=40.0)
+SANDBOX_MANDATE_APPROVAL_SECONDS = env.float("SANDBOX_MANDATE_APPROVAL_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE |= {
+    "orders-outbox-sweep": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": 60.0,
+        "args": ("orders.outbox_sweep",),
+    },
+    "orders-poll-open": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": float(ORDERS_POLL_INTERVAL_SECONDS),
+        "args": ("orders.poll_open",),
+    },
+    "orders-idempotency-purge": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=20, hour=2),
+        "args": ("orders.idempotency_purge",),
+    },
+}
+DEMO_SEEDERS += ["apps.orders.demo"]

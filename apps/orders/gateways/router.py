@@ -1,0 +1,46 @@
+"""Which gateway an operation goes to: the distributor's primary for that operation, or the other one
+while the primary's circuit is open. An order (or SIP) whose outcome at a gateway may exist there is
+pinned to it: its next step is a status query at that gateway, never a submission elsewhere."""
+
+from dataclasses import dataclass
+
+from apps.orders.gateways import circuit
+from apps.orders.gateways.interface import CircuitOpen
+from apps.orders.gateways.registry import gateway_names, routing_get
+
+# Operations a gateway does not offer (the MFU adapter has no SIP or mandate registration).
+UNSUPPORTED = {"mfu": frozenset({"sip_register", "sip_cancel", "mandate_register"})}
+
+
+def supports(gateway: str, operation: str) -> bool:
+    return operation not in UNSUPPORTED.get(gateway, frozenset())
+
+
+@dataclass(frozen=True)
+class Route:
+    gateway: str
+    fallback: bool = False
+
+
+def primary_for(operation: str) -> str:
+    routing = routing_get()
+    return routing.primary.get(operation) or routing.default_gateway
+
+
+def route_for(operation: str, *, pinned: str = "") -> Route:
+    """The gateway to use now. Raises CircuitOpen when none is usable."""
+    if pinned:
+        if circuit.is_open(pinned):
+            raise CircuitOpen(f"{pinned} is unavailable and this request is pinned to it.", code="circuit_open")
+        return Route(gateway=pinned)
+    routing = routing_get()
+    primary = routing.primary.get(operation) or routing.default_gateway
+    if not supports(primary, operation):
+        primary = next(name for name in gateway_names() if supports(name, operation))
+    if not circuit.is_open(primary):
+        return Route(gateway=primary)
+    if routing.fallback_enabled:
+        for other in gateway_names():
+            if other != primary and supports(other, operation) and not circuit.is_open(other):
+                return Route(gateway=other, fallback=True)
+    raise CircuitOpen(f"{primary} is unavailable and no fallback is open.", code="circuit_open")

@@ -1,0 +1,99 @@
+"""Idempotency-Key: the first response to a key is kept (per investor and endpoint, at least 72 hours).
+
+    same key, same body, first request done    -> the stored response again (Idempotent-Replayed: true)
+    same key, other body                         -> 422
+    same key while the first is still running    -> 409
+
+The key row is claimed in its own committed transaction (so concurrent requests see it at once) and
+completed in the transaction that writes the order: an order never exists without its stored response.
+A claim whose request died (no order was written) is taken over after its lock time."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import Investor
+from apps.core.exceptions import ApplicationError, ConflictError
+from apps.orders.models import IdempotencyRecord
+
+
+class IdempotencyKeyMissing(ApplicationError):
+    code = "idempotency_key_required"
+
+
+class IdempotencyKeyReused(ApplicationError):
+    code = "idempotency_key_reused"
+    status_code = 422
+
+
+class IdempotencyInFlight(ConflictError):
+    code = "idempotency_in_flight"
+
+
+@dataclass(frozen=True)
+class Replay:
+    status: int
+    body: Any
+
+
+def fingerprint_of(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def idempotency_begin(*, investor: Investor, scope: str, key: str, fingerprint: str) -> IdempotencyRecord | Replay:
+    key = (key or "").strip()
+    if not key or len(key) > 255:
+        raise IdempotencyKeyMissing("An Idempotency-Key header (1 to 255 characters) is required.")
+    now = timezone.now()
+    lock = timedelta(seconds=settings.ORDERS_IDEMPOTENCY_LOCK_SECONDS)
+    expires = now + timedelta(hours=settings.ORDERS_IDEMPOTENCY_HOURS)
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                investor=investor, scope=scope, key=key, fingerprint=fingerprint, locked_until=now + lock,
+                expires_at=expires,
+            )  # fmt: skip
+    except IntegrityError:
+        pass
+    with transaction.atomic():
+        record = IdempotencyRecord.objects.select_for_update().get(investor=investor, scope=scope, key=key)
+        if record.expires_at <= now:
+            record.fingerprint, record.state, record.response_status, record.response_body = (
+                fingerprint,
+                "in_flight",
+                None,
+                None,
+            )
+            record.locked_until, record.expires_at = now + lock, expires
+            record.save()
+            return record
+        if record.fingerprint != fingerprint:
+            raise IdempotencyKeyReused("This Idempotency-Key was used with a different request.")
+        if record.state == IdempotencyRecord.State.COMPLETED:
+            return Replay(status=record.response_status, body=record.response_body)
+        if record.locked_until <= now:  # its request died before writing anything: take it over
+            record.locked_until = now + lock
+            record.save(update_fields=["locked_until", "updated_at"])
+            return record
+    raise IdempotencyInFlight("A request with this Idempotency-Key is still being processed.")
+
+
+def idempotency_complete(*, record: IdempotencyRecord, status: int, body: Any) -> None:
+    """In the transaction that wrote the result."""
+    record.state, record.response_status, record.response_body = IdempotencyRecord.State.COMPLETED, status, body
+    record.save(update_fields=["state", "response_status", "response_body", "updated_at"])
+
+
+def idempotency_abandon(*, record: IdempotencyRecord) -> None:
+    """The request failed without writing anything: the key may be used again."""
+    IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyRecord.State.IN_FLIGHT).delete()
+
+
+def idempotency_purge() -> int:
+    return IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).delete()[0]

@@ -1,0 +1,580 @@
+"""Orders from the investor's tap to the registrar's allotment.
+
+order_place            validate, write the order (pending_otp), send the OTP
+order_confirm_otp      OTP right -> queued + outbox row in one transaction; the task starts on commit
+order_submit           (outbox) the exchange attempt: TransNo saved before the call, then the call
+order_resolve_unknown  (outbox) a lost answer: ask the same exchange, never send blindly again
+order_record_*         what the status poller learns: payment, allotment (-> ledger + notification)
+"""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Investor, Notification
+from apps.accounts.otp import otp_verify
+from apps.core.audit import audit_record
+from apps.core.exceptions import ApplicationError, ConflictError
+from apps.funds.models import Scheme, SchemeCode
+from apps.orders import states
+from apps.orders.cutoff import expected_nav_date
+from apps.orders.gateways.interface import (
+    AllotmentRecord,
+    CallContext,
+    CircuitOpen,
+    GatewayError,
+    GatewayNotSent,
+    GatewayOutcomeUnknown,
+    GatewayRejected,
+    OrderCancelRequest,
+    OrderContext,
+    PaymentLinkRequest,
+    PurchaseRequest,
+    RedemptionRequest,
+    StatusQuery,
+    SwitchRequest,
+)
+from apps.orders.gateways.registry import gateway_get, routing_get
+from apps.orders.gateways.router import route_for
+from apps.orders.models import ExchangeAttempt, ExchangeClient, Order, OrderKind, OrderStatus, OutboxMessage
+from apps.orders.services.clients import exchange_client_ensure
+from apps.orders.services.common import (
+    actor_label,
+    attempt_ref_next,
+    client_ref_new,
+    otp_send,
+    outbox_enqueue,
+)
+from apps.orders.validation import order_check
+
+logger = logging.getLogger(__name__)
+S = OrderStatus
+OTP_PURPOSE = "order"
+LIVE_ATTEMPT = (
+    ExchangeAttempt.Outcome.PENDING, ExchangeAttempt.Outcome.UNKNOWN, ExchangeAttempt.Outcome.ACCEPTED,
+    ExchangeAttempt.Outcome.FOUND,
+)  # fmt: skip
+
+
+class Retry(Exception):
+    """The outbox should run this message again after `delay` seconds."""
+
+    def __init__(self, reason: str, *, delay: float | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.delay = delay
+
+
+def _lock(order_id: int) -> Order:
+    return Order.objects.select_for_update().select_related("scheme", "to_scheme", "investor").get(pk=order_id)
+
+
+def scheme_code(*, scheme: Scheme, gateway: str) -> str:
+    source = "bse" if gateway == "bse_starmf" else "mfu"
+    code = SchemeCode.objects.filter(scheme=scheme, source=source).values_list("code", flat=True).first()
+    if code is None and source == "mfu":  # MFU takes the RTA / BSE code when it has no own mapping
+        code = SchemeCode.objects.filter(scheme=scheme, source="bse").values_list("code", flat=True).first()
+    if code is None:
+        raise GatewayRejected(f"No {source} code for scheme {scheme.amfi_code}.", code="scheme_not_available")
+    return code
+
+
+# --- placing ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_place(
+    *,
+    investor: Investor,
+    kind: str,
+    scheme: Scheme,
+    amount: Decimal | None = None,
+    units: Decimal | None = None,
+    all_units: bool = False,
+    folio_number: str = "",
+    to_scheme: Scheme | None = None,
+    placed_by=None,
+    placed_at: datetime | None = None,
+) -> Order:
+    """Validates and records an order waiting for the investor's OTP (sent after commit). A staff member
+    placing it on the investor's behalf is `placed_by`; the OTP still goes to the investor."""
+    placed_at = placed_at or timezone.now()
+    is_additional = kind == OrderKind.PURCHASE and bool(folio_number)
+    order_check(
+        investor=investor, kind=kind, scheme=scheme, amount=amount, units=units, all_units=all_units,
+        folio_number=folio_number, to_scheme=to_scheme, is_additional=is_additional,
+    )  # fmt: skip
+    order = Order.objects.create(
+        investor=investor, placed_by=placed_by, kind=kind, scheme=scheme, to_scheme=to_scheme, amount=amount,
+        units=units, all_units=all_units, folio_number=folio_number, is_additional=is_additional,
+        client_ref=client_ref_new("O"), placed_at=placed_at,
+        expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=kind),
+    )  # fmt: skip
+    challenge = otp_send(investor=investor, purpose=OTP_PURPOSE, subject=str(order.public_id))
+    order.otp_challenge_id = challenge.public_id
+    order.save(update_fields=["otp_challenge_id", "updated_at"])
+    states.order_event(
+        order=order, kind="placed", actor=actor_label(placed_by),
+        message="placed by staff for the investor" if placed_by else "placed by the investor",
+        data={"expected_nav_date": order.expected_nav_date.isoformat()},
+    )  # fmt: skip
+    audit_record(
+        action="orders.order.placed", actor=placed_by or investor.user, target=order,
+        extra={"kind": kind, "scheme": scheme.amfi_code, "amount": str(amount or ""), "units": str(units or "")},
+    )  # fmt: skip
+    return order
+
+
+def order_otp_resend(*, order: Order) -> Order:
+    if order.status != S.PENDING_OTP:
+        raise ConflictError("This order does not wait for an OTP.", code="otp_not_expected")
+    challenge = otp_send(investor=order.investor, purpose=OTP_PURPOSE, subject=str(order.public_id))
+    Order.objects.filter(pk=order.pk).update(otp_challenge_id=challenge.public_id, updated_at=timezone.now())
+    order.otp_challenge_id = challenge.public_id
+    return order
+
+
+def order_confirm_otp(*, order: Order, code: str, actor=None) -> Order:
+    """The investor's OTP: queued and handed to the outbox in one transaction (the task starts on commit)."""
+    if order.status != S.PENDING_OTP:
+        raise ConflictError("This order is not waiting for an OTP.", code="otp_not_expected")
+    # verified on its own so that a wrong code stays counted (otp_verify commits the attempt)
+    otp_verify(challenge_id=order.otp_challenge_id, code=code, purpose=OTP_PURPOSE, subject=str(order.public_id))
+    with transaction.atomic():
+        order = _lock(order.pk)
+        if order.status != S.PENDING_OTP:
+            raise ConflictError("This order was confirmed already.", code="otp_not_expected")
+        states.order_transition(order=order, to=S.QUEUED, actor=actor_label(actor), message="OTP verified")
+        outbox_enqueue(kind=OutboxMessage.Kind.ORDER_SUBMIT, order=order)
+        audit_record(action="orders.order.confirmed", actor=actor or order.investor.user, target=order)
+    return order
+
+
+@transaction.atomic
+def order_create_confirmed(
+    *,
+    investor: Investor,
+    scheme: Scheme,
+    amount: Decimal,
+    sip=None,
+    folio_number: str = "",
+    placed_at: datetime | None = None,
+    source: str = "sip",
+) -> Order:
+    """A purchase the investor authorised earlier (a SIP instalment under its registration's OTP):
+    queued straight away, with its outbox row."""
+    placed_at = placed_at or timezone.now()
+    order = Order.objects.create(
+        investor=investor, kind=OrderKind.PURCHASE, scheme=scheme, amount=amount, folio_number=folio_number,
+        is_additional=bool(folio_number), sip=sip, client_ref=client_ref_new("O"), placed_at=placed_at,
+        expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=OrderKind.PURCHASE),
+    )  # fmt: skip
+    states.order_event(order=order, kind="placed", message=f"created from {source}")
+    states.order_transition(order=order, to=S.QUEUED, message=f"authorised by {source}")
+    outbox_enqueue(kind=OutboxMessage.Kind.ORDER_SUBMIT, order=order)
+    return order
+
+
+# --- submitting -----------------------------------------------------------------------------------------
+
+
+def _context(order: Order, client: ExchangeClient, attempt_ref: str) -> OrderContext:
+    investor = order.investor
+    rm = investor.relationship_manager
+    return OrderContext(
+        reference=order.client_ref, attempt_ref=attempt_ref, client_code=client.client_code,
+        euin=(rm.euin if rm else ""), email=investor.email, mobile=investor.mobile,
+    )  # fmt: skip
+
+
+def _call_for(order: Order) -> CallContext:
+    return CallContext(order_id=order.pk, reference=order.client_ref)
+
+
+def _member_id(gateway_name: str) -> str:
+    routing = routing_get()
+    if gateway_name == "bse_starmf":
+        return routing.bse_member_id or settings.ORDER_GATEWAYS["bse_starmf"]["MEMBER_ID"]
+    return "MFU"
+
+
+def _attempt_ref(gateway_name: str) -> str:
+    if gateway_name == "bse_starmf":
+        return attempt_ref_next(member_id=_member_id(gateway_name))
+    return attempt_ref_next(member_id="00000")
+
+
+def _still_pinned(order: Order) -> bool:
+    return order.attempts.filter(outcome__in=LIVE_ATTEMPT).exists()
+
+
+def order_submit(*, order_id: int) -> str:
+    """One step of getting a queued order to its exchange. Returns "done" when the outbox may forget it;
+    raises Retry when it must run again."""
+    order = Order.objects.select_related("scheme", "to_scheme", "investor").get(pk=order_id)
+    if order.status in (S.SUBMITTED, S.UNKNOWN):
+        return order_resolve_unknown(order_id=order_id)
+    if order.status != S.QUEUED:
+        return "done"
+    operation = "switch" if order.kind == OrderKind.SWITCH else order.kind
+    try:
+        route = route_for(operation, pinned=order.gateway if order.gateway_pinned else "")
+    except CircuitOpen as exc:
+        raise Retry(exc.message) from exc
+    gateway = gateway_get(route.gateway)
+    call = _call_for(order)
+    try:
+        client = exchange_client_ensure(investor=order.investor, gateway=gateway, call=call)
+        codes = (
+            scheme_code(scheme=order.scheme, gateway=gateway.name),
+            scheme_code(scheme=order.to_scheme, gateway=gateway.name) if order.to_scheme_id else "",
+        )
+    except GatewayRejected as exc:
+        order_fail(order_id=order_id, code=exc.code, reason=f"Registration at the exchange failed: {exc.message}")
+        return "done"
+    except GatewayError as exc:
+        raise Retry(exc.message) from exc
+
+    # 1. the attempt and its reference are saved before anything leaves
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status != S.QUEUED:
+            return "done" if order.status not in (S.SUBMITTED, S.UNKNOWN) else "again"
+        trans_no = _attempt_ref(gateway.name)
+        attempt = ExchangeAttempt.objects.create(
+            order=order, gateway=gateway.name, operation=operation, trans_no=trans_no
+        )
+        order.gateway, order.gateway_pinned, order.exchange_ref = gateway.name, True, trans_no
+        states.order_transition(
+            order=order, to=S.SUBMITTED, fields=("gateway", "gateway_pinned", "exchange_ref"),
+            message=f"attempt {trans_no} at {gateway.name}" + (" (fallback)" if route.fallback else ""),
+            data={"trans_no": trans_no, "gateway": gateway.name, "fallback": route.fallback},
+        )  # fmt: skip
+
+    # 2. the call, outside any transaction
+    ctx = _context(order, client, trans_no)
+    try:
+        if order.kind == OrderKind.PURCHASE:
+            placed = gateway.purchase(
+                PurchaseRequest(ctx=ctx, scheme_code=codes[0], amount=order.amount, folio_number=order.folio_number,
+                                additional=order.is_additional), call=call)  # fmt: skip
+        elif order.kind == OrderKind.REDEMPTION:
+            placed = gateway.redeem(
+                RedemptionRequest(ctx=ctx, scheme_code=codes[0], folio_number=order.folio_number, amount=order.amount,
+                                  units=order.units, all_units=order.all_units), call=call)  # fmt: skip
+        else:
+            placed = gateway.switch(
+                SwitchRequest(ctx=ctx, from_scheme_code=codes[0], to_scheme_code=codes[1],
+                              folio_number=order.folio_number, amount=order.amount, units=order.units,
+                              all_units=order.all_units), call=call)  # fmt: skip
+    except GatewayRejected as exc:
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.REJECTED, exc)
+        with transaction.atomic():
+            order = _lock(order_id)
+            order.failure_code, order.failure_reason = exc.code, exc.message[:500]
+            states.order_transition(order=order, to=S.REJECTED, fields=("failure_code", "failure_reason"),
+                                    message=exc.message, data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
+        return "done"
+    except GatewayOutcomeUnknown as exc:
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.UNKNOWN, exc)
+        with transaction.atomic():
+            order = _lock(order_id)
+            order.next_check_at = timezone.now() + timedelta(seconds=settings.ORDERS_UNKNOWN_SETTLE_SECONDS)
+            states.order_transition(order=order, to=S.UNKNOWN, fields=("next_check_at",), message=exc.message,
+                                    data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
+        raise Retry("outcome unknown: status query next", delay=settings.ORDERS_UNKNOWN_SETTLE_SECONDS) from exc
+    except GatewayNotSent as exc:
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.NOT_SENT, exc)
+        with transaction.atomic():
+            order = _lock(order_id)
+            order.gateway_pinned = _still_pinned(order)
+            states.order_transition(order=order, to=S.QUEUED, fields=("gateway_pinned",), message=exc.message,
+                                    data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
+        raise Retry(exc.message) from exc
+    _attempt_finish(attempt, ExchangeAttempt.Outcome.ACCEPTED, None, message=placed.message)
+    order_record_acceptance(order_id=order_id, exchange_order_id=placed.exchange_order_id, message=placed.message)
+    return "done"
+
+
+def _attempt_finish(attempt: ExchangeAttempt, outcome: str, exc: GatewayError | None, *, message: str = "") -> None:
+    attempt.outcome = outcome
+    attempt.error_code = exc.code if exc else ""
+    attempt.message = (exc.message if exc else message)[:500]
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["outcome", "error_code", "message", "finished_at", "updated_at"])
+
+
+def order_record_acceptance(*, order_id: int, exchange_order_id: str, message: str = "") -> Order:
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status not in (S.SUBMITTED, S.UNKNOWN):
+            return order
+        order.exchange_order_id, order.exchange_message = exchange_order_id, message[:500]
+        order.next_check_at = timezone.now()
+        states.order_transition(
+            order=order, to=S.ACCEPTED, fields=("exchange_order_id", "exchange_message", "next_check_at"),
+            message=f"exchange order {exchange_order_id}",
+        )  # fmt: skip
+        if order.kind == OrderKind.PURCHASE:
+            states.order_transition(order=order, to=S.PAYMENT_PENDING, message="waiting for the payment")
+    return order
+
+
+def order_resolve_unknown(*, order_id: int) -> str:
+    """An attempt whose answer was lost (or whose worker died): ask the same exchange. Found -> accepted
+    or rejected as it says; absent (asked after the settle time) -> queued again for a new attempt."""
+    now = timezone.now()
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status not in (S.SUBMITTED, S.UNKNOWN):
+            return "done"
+        attempt = (
+            order.attempts.filter(outcome__in=[ExchangeAttempt.Outcome.PENDING, ExchangeAttempt.Outcome.UNKNOWN])
+            .order_by("-created_at")
+            .first()
+        )
+        if attempt is None:
+            return "done"
+        lease = timedelta(seconds=settings.ORDERS_OUTBOX_LEASE_SECONDS)
+        if order.status == S.SUBMITTED:
+            if attempt.created_at > now - lease:
+                raise Retry("an attempt is in flight", delay=settings.ORDERS_OUTBOX_LEASE_SECONDS)
+            # the worker that made this attempt died before it learnt the answer
+            attempt.outcome = ExchangeAttempt.Outcome.UNKNOWN
+            attempt.save(update_fields=["outcome", "updated_at"])
+            states.order_transition(order=order, to=S.UNKNOWN, message="attempt abandoned by its worker")
+    settle = timedelta(seconds=settings.ORDERS_UNKNOWN_SETTLE_SECONDS)
+    if now < attempt.created_at + settle:
+        raise Retry("waiting before the status query", delay=(attempt.created_at + settle - now).total_seconds())
+    gateway = gateway_get(attempt.gateway)
+    client = ExchangeClient.objects.get(investor=order.investor, gateway=attempt.gateway)
+    day = attempt.created_at.date()
+    try:
+        records = gateway.order_status(
+            StatusQuery(client_code=client.client_code, from_date=day - timedelta(days=1),
+                        to_date=timezone.localdate() + timedelta(days=1)),
+            call=_call_for(order),
+        )  # fmt: skip
+    except GatewayError as exc:
+        raise Retry(f"status query failed: {exc.message}") from exc
+    matches = [r for r in records if r.reference == order.client_ref]
+    live = [r for r in matches if r.status not in ("INVALID", "CANCELLED", "REJECTED")]
+    states_data = {"trans_no": attempt.trans_no, "found": [r.exchange_order_id for r in matches]}
+    if live:
+        if len(live) > 1:
+            logger.error("order %s found %d times at %s", order.client_ref, len(live), attempt.gateway)
+        attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.FOUND, timezone.now()
+        attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+        with transaction.atomic():
+            states.order_event(order=_lock(order_id), kind="status_query", message="found at the exchange",
+                               data=states_data)  # fmt: skip
+        order_record_acceptance(order_id=order_id, exchange_order_id=live[0].exchange_order_id,
+                                message=live[0].remarks)  # fmt: skip
+        return "done"
+    if matches:
+        attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.FOUND, timezone.now()
+        attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+        with transaction.atomic():
+            order = _lock(order_id)
+            order.failure_code, order.failure_reason = "exchange_rejected", matches[0].remarks[:500]
+            states.order_transition(order=order, to=S.REJECTED, fields=("failure_code", "failure_reason"),
+                                    message=matches[0].remarks, data=states_data)  # fmt: skip
+        return "done"
+    attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.ABSENT, timezone.now()
+    attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+    with transaction.atomic():
+        order = _lock(order_id)
+        order.gateway_pinned = _still_pinned(order)
+        states.order_transition(order=order, to=S.QUEUED, fields=("gateway_pinned",),
+                                message="not at the exchange: new attempt", data=states_data)  # fmt: skip
+    raise Retry("absent at the exchange: new attempt", delay=0)
+
+
+def order_fail(*, order_id: int, code: str, reason: str) -> Order:
+    with transaction.atomic():
+        order = _lock(order_id)
+        if not states.order_can_transition(order=order, to=S.FAILED):
+            return order
+        order.failure_code, order.failure_reason = code[:40], reason[:500]
+        states.order_transition(order=order, to=S.FAILED, fields=("failure_code", "failure_reason"), message=reason)
+    return order
+
+
+# --- cancelling -----------------------------------------------------------------------------------------
+
+
+def order_cancel(*, order: Order, actor=None) -> Order:
+    """Before the exchange has it: cancelled here. Accepted but not paid / allotted: cancelled at the
+    exchange first (it may refuse)."""
+    if order.status in states.ORDER_CANCELLABLE_LOCALLY:
+        with transaction.atomic():
+            order = _lock(order.pk)
+            if order.status not in states.ORDER_CANCELLABLE_LOCALLY:
+                raise ConflictError("The order has moved on; try again.", code="order_moved_on")
+            states.order_transition(order=order, to=S.CANCELLED, actor=actor_label(actor), message="cancelled")
+            OutboxMessage.objects.filter(order=order, status=OutboxMessage.Status.PENDING).update(
+                status=OutboxMessage.Status.DONE, done_at=timezone.now()
+            )
+            audit_record(action="orders.order.cancelled", actor=actor, target=order)
+        return order
+    if order.status not in states.ORDER_CANCELLABLE_AT_EXCHANGE or order.payment_confirmed_at:
+        raise ConflictError("This order can no longer be cancelled.", code="cancel_not_allowed")
+    gateway = gateway_get(order.gateway)
+    client = ExchangeClient.objects.get(investor=order.investor, gateway=order.gateway)
+    with transaction.atomic():
+        trans_no = _attempt_ref(order.gateway)
+    try:
+        gateway.cancel_order(
+            OrderCancelRequest(ctx=_context(order, client, trans_no), exchange_order_id=order.exchange_order_id,
+                               scheme_code=scheme_code(scheme=order.scheme, gateway=order.gateway), kind=order.kind,
+                               amount=order.amount), call=_call_for(order))  # fmt: skip
+    except GatewayRejected as exc:
+        raise ApplicationError(exc.message, code=exc.code, status_code=409) from exc
+    except GatewayError as exc:
+        raise ApplicationError("The exchange could not be reached; try again.", code="exchange_unavailable",
+                               status_code=503) from exc  # fmt: skip
+    with transaction.atomic():
+        order = _lock(order.pk)
+        if states.order_can_transition(order=order, to=S.CANCELLED):
+            states.order_transition(order=order, to=S.CANCELLED, actor=actor_label(actor),
+                                    message="cancelled at the exchange", data={"trans_no": trans_no})  # fmt: skip
+        audit_record(action="orders.order.cancelled", actor=actor, target=order, extra={"at_exchange": True})
+    return order
+
+
+# --- payment and allotment ------------------------------------------------------------------------------
+
+
+def order_payment_link(*, order: Order, return_url: str) -> str:
+    if order.kind != OrderKind.PURCHASE or order.status != S.PAYMENT_PENDING:
+        raise ConflictError("This order is not waiting for a payment.", code="payment_not_expected")
+    gateway = gateway_get(order.gateway)
+    client = ExchangeClient.objects.get(investor=order.investor, gateway=order.gateway)
+    bank = order.investor.bank_accounts.order_by("-is_primary").first()
+    try:
+        link = gateway.payment_link(
+            PaymentLinkRequest(client_code=client.client_code, exchange_order_ids=(order.exchange_order_id,),
+                               amount=order.amount, return_url=return_url,
+                               bank_account_number=bank.account_number if bank else "",
+                               bank_ifsc=bank.ifsc if bank else ""), call=_call_for(order))  # fmt: skip
+    except GatewayRejected as exc:
+        raise ApplicationError(exc.message, code=exc.code, status_code=409) from exc
+    except GatewayError as exc:
+        raise ApplicationError("The exchange could not be reached; try again.", code="exchange_unavailable",
+                               status_code=503) from exc  # fmt: skip
+    Order.objects.filter(pk=order.pk).update(payment_url=link.url[:500], updated_at=timezone.now())
+    order.payment_url = link.url
+    return link.url
+
+
+def order_record_payment(*, order_id: int, realised_at: datetime) -> Order:
+    """Funds realised: the purchase's NAV date follows the realisation time (SEBI, since 1-Feb-2021)."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.payment_confirmed_at or order.status != S.PAYMENT_PENDING:
+            return order
+        previous = order.expected_nav_date
+        order.payment_confirmed_at = realised_at
+        order.expected_nav_date = expected_nav_date(at=realised_at, scheme=order.scheme, kind=order.kind)
+        order.save(update_fields=["payment_confirmed_at", "expected_nav_date", "updated_at"])
+        states.order_event(
+            order=order, kind="payment_confirmed", message="funds realised",
+            data={"previous_nav_date": previous.isoformat(), "nav_date": order.expected_nav_date.isoformat()},
+        )  # fmt: skip
+    return order
+
+
+def _ledger_record(**kwargs) -> None:
+    from apps.portfolio.services import transaction_record
+
+    transaction_record(**kwargs)
+
+
+def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
+    """The registrar's allotment (or redemption): the order, the investor's ledger and a notification,
+    in one transaction. Recording the same allotment twice changes nothing. A switch completes when both
+    its legs (switch_out and switch_in) are known."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        if order.status == S.SUCCESSFUL or order.status not in (S.ACCEPTED, S.PAYMENT_PENDING):
+            return order
+        folio = record.folio_number or order.folio_number
+        if order.kind == OrderKind.SWITCH:
+            if record.kind == "switch_in":
+                order.switch_in_units, order.switch_in_nav = record.units, record.nav
+            else:
+                order.allotted_units, order.allotted_nav, order.allotted_amount = (
+                    record.units,
+                    record.nav,
+                    record.amount,
+                )
+                order.nav_date = record.nav_date
+            order.save(update_fields=["switch_in_units", "switch_in_nav", "allotted_units", "allotted_nav",
+                                      "allotted_amount", "nav_date", "updated_at"])  # fmt: skip
+            states.order_event(order=order, kind=f"{record.kind}_recorded", data={"units": str(record.units)})
+            if order.switch_in_units is None or order.allotted_units is None:
+                return order
+        else:
+            order.allotted_units, order.allotted_nav, order.allotted_amount = record.units, record.nav, record.amount
+            order.nav_date = record.nav_date
+        order.folio_number = folio
+        states.order_transition(
+            order=order, to=S.SUCCESSFUL,
+            fields=("allotted_units", "allotted_nav", "allotted_amount", "nav_date", "folio_number"),
+            message=f"allotted {order.allotted_units} units at {order.allotted_nav}",
+            data={"rta_trans_no": record.rta_trans_no, "nav_date": record.nav_date.isoformat()},
+        )  # fmt: skip
+        common = {"investor": order.investor, "folio_number": folio, "trade_date": order.nav_date, "source": "order"}
+        if order.kind == OrderKind.PURCHASE:
+            _ledger_record(
+                **common, scheme=order.scheme, kind="sip" if order.sip_id else "purchase", amount=order.allotted_amount,
+                units=order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+                description=f"Order {order.exchange_order_id}",
+            )  # fmt: skip
+        elif order.kind == OrderKind.REDEMPTION:
+            _ledger_record(
+                **common, scheme=order.scheme, kind="redemption", amount=-order.allotted_amount,
+                units=-order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+                description=f"Order {order.exchange_order_id}",
+            )  # fmt: skip
+        else:
+            _ledger_record(
+                **common, scheme=order.scheme, kind="switch_out", amount=-order.allotted_amount,
+                units=-order.allotted_units, nav=order.allotted_nav, source_ref=f"{order.client_ref}:out",
+                description=f"Switch {order.exchange_order_id} out",
+            )  # fmt: skip
+            _ledger_record(
+                **common, scheme=order.to_scheme, kind="switch_in", amount=order.allotted_amount,
+                units=order.switch_in_units, nav=order.switch_in_nav, source_ref=f"{order.client_ref}:in",
+                description=f"Switch {order.exchange_order_id} in",
+            )  # fmt: skip
+        if order.sip_id and hasattr(order, "instalment"):
+            order.instalment.status = "successful"
+            order.instalment.save(update_fields=["status", "updated_at"])
+        verb = {"purchase": "allotted", "redemption": "redeemed", "switch": "switched"}[order.kind]
+        Notification.objects.create(
+            user=order.investor.user, kind="order_allotted",
+            title=f"{order.scheme.name}: {order.allotted_units} units {verb}",
+            body=f"NAV {order.allotted_nav} of {order.nav_date:%d %b %Y}, amount {order.allotted_amount}.",
+            data={"order_id": str(order.public_id), "status": order.status},
+        )  # fmt: skip
+    return order
+
+
+def order_record_exchange_status(*, order_id: int, status: str, remarks: str) -> Order:
+    """The exchange marked an accepted order invalid (e.g. payment not received) or cancelled it."""
+    with transaction.atomic():
+        order = _lock(order_id)
+        target = S.CANCELLED if status == "CANCELLED" else S.REJECTED
+        if not states.order_can_transition(order=order, to=target) or order.status not in (
+            S.ACCEPTED,
+            S.PAYMENT_PENDING,
+        ):
+            return order
+        order.failure_code, order.failure_reason = "exchange_" + status.lower(), remarks[:500]
+        states.order_transition(order=order, to=target, fields=("failure_code", "failure_reason"), message=remarks)
+    return order

@@ -1,0 +1,286 @@
+"""SIPs (exchange XSIPs): the investor's OTP, registration through the outbox, instalments the exchange
+generates (each one an order that follows the usual path to allotment), cancellation."""
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Investor
+from apps.accounts.otp import otp_verify
+from apps.core.audit import audit_record
+from apps.core.exceptions import ConflictError
+from apps.funds.models import Scheme
+from apps.orders import states
+from apps.orders.gateways.interface import (
+    CallContext,
+    CircuitOpen,
+    GatewayError,
+    GatewayNotSent,
+    GatewayOutcomeUnknown,
+    GatewayRejected,
+    OrderContext,
+    XsipCancelRequest,
+    XsipRegisterRequest,
+)
+from apps.orders.gateways.registry import gateway_get
+from apps.orders.gateways.router import route_for
+from apps.orders.models import (
+    ExchangeAttempt,
+    ExchangeClient,
+    Mandate,
+    MandateStatus,
+    Order,
+    OrderKind,
+    OrderStatus,
+    OutboxMessage,
+    SipFrequency,
+    SipInstalment,
+    SipRegistration,
+    SipStatus,
+)
+from apps.orders.services.clients import exchange_client_ensure
+from apps.orders.services.common import actor_label, client_ref_new, otp_send, outbox_enqueue
+from apps.orders.validation import OrderRefused, sip_check
+
+logger = logging.getLogger(__name__)
+P = SipStatus
+OTP_PURPOSE = "sip"
+
+
+def sip_schedule(*, start: date, frequency: str, count: int) -> list[date]:
+    dates = []
+    for n in range(count):
+        if frequency == SipFrequency.WEEKLY:
+            dates.append(start + timedelta(weeks=n))
+            continue
+        months = n * (3 if frequency == SipFrequency.QUARTERLY else 1)
+        year, month = divmod(start.month - 1 + months, 12)
+        dates.append(date(start.year + year, month + 1, min(start.day, 28)))
+    return dates
+
+
+@transaction.atomic
+def sip_create(
+    *,
+    investor: Investor,
+    scheme: Scheme,
+    mandate: Mandate,
+    amount: Decimal,
+    frequency: str,
+    start_date: date,
+    instalments: int,
+    folio_number: str = "",
+    first_order_today: bool = False,
+    placed_by=None,
+) -> SipRegistration:
+    sip_check(investor=investor, scheme=scheme, amount=amount, instalments=instalments)
+    if mandate.investor_id != investor.pk:
+        raise OrderRefused("This mandate is not yours.", code="mandate_invalid")
+    if mandate.status not in (MandateStatus.REGISTERED, MandateStatus.APPROVED):
+        raise OrderRefused("The mandate is not registered at the exchange yet.", code="mandate_not_ready")
+    if amount > mandate.amount_limit:
+        raise OrderRefused("The instalment is above the mandate's limit.", code="mandate_limit_exceeded")
+    if start_date < timezone.localdate() + timedelta(days=7):
+        raise OrderRefused("The first instalment must be at least 7 days away.", code="start_too_soon")
+    sip = SipRegistration.objects.create(
+        investor=investor, placed_by=placed_by, scheme=scheme, mandate=mandate, amount=amount, frequency=frequency,
+        start_date=start_date, instalments=instalments, folio_number=folio_number,
+        first_order_today=first_order_today, client_ref=client_ref_new("S"),
+    )  # fmt: skip
+    SipInstalment.objects.bulk_create(
+        SipInstalment(sip=sip, number=n, due_date=due)
+        for n, due in enumerate(sip_schedule(start=start_date, frequency=frequency, count=instalments), start=1)
+    )
+    sip.otp_challenge_id = otp_send(investor=investor, purpose=OTP_PURPOSE, subject=str(sip.public_id)).public_id
+    sip.save(update_fields=["otp_challenge_id", "updated_at"])
+    audit_record(action="orders.sip.created", actor=placed_by or investor.user, target=sip,
+                 extra={"scheme": scheme.amfi_code, "amount": str(amount)})  # fmt: skip
+    return sip
+
+
+def sip_confirm_otp(*, sip: SipRegistration, code: str) -> SipRegistration:
+    if sip.status != P.PENDING_OTP:
+        raise ConflictError("This SIP is not waiting for an OTP.", code="otp_not_expected")
+    otp_verify(challenge_id=sip.otp_challenge_id, code=code, purpose=OTP_PURPOSE, subject=str(sip.public_id))
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip.pk)
+        if sip.status != P.PENDING_OTP:
+            raise ConflictError("This SIP was confirmed already.", code="otp_not_expected")
+        states.sip_transition(sip=sip, to=P.QUEUED)
+        outbox_enqueue(kind=OutboxMessage.Kind.SIP_REGISTER, sip=sip)
+    return sip
+
+
+def sip_submit(*, sip_id: int) -> str:
+    from apps.orders.services.orders import Retry, _attempt_finish, _attempt_ref, scheme_code
+
+    sip = SipRegistration.objects.select_related("investor", "scheme", "mandate").get(pk=sip_id)
+    if sip.status != P.QUEUED:
+        return "done"
+    try:
+        route = route_for("sip_register", pinned=sip.gateway if sip.gateway_pinned else sip.mandate.gateway)
+    except CircuitOpen as exc:
+        raise Retry(exc.message) from exc
+    gateway = gateway_get(route.gateway)
+    call = CallContext(sip_id=sip.pk, reference=sip.client_ref)
+    try:
+        client = exchange_client_ensure(investor=sip.investor, gateway=gateway, call=call)
+        code = scheme_code(scheme=sip.scheme, gateway=gateway.name)
+    except GatewayRejected as exc:
+        _finish(sip_id, P.FAILED, reason=exc.message)
+        return "done"
+    except GatewayError as exc:
+        raise Retry(exc.message) from exc
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
+        if sip.status != P.QUEUED:
+            return "done"
+        trans_no = _attempt_ref(gateway.name)
+        attempt = ExchangeAttempt.objects.create(sip=sip, gateway=gateway.name, operation="xsip_register",
+                                                 trans_no=trans_no)  # fmt: skip
+        sip.gateway, sip.gateway_pinned, sip.exchange_ref = gateway.name, True, trans_no
+        states.sip_transition(sip=sip, to=P.SUBMITTED, fields=("gateway", "gateway_pinned", "exchange_ref"))
+    rm = sip.investor.relationship_manager
+    ctx = OrderContext(reference=sip.client_ref, attempt_ref=trans_no, client_code=client.client_code,
+                       euin=rm.euin if rm else "")  # fmt: skip
+    try:
+        result = gateway.xsip_register(
+            XsipRegisterRequest(
+                ctx=ctx, scheme_code=code, amount=sip.amount, frequency=sip.frequency, start_date=sip.start_date,
+                instalments=sip.instalments, mandate_id=sip.mandate.exchange_mandate_id,
+                folio_number=sip.folio_number, first_order_today=sip.first_order_today,
+            ),
+            call=call,
+        )  # fmt: skip
+    except GatewayRejected as exc:
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.REJECTED, exc)
+        _finish(sip_id, P.REJECTED, reason=exc.message)
+        return "done"
+    except GatewayOutcomeUnknown as exc:
+        # BSE offers no look-up of a registration by our reference: a person checks it; never resent
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.UNKNOWN, exc)
+        _finish(sip_id, P.UNKNOWN, reason=f"Outcome unknown: {exc.message}. Check with the exchange.")
+        return "done"
+    except GatewayNotSent as exc:
+        _attempt_finish(attempt, ExchangeAttempt.Outcome.NOT_SENT, exc)
+        _finish(sip_id, P.QUEUED, reason=exc.message, pinned=False)
+        raise Retry(exc.message) from exc
+    _attempt_finish(attempt, ExchangeAttempt.Outcome.ACCEPTED, None, message=result.message)
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
+        sip.exchange_reg_id, sip.registered_at = result.reg_id, timezone.now()
+        states.sip_transition(sip=sip, to=P.ACTIVE, fields=("exchange_reg_id", "registered_at"))
+    return "done"
+
+
+def _finish(sip_id: int, status: str, *, reason: str, pinned: bool | None = None) -> None:
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
+        sip.failure_reason = reason[:500]
+        fields = ["failure_reason"]
+        if pinned is not None:
+            sip.gateway_pinned = pinned
+            fields.append("gateway_pinned")
+        states.sip_transition(sip=sip, to=status, fields=tuple(fields))
+
+
+def sip_cancel(*, sip: SipRegistration, actor=None) -> SipRegistration:
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip.pk)
+        if sip.status in (P.PENDING_OTP, P.QUEUED):
+            sip.cancelled_at = timezone.now()
+            states.sip_transition(sip=sip, to=P.CANCELLED, fields=("cancelled_at",))
+            OutboxMessage.objects.filter(sip=sip, status=OutboxMessage.Status.PENDING).update(
+                status=OutboxMessage.Status.DONE, done_at=timezone.now()
+            )
+        elif sip.status == P.ACTIVE:
+            states.sip_transition(sip=sip, to=P.CANCEL_REQUESTED)
+            outbox_enqueue(kind=OutboxMessage.Kind.SIP_CANCEL, sip=sip)
+        else:
+            raise ConflictError("This SIP cannot be cancelled now.", code="cancel_not_allowed")
+        audit_record(action="orders.sip.cancel", actor=actor, target=sip, extra={"by": actor_label(actor)})
+    return sip
+
+
+def sip_cancel_at_exchange(*, sip_id: int) -> str:
+    from apps.orders.services.orders import Retry, _attempt_ref, scheme_code
+
+    sip = SipRegistration.objects.select_related("investor", "scheme").get(pk=sip_id)
+    if sip.status != P.CANCEL_REQUESTED:
+        return "done"
+    gateway = gateway_get(sip.gateway)
+    client = ExchangeClient.objects.get(investor=sip.investor, gateway=sip.gateway)
+    with transaction.atomic():
+        trans_no = _attempt_ref(sip.gateway)
+    try:
+        gateway.xsip_cancel(
+            XsipCancelRequest(ctx=OrderContext(reference=sip.client_ref, attempt_ref=trans_no,
+                                               client_code=client.client_code),
+                              reg_id=sip.exchange_reg_id,
+                              scheme_code=scheme_code(scheme=sip.scheme, gateway=sip.gateway)),
+            call=CallContext(sip_id=sip.pk, reference=sip.client_ref),
+        )  # fmt: skip
+    except GatewayRejected as exc:
+        _finish(sip_id, P.ACTIVE, reason=f"Cancellation refused: {exc.message}")
+        return "done"
+    except GatewayError as exc:
+        raise Retry(exc.message) from exc
+    with transaction.atomic():
+        sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
+        sip.cancelled_at = timezone.now()
+        states.sip_transition(sip=sip, to=P.CANCELLED, fields=("cancelled_at",))
+        sip.instalment_rows.filter(status=SipInstalment.Status.SCHEDULED).update(status=SipInstalment.Status.CANCELLED)
+    return "done"
+
+
+def sips_sync_instalments(*, limit: int = 100) -> int:
+    """Turns the exchange's child orders of active SIPs into our orders (then polled to allotment)."""
+    created = 0
+    for sip in SipRegistration.objects.filter(status=P.ACTIVE).select_related("investor", "scheme")[:limit]:
+        client = ExchangeClient.objects.filter(investor=sip.investor, gateway=sip.gateway).first()
+        if client is None:
+            continue
+        try:
+            children = gateway_get(sip.gateway).xsip_child_orders(
+                client_code=client.client_code, reg_id=sip.exchange_reg_id,
+                call=CallContext(sip_id=sip.pk, reference=sip.client_ref),
+            )  # fmt: skip
+        except GatewayError as exc:
+            logger.warning("child orders of SIP %s: %s", sip.pk, exc.message)
+            continue
+        for child in children:
+            if sip_record_child_order(sip=sip, exchange_order_id=child.exchange_order_id, due_date=child.due_date,
+                                      amount=child.amount):  # fmt: skip
+                created += 1
+    return created
+
+
+def sip_record_child_order(*, sip: SipRegistration, exchange_order_id: str, due_date: date, amount: Decimal) -> bool:
+    with transaction.atomic():
+        SipRegistration.objects.select_for_update().get(pk=sip.pk)
+        if Order.objects.filter(sip=sip, exchange_order_id=exchange_order_id).exists():
+            return False
+        now = timezone.now()
+        from apps.orders.cutoff import expected_nav_date
+
+        order = Order.objects.create(
+            investor=sip.investor, kind=OrderKind.PURCHASE, scheme=sip.scheme, amount=amount or sip.amount,
+            folio_number=sip.folio_number, sip=sip, client_ref=client_ref_new("O"), placed_at=now,
+            expected_nav_date=expected_nav_date(at=now, scheme=sip.scheme, kind=OrderKind.PURCHASE),
+            status=OrderStatus.ACCEPTED, accepted_at=now, gateway=sip.gateway, gateway_pinned=True,
+            exchange_order_id=exchange_order_id, next_check_at=now,
+        )  # fmt: skip
+        states.order_event(order=order, kind="sip_instalment", message=f"instalment of SIP {sip.exchange_reg_id}",
+                           data={"due_date": due_date.isoformat()})  # fmt: skip
+        states.order_transition(order=order, to=OrderStatus.PAYMENT_PENDING, message="mandate debit")
+        instalment = (
+            sip.instalment_rows.filter(order__isnull=True, status=SipInstalment.Status.SCHEDULED)
+            .order_by("number").first()
+        )  # fmt: skip
+        if instalment is not None:
+            instalment.order, instalment.status = order, SipInstalment.Status.ORDERED
+            instalment.save(update_fields=["order", "status", "updated_at"])
+    return True

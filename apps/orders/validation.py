@@ -1,0 +1,123 @@
+"""Rules an order or SIP must pass before anything is written or sent. Each refusal is an
+ApplicationError with its own code."""
+
+from decimal import Decimal
+
+from apps.accounts.models import Investor, KycStatus
+from apps.core.exceptions import ApplicationError
+from apps.funds.models import Scheme, SchemeCode
+from apps.orders.models import OrderKind
+from apps.orders.selectors import free_units
+
+
+class OrderRefused(ApplicationError):
+    code = "order_refused"
+    status_code = 422
+
+
+def _refuse(code: str, message: str, **extra) -> None:
+    raise OrderRefused(message, code=code, extra=extra)
+
+
+def _multiple_of(value: Decimal, step: Decimal | None) -> bool:
+    return not step or (value % step) == 0
+
+
+def investor_check(*, investor: Investor) -> None:
+    if investor.kyc_status != KycStatus.VERIFIED:
+        _refuse("kyc_not_verified", "KYC is not verified yet.", kyc_status=investor.kyc_status)
+    if not investor.pan:
+        _refuse("profile_incomplete", "A PAN is needed before investing.")
+    if not investor.bank_accounts.exists():
+        _refuse("profile_incomplete", "A bank account is needed before investing.")
+    if not (investor.email or investor.mobile):
+        _refuse("profile_incomplete", "An e-mail address or mobile number is needed for the OTP.")
+
+
+def scheme_code_check(*, scheme: Scheme) -> None:
+    if not SchemeCode.objects.filter(scheme=scheme, source__in=["bse", "mfu"]).exists():
+        _refuse("scheme_not_available", "This scheme cannot be bought through the exchange.")
+
+
+def order_check(
+    *,
+    investor: Investor,
+    kind: str,
+    scheme: Scheme,
+    amount: Decimal | None,
+    units: Decimal | None,
+    all_units: bool,
+    folio_number: str,
+    to_scheme: Scheme | None,
+    is_additional: bool,
+) -> None:
+    """Everything but the OTP. Raises OrderRefused."""
+    investor_check(investor=investor)
+    scheme_code_check(scheme=scheme)
+    quantities = sum([amount is not None, units is not None, bool(all_units)])
+    if kind == OrderKind.PURCHASE:
+        if amount is None or units is not None or all_units:
+            _refuse("invalid_quantity", "A purchase is by amount.")
+        if not scheme.purchase_allowed:
+            _refuse("operation_not_allowed", "This scheme does not accept purchases now.")
+        minimum = (scheme.min_additional if is_additional else scheme.min_purchase) or Decimal("0")
+        if amount < minimum:
+            _refuse("below_minimum", f"The minimum is {minimum}.", minimum=str(minimum))
+        if not _multiple_of(amount, scheme.purchase_multiple):
+            _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.purchase_multiple}.",
+                    multiple=str(scheme.purchase_multiple))  # fmt: skip
+        if amount <= 0:
+            _refuse("invalid_quantity", "The amount must be positive.")
+        return
+    # redemption or switch
+    if quantities != 1:
+        _refuse("invalid_quantity", "Give exactly one of amount, units or all units.")
+    if (amount is not None and amount <= 0) or (units is not None and units <= 0):
+        _refuse("invalid_quantity", "The amount or units must be positive.")
+    if not folio_number:
+        _refuse("folio_required", "A folio number is needed to sell units.")
+    if kind == OrderKind.REDEMPTION and not scheme.redemption_allowed:
+        _refuse("operation_not_allowed", "This scheme does not accept redemptions now.")
+    if kind == OrderKind.SWITCH:
+        if to_scheme is None:
+            _refuse("switch_target_required", "Choose the scheme to switch into.")
+        if not (scheme.switch_allowed and to_scheme.switch_allowed and to_scheme.purchase_allowed):
+            _refuse("operation_not_allowed", "One of these schemes does not accept switches now.")
+        if scheme.amc_id is None or scheme.amc_id != to_scheme.amc_id:
+            _refuse("switch_across_amcs", "A switch must stay within one fund house.")
+        if to_scheme.pk == scheme.pk:
+            _refuse("switch_same_scheme", "Switch into a different scheme.")
+        scheme_code_check(scheme=to_scheme)
+    if units is not None and scheme.min_redemption_units and units < scheme.min_redemption_units:
+        _refuse("below_minimum", f"The minimum is {scheme.min_redemption_units} units.",
+                minimum=str(scheme.min_redemption_units))  # fmt: skip
+    available = free_units(investor=investor, scheme=scheme, folio_number=folio_number)
+    if all_units:
+        wanted = available
+    elif units is not None:
+        wanted = units
+    else:
+        if not scheme.latest_nav:
+            _refuse("nav_unavailable", "No NAV is known for this scheme yet.")
+        wanted = amount / scheme.latest_nav
+    if available <= 0 or wanted > available:
+        _refuse(
+            "insufficient_free_units",
+            "Not enough units free to sell (units in lock-in or in other orders are not free).",
+            free_units=str(available.quantize(Decimal("0.0001"))),
+        )
+
+
+def sip_check(*, investor: Investor, scheme: Scheme, amount: Decimal, instalments: int) -> None:
+    investor_check(investor=investor)
+    scheme_code_check(scheme=scheme)
+    if not scheme.sip_allowed:
+        _refuse("operation_not_allowed", "This scheme does not accept SIPs.")
+    minimum = scheme.min_sip or Decimal("0")
+    if amount < minimum:
+        _refuse("below_minimum", f"The minimum SIP instalment is {minimum}.", minimum=str(minimum))
+    if not _multiple_of(amount, scheme.sip_multiple):
+        _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.sip_multiple}.",
+                multiple=str(scheme.sip_multiple))  # fmt: skip
+    if instalments < 1:
+        _refuse("invalid_quantity", "At least one instalment.")
