@@ -181,7 +181,8 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
     """Recomputes the investor's totals from the (already valued) holdings; bumps the version, which is
     the ETag of the summary and the holdings."""
     with transaction.atomic():
-        valuation, _ = InvestorValuation.objects.get_or_create(investor=investor)
+        # by id: get_or_create(investor=...) would cache this unlocked copy on the investor instance
+        valuation, _ = InvestorValuation.objects.get_or_create(investor_id=investor.pk)
         valuation = InvestorValuation.objects.select_for_update().get(pk=valuation.pk)
         open_only = Q(units__gt=0)
         totals = Holding.objects.filter(investor=investor).aggregate(
