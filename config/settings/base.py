@@ -409,6 +409,9 @@ PORTAL_LOGO_MAX_BYTES = env.int("PORTAL_LOGO_MAX_BYTES", default=512 * 1024)
 CAS_UPLOAD_MAX_BYTES = env.int("CAS_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 CAS_UPLOAD_MAX_PAGES = env.int("CAS_UPLOAD_MAX_PAGES", default=60)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["cas_upload"] = env("THROTTLE_RATE_CAS_UPLOAD", default="20/hour")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["family_invite"] = env("THROTTLE_RATE_FAMILY_INVITE", default="10/hour")
+# demo portfolios from generated CAS PDFs; needs the demo investors (accounts) and fund universe (funds)
+DEMO_SEEDERS += ["apps.portfolio.demo"]
 CELERY_BEAT_SCHEDULE |= {
     # safety net: values holdings left stale (the NAV importer's fan-out does the daily work)
     "portfolio-valuations-stale": {

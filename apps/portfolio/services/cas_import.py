@@ -167,10 +167,11 @@ def _pdf_check(path: Path, password: str) -> int:
         document.close()
 
 
-def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None) -> CasImport:
-    """Records an upload and queues its import. The file goes to private storage (never a public URL).
-    Size, PDF structure, password and page count are checked at once; a failed check leaves a failed
-    import with its reason (and no file) and raises CasImportError."""
+def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None, enqueue: bool = True) -> CasImport:
+    """Records an upload and queues its import (after commit; enqueue=False leaves running
+    cas_import_process to the caller). The file goes to private storage (never a public URL). Size, PDF
+    structure, password and page count are checked at once; a failed check leaves a failed import with
+    its reason (and no file) and raises CasImportError."""
     from apps.portfolio.tasks import cas_import_process_task
 
     max_bytes = settings.CAS_UPLOAD_MAX_BYTES
@@ -202,7 +203,8 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None) -> C
         target=cas_import,
         extra={"size": cas_import.file_size, "pages": cas_import.page_count},
     )
-    transaction.on_commit(lambda: cas_import_process_task.delay(cas_import.pk))
+    if enqueue:
+        transaction.on_commit(lambda: cas_import_process_task.delay(cas_import.pk))
     return cas_import
 
 
