@@ -94,3 +94,14 @@ class InvitationAcceptForm(forms.Form):
         help_text="At least 10 characters. Without one, you sign in with a code each time.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+
+class StaffAddForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(label="Role", choices=())
+    euin = forms.CharField(label="EUIN", max_length=20, required=False, help_text="Relationship managers: E123456")
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = list(roles)

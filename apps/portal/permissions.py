@@ -13,6 +13,7 @@ EXPORT = Capability.REPORTS_VIEW
 BRANDING = Capability.BRANDING_MANAGE
 STAFF_VIEW = Capability.STAFF_VIEW
 STAFF = Capability.STAFF_MANAGE
+OWNERS = Capability.OWNERS_MANAGE
 
 
 def capabilities_for_role(role: str) -> frozenset[str]:

@@ -80,6 +80,10 @@ def access_investor_for_staff(*, member: StaffMember, public_id) -> Investor:
         raise NotFoundError("No such investor.") from None
 
 
+def staff_list() -> QuerySet[StaffMember]:
+    return StaffMember.objects.select_related("user").order_by("-is_active", "user__email")
+
+
 def relationship_managers() -> QuerySet[StaffMember]:
     return StaffMember.objects.select_related("user").filter(role=StaffRole.RELATIONSHIP_MANAGER, is_active=True)
 

@@ -22,4 +22,5 @@ urlpatterns = [
         name="cas_import",
     ),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
+    path("settings/staff/", views.StaffView.as_view(), name="staff"),
 ]

@@ -12,11 +12,12 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from apps.accounts import services as accounts_services
-from apps.accounts.models import KycStatus
+from apps.accounts.models import KycStatus, StaffRole
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.portal import permissions, selectors, services
 from apps.portal.access import StaffRequiredMixin
-from apps.portal.forms import BrandingForm, InviteForm
+from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
+from tenants.services import set_password_url
 
 PAGE_SIZE = 25
 
@@ -174,3 +175,54 @@ class InviteView(PortalView):
             reverse("web:invite", args=[accounts_services.invitation_token(invitation)])
         )
         return self.render(request, "portal/invite_sent.html", {"invitation": invitation, "web_link": web_link})
+
+
+class StaffView(PortalView):
+    """The distributor's staff; owners and admins add colleagues (identity's staff_create_by: only
+    owners add owners). A new colleague sets a password through a one-time link."""
+
+    nav = "staff"
+    capability = permissions.STAFF_VIEW
+    template_name = "portal/staff.html"
+
+    def _context(self, request, form=None) -> dict:
+        can_manage = selectors.staff_can(member=request.staff, capability=permissions.STAFF)
+        roles = [
+            (value, label)
+            for value, label in StaffRole.choices
+            if value != StaffRole.OWNER or selectors.staff_can(member=request.staff, capability=permissions.OWNERS)
+        ]
+        return {
+            "members": selectors.staff_list(),
+            "can_manage": can_manage,
+            "form": form or (StaffAddForm(roles=roles) if can_manage else None),
+            "roles": roles,
+        }
+
+    def get(self, request):
+        return self.render(request, self.template_name, self._context(request))
+
+    def post(self, request):
+        if not selectors.staff_can(member=request.staff, capability=permissions.STAFF):
+            return self.render(request, "portal/forbidden.html", {}, status=403)
+        roles = self._context(request)["roles"]
+        form = StaffAddForm(request.POST, roles=roles)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = accounts_services.staff_create_by(
+                    actor_staff=request.staff,
+                    email=data["email"],
+                    role=data["role"],
+                    full_name=data["full_name"],
+                    euin=data["euin"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                link = set_password_url(distributor=request.tenant, user=member.user)
+                messages.success(
+                    request, f"{member.user.email} was added. Their one-time link to set a password: {link}"
+                )
+                return redirect(reverse("portal:staff"))
+        return self.render(request, self.template_name, self._context(request, form), status=400)
