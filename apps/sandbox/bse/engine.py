@@ -106,9 +106,12 @@ def advance(*, member_id: str) -> None:
         Q(kind__in=["purchase", "sip"], paid_at__lte=now - delay)
         | Q(kind__in=["redemption", "switch"], created_at__lte=now - delay)
     )
-    for order in due.select_for_update(skip_locked=True).order_by("id")[:500]:
+    for order_id in due.order_by("id").values_list("pk", flat=True)[:500]:
         with transaction.atomic():
-            _allot(order)
+            order = BseOrder.objects.select_for_update(skip_locked=True).filter(pk=order_id, allotted_at__isnull=True)
+            order = order.first()
+            if order is not None:
+                _allot(order)
 
 
 def _allot(order: BseOrder) -> None:

@@ -1,0 +1,146 @@
+"""Fixtures for the orders tests: committed fund data with BSE codes, investors in a tenant, and the
+gateways pointed at the sandbox on the live server (BSE's real MFOrder WSDL from ../shared/data)."""
+
+import re
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+REAL_MFORDER_WSDL = Path(django_settings.BASE_DIR).parent / "shared" / "data" / "bse" / "bse_MFOrder_wsdl_AviNormie.xml"
+
+
+@pytest.fixture(autouse=True)
+def _gateway_state_clean():
+    """Exchange sessions, circuit state and rate buckets live in the schema-less "gateways" cache."""
+    cache = caches["gateways"]
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("orders:*")
+    else:
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def sandbox_gateways(settings, live_server, live_db):
+    """Gateways at the sandbox over loopback; faults fire fast; the sweeper can resolve at once."""
+    base = live_server.url("localhost", "/sandbox")
+    bse = dict(settings.ORDER_GATEWAYS["bse_starmf"])
+    bse.update(
+        ORDER_URL=f"{base}/bse/MFOrderEntry/MFOrder.svc",
+        ORDER_WSDL=str(REAL_MFORDER_WSDL),
+        SERVICES_URL=f"{base}/bse/StarMFWebService/StarMFWebService.svc/Basic",
+        PASSWORD=settings.SANDBOX_BSE_PASSWORD,
+        TIMEOUT=2.0,
+    )
+    mfu = dict(settings.ORDER_GATEWAYS["mfu"])
+    mfu.update(BASE_URL=f"{base}/mfu", PASSWORD=settings.SANDBOX_MFU_PASSWORD, TIMEOUT=2.0)
+    settings.ORDER_GATEWAYS = {"bse_starmf": bse, "mfu": mfu}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.ORDERS_UNKNOWN_SETTLE_SECONDS = 0
+    settings.ORDERS_RETRY_BASE_SECONDS = 0
+    settings.SANDBOX_AUTO_PAY_SECONDS = -1
+    settings.SANDBOX_ALLOTMENT_DELAY_SECONDS = 0
+    settings.SANDBOX_MANDATE_APPROVAL_SECONDS = 0
+    settings.ORDER_GATEWAY_RATE_LIMITS = {"default": {"rate": 1000.0, "burst": 1000.0}}
+    settings.ORDER_GATEWAY_CIRCUIT = {"threshold": 10_000, "cooldown_seconds": 30.0}
+    return base
+
+
+@pytest.fixture
+def alpha(live_db):
+    from tenants.models import Distributor
+
+    return Distributor.objects.get(schema_name="alpha")
+
+
+@pytest.fixture
+def beta_tenant(live_db):
+    from tenants.models import Distributor
+
+    return Distributor.objects.get(schema_name="beta")
+
+
+@pytest.fixture
+def funds(live_db):
+    """Two equity schemes and a liquid one of one AMC, an ELSS, and a scheme of another AMC; with BSE codes
+    and NAVs. Committed (get_or_create: the data lives for the session)."""
+    from apps.funds.models import Amc, Scheme, SchemeCode
+
+    connection.set_schema_to_public()
+    amc, _ = Amc.objects.get_or_create(code="test-amc", defaults={"name": "Test AMC"})
+    other, _ = Amc.objects.get_or_create(code="other-amc", defaults={"name": "Other AMC"})
+    specs = {
+        "equity": ("990001", amc, {"min_purchase": Decimal("500"), "purchase_multiple": Decimal("1"),
+                                   "min_additional": Decimal("100"), "min_sip": Decimal("500")}),
+        "equity2": ("990002", amc, {"min_purchase": Decimal("500")}),
+        "liquid": ("990003", amc, {"is_liquid": True, "min_purchase": Decimal("1000")}),
+        "elss": ("990004", amc, {"lock_in_days": 1095, "min_purchase": Decimal("500")}),
+        "other": ("990005", other, {"min_purchase": Decimal("500")}),
+    }  # fmt: skip
+    schemes = {}
+    for name, (code, fund_house, extra) in specs.items():
+        scheme, _ = Scheme.objects.get_or_create(
+            amfi_code=code,
+            defaults={"name": f"Test {name} fund", "amc": fund_house, "latest_nav": Decimal("50.00000000"),
+                      "plan": "direct", "option": "growth", **extra},
+        )  # fmt: skip
+        SchemeCode.objects.get_or_create(source="bse", code=f"T{code}-GR", defaults={"scheme": scheme})
+        schemes[name] = scheme
+    return schemes
+
+
+_PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
+
+
+def _pan() -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    raw = uuid.uuid4().int
+    head = "".join(letters[(raw >> (5 * i)) % len(letters)] for i in range(5))
+    return f"{head}{raw % 10000:04d}{letters[(raw >> 40) % len(letters)]}"
+
+
+def make_investor(tenant, *, kyc: str = "verified", bank: bool = True):
+    from apps.accounts.models import BankAccount, Investor
+    from apps.users.models import User
+
+    with tenant_context(tenant):
+        tag = uuid.uuid4().hex[:10]
+        user = User.objects.create_user(email=f"inv-{tag}@example.com", password="x" * 12, full_name=f"Investor {tag}")
+        investor = Investor.objects.create(
+            user=user, full_name=f"Investor {tag}", pan=_pan(), email=user.email,
+            mobile=f"9{uuid.uuid4().int % 10**9:09d}", kyc_status=kyc,
+        )  # fmt: skip
+        if bank:
+            BankAccount.objects.create(
+                investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234",
+                is_primary=True,
+            )  # fmt: skip
+        return investor
+
+
+@pytest.fixture
+def investor(alpha):
+    return make_investor(alpha)
+
+
+def otp_code_for(target: str) -> str:
+    from apps.accounts.notifiers import LocmemNotifier
+
+    for message in reversed(LocmemNotifier.outbox):
+        if message.target == target.strip().lower():
+            return re.search(r"\b(\d{6})\b", message.body).group(1)
+    raise AssertionError(f"no OTP sent to {target}")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper():
+    """Replaces pytest-django's autouse helper of that name, which would add `transactional_db` to every
+    test using a fixture called live_server and flush every table afterwards (the session's tenants too).
+    Our live_server is the root conftest's; live_db gives those tests the database."""
+    yield
