@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
 from apps.accounts.models import BankAccount, Investor, Nominee
-from apps.accounts.tests.factories import make_investor, pan_with
+from apps.accounts.tests.factories import make_investor, otp_code_sent_to, pan_with
 
 
 def api_for(investor) -> APIClient:
@@ -218,3 +218,27 @@ def test_anonymous_requests_get_401(alpha_api):
     response = alpha_api.get("/api/v1/me")
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_adding_a_mobile_number_needs_a_code_to_it(tenant_alpha, alice, bob, django_capture_on_commit_callbacks):
+    api = api_for(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api.post("/api/v1/me/contact/otp", {"identifier": "9811122233"}, format="json")
+    assert sent.status_code == 202
+    wrong = api.post(
+        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": "000000"}, format="json"
+    )
+    code = otp_code_sent_to("+919811122233")
+    if code != "000000":
+        assert wrong.status_code == 400
+    # Bob cannot use Alice's challenge even with the right code
+    stolen = api_for(bob).post(
+        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": code}, format="json"
+    )
+    assert stolen.status_code == 400
+    done = api.post(
+        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": code}, format="json"
+    )
+    assert done.status_code == 200
+    assert done.json()["mobile"] == "+919811122233"
+    assert "mobile" not in api.get("/api/v1/me/checklist").json()["missing"]

@@ -190,3 +190,14 @@ def test_endpoints_are_in_the_openapi_schema(path):
     schema = json.loads(response.content)
     assert path in schema["paths"]
     assert "oauth2" in schema["components"]["securitySchemes"]
+
+
+def test_bearer_authentication_costs_one_query(tenant_alpha, django_assert_max_num_queries):
+    """Verifying a JWT is local; revocation costs one indexed lookup of the stored token (with its user)."""
+    investor = make_investor(tenant_alpha)
+    client = bearer(tokens_for(tenant_alpha, investor.user)["access_token"])
+    client.get("/api/v1/me")  # warm the tenant lookup
+    # the tenant's domain, the stored token with its user, the investor, and django-tenants' three
+    # SET search_path statements around them
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/me").status_code == 200
