@@ -278,3 +278,115 @@ def test_statement_of_another_pan_is_refused(in_alpha, make_investor, cas_statem
     result = import_pdf(investor, statement_render_pdf(cas_statement(), password=CAS_PASSWORD))
     assert result.status == "failed" and result.error_code == "pan_mismatch"
     assert not Transaction.objects.filter(investor=investor).exists()
+
+
+# ------------------------------------------------------------------------------ holdings-only statements
+
+
+def _summary_data(isin: str, units: str, nav: str, cost: str):
+    from casparser.types import CASData
+
+    return CASData.model_validate(
+        {
+            "statement_period": {"from": "01-Jan-2000", "to": "31-Mar-2025"},
+            "investor_info": {"name": "Asha Verma", "email": "a@example.com", "address": "", "mobile": ""},
+            "cas_type": "SUMMARY",
+            "file_type": "CAMS",
+            "folios": [
+                {
+                    "folio": "998877",
+                    "amc": "HDFC Mutual Fund",
+                    "PAN": CAS_PASSWORD,
+                    "schemes": [
+                        {
+                            "scheme": "HDFC Flexi Cap Fund - Direct Plan - Growth Option",
+                            "rta_code": "H02FCDG",
+                            "rta": "CAMS",
+                            "isin": isin,
+                            "open": units,
+                            "close": units,
+                            "close_calculated": units,
+                            "valuation": {"date": "2025-03-31", "nav": nav, "cost": cost, "value": "0"},
+                            "transactions": [],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+
+
+def test_summary_statement_gives_a_holding_with_its_cost(in_alpha, make_investor, cas_universe):
+    from apps.portfolio.services.cas_import import cas_data_import
+
+    investor = make_investor()
+    schemes, _ = cas_universe
+    data = _summary_data(schemes[0].isin_growth, "120.5", "50.25", "4000")
+
+    result = cas_data_import(cas_import=CasImport.objects.create(investor=investor), data=data)
+
+    assert result.status == "done" and result.statement_type == "SUMMARY" and result.mismatches == []
+    holding = Holding.objects.get(investor=investor)
+    assert holding.scheme == schemes[0] and holding.mapped_by == "isin"
+    assert holding.units == D("120.5") and holding.invested == D("4000.00") and not holding.cost_incomplete
+    # the same summary again changes nothing; a later, different balance is flagged
+    cas_data_import(cas_import=CasImport.objects.create(investor=investor), data=data)
+    assert Holding.objects.get(investor=investor).units == D("120.5")
+    later = cas_data_import(
+        cas_import=CasImport.objects.create(investor=investor),
+        data=_summary_data(schemes[0].isin_growth, "130.5", "51", "4500"),
+    )
+    assert len(later.mismatches) == 1
+
+
+def test_nsdl_statement_mutual_funds_are_imported(in_alpha, make_investor, cas_universe):
+    from casparser.types import NSDLCASData
+
+    from apps.portfolio.services.cas_import import cas_data_import
+
+    investor = make_investor()
+    schemes, _ = cas_universe
+    data = NSDLCASData.model_validate(
+        {
+            "statement_period": {"from": "01-Mar-2025", "to": "31-Mar-2025"},
+            "investor_info": {"name": "Asha Verma", "email": "", "address": "", "mobile": ""},
+            "file_type": "NSDL",
+            "accounts": [
+                {
+                    "name": "Asha Verma",
+                    "type": "NSDL Demat Account",
+                    "dp_id": "IN300000",
+                    "client_id": "10000001",
+                    "folios": 1,
+                    "balance": "2000",
+                    "owners": [{"name": "Asha Verma", "PAN": CAS_PASSWORD}],
+                    "equities": [],
+                    "mutual_funds": [
+                        {
+                            "name": "Axis ELSS",
+                            "isin": schemes[2].isin_growth,
+                            "balance": "40",
+                            "nav": "50",
+                            "value": "2000",
+                        },
+                        {
+                            "name": "Unknown Demat Fund",
+                            "isin": "INF000X01ZZ1",
+                            "balance": "10",
+                            "nav": "12",
+                            "value": "120",
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+
+    result = cas_data_import(cas_import=CasImport.objects.create(investor=investor), data=data)
+
+    assert result.status == "done" and result.registrar == "NSDL" and result.schemes_unmapped == 1
+    holdings = {h.source_isin: h for h in Holding.objects.filter(investor=investor)}
+    assert holdings[schemes[2].isin_growth].units == D("40")
+    assert holdings[schemes[2].isin_growth].folio.folio_number == "IN30000010000001"
+    unknown = holdings["INF000X01ZZ1"]
+    assert unknown.needs_review and unknown.cost_incomplete and unknown.value == D("120.00")
