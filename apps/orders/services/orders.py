@@ -70,7 +70,9 @@ class Retry(Exception):
 
 
 def _lock(order_id: int) -> Order:
-    return Order.objects.select_for_update(of=("self",)).select_related("scheme", "to_scheme", "investor").get(pk=order_id)
+    return (
+        Order.objects.select_for_update(of=("self",)).select_related("scheme", "to_scheme", "investor").get(pk=order_id)
+    )
 
 
 def scheme_code(*, scheme: Scheme, gateway: str) -> str:

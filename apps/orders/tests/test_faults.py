@@ -32,8 +32,9 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
     investors = [make_investor(alpha) for _ in range(5)]
     with tenant_context(alpha):
         orders = [
-            order_create_confirmed(investor=investors[i % 5], scheme=funds["equity"], amount=Decimal(1000 + i),
-                                   source="test")  # fmt: skip
+            order_create_confirmed(
+                investor=investors[i % 5], scheme=funds["equity"], amount=Decimal(1000 + i), source="test"
+            )  # fmt: skip
             for i in range(210)
         ]
     for i, order in enumerate(orders):

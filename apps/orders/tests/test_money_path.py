@@ -101,7 +101,8 @@ def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, 
     assert redemption.status_code == 201, redemption.json()
     client.post(f"/api/v1/orders/{redemption.json()['id']}/confirm", {"code": otp_code_for(investor.mobile)},
                 format="json")  # fmt: skip
-    switch = place(client, {"kind": "switch", "scheme": funds["equity"].amfi_code, "to_scheme": funds["equity2"].amfi_code,
+    equity, equity2 = funds["equity"].amfi_code, funds["equity2"].amfi_code
+    switch = place(client, {"kind": "switch", "scheme": equity, "to_scheme": equity2,
                             "units": "50", "folio_number": "F1"})  # fmt: skip
     assert switch.status_code == 201, switch.json()
     client.post(f"/api/v1/orders/{switch.json()['id']}/confirm", {"code": otp_code_for(investor.mobile)},
@@ -127,9 +128,9 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     with tenant_context(alpha):
         bank_id = str(investor.bank_accounts.get().public_id)
     today = funds["equity"].created_at.date()
-    response = client.post("/api/v1/mandates", {"bank_account": bank_id, "amount_limit": "25000",
-                                                 "start_date": str(today), "end_date": str(today.replace(year=today.year + 10))},
-                           format="json")  # fmt: skip
+    mandate_body = {"bank_account": bank_id, "amount_limit": "25000", "start_date": str(today),
+                    "end_date": str(today + timedelta(days=3650))}  # fmt: skip
+    response = client.post("/api/v1/mandates", mandate_body, format="json")
     assert response.status_code == 201, response.json()
     mandate_id = response.json()["id"]
     client.post(f"/api/v1/mandates/{mandate_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json")

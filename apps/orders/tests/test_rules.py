@@ -44,7 +44,9 @@ class TestCutOff:
         friday = WED + timedelta(days=2)
         monday = WED + timedelta(days=5)
         assert expected_nav_date(at=at(friday, 15, 0), scheme=self.scheme(), kind="purchase") == monday
-        assert expected_nav_date(at=at(friday + timedelta(days=1), 10, 0), scheme=self.scheme(), kind="purchase") == monday
+        assert (
+            expected_nav_date(at=at(friday + timedelta(days=1), 10, 0), scheme=self.scheme(), kind="purchase") == monday
+        )
 
     def test_trading_holiday_is_skipped(self):
         from apps.funds.models import TradingHoliday
@@ -60,9 +62,9 @@ class TestCutOff:
         moment = datetime(2026, 11, 25, 9, 30, tzinfo=IST).replace(tzinfo=None)
         from datetime import UTC
 
-        assert expected_nav_date(at=moment.replace(tzinfo=UTC), scheme=self.scheme(), kind="purchase") == WED + timedelta(
-            days=1
-        )
+        assert expected_nav_date(
+            at=moment.replace(tzinfo=UTC), scheme=self.scheme(), kind="purchase"
+        ) == WED + timedelta(days=1)
 
 
 @pytest.fixture
@@ -156,7 +158,9 @@ class TestRefusals:
         scheme = order_factory.scheme
         scheme.min_purchase, scheme.purchase_multiple, scheme.min_redemption_units = Decimal("500"), Decimal("100"), 1
         scheme.save()
-        other = Scheme.objects.create(amfi_code=uuid.uuid4().hex[:8], name="O", amc=Amc.objects.create(code="zz", name="ZZ"))
+        other = Scheme.objects.create(
+            amfi_code=uuid.uuid4().hex[:8], name="O", amc=Amc.objects.create(code="zz", name="ZZ")
+        )
         no_code = Scheme.objects.create(amfi_code=uuid.uuid4().hex[:8], name="N", amc=scheme.amc)
         closed = Scheme.objects.create(amfi_code=uuid.uuid4().hex[:8], name="C", amc=scheme.amc, purchase_allowed=False)
         closed.codes.create(source="bse", code=f"B{closed.amfi_code}")
@@ -223,7 +227,9 @@ class TestIdempotency:
         assert first.status_code == 201 and again.status_code == 201
         assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
         assert again.json() == first.json()
-        changed = client.post("/api/v1/orders", {**body, "amount": "2600.00"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        changed = client.post(
+            "/api/v1/orders", {**body, "amount": "2600.00"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
         assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
         assert client.post("/api/v1/orders", body, format="json").status_code == 400
         with tenant_context(alpha):
