@@ -2,7 +2,7 @@
 unlock lives in the app, which keeps the refresh token behind the device's biometrics; here the
 investor sees the devices and signs one or all of them out."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -42,7 +42,7 @@ class DeviceSessionListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("keep_current", bool, description="keep the device making this call signed in")],
-        responses={200: serializers.DictField()},
+        responses={200: inline_serializer("SessionsRevoked", fields={"revoked": serializers.IntegerField()})},
         operation_id="me_sessions_revoke_all",
     )
     def delete(self, request):
@@ -61,3 +61,18 @@ class DeviceSessionDetailApi(APIView):
         session = selectors.access_device_session_by_id(request.user, session_id)
         services.device_session_revoke(session=session, reason="user_signed_out", actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _name_nested_serializers(namespace: dict) -> None:
+    """Nested InputSerializer/OutputSerializer classes share their class names across views; give
+    each its own OpenAPI component name (e.g. MeApi.InputSerializer -> MeInput)."""
+    for name, view in list(namespace.items()):
+        if not (isinstance(view, type) and issubclass(view, APIView) and name.endswith("Api")):
+            continue
+        for kind in ("Input", "Output"):
+            serializer = view.__dict__.get(f"{kind}Serializer")
+            if serializer is not None:
+                extend_schema_serializer(component_name=f"{name[:-3]}{kind}")(serializer)
+
+
+_name_nested_serializers(globals())
