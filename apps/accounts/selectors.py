@@ -80,8 +80,8 @@ class ProfileChecklist:
 
 def investor_profile_checklist(*, investor: Investor) -> ProfileChecklist:
     """What must be in place before the first order (the exchanges' client registration needs all of
-    it): identity, contact, address, FATCA, KYC, a verified... or at least a primary bank account, and
-    nominees or an explicit opt-out."""
+    it): identity, both contacts, address, FATCA, verified KYC, a primary bank account, and nominees or
+    an explicit opt-out."""
     user = investor.user
     accounts = list(bank_account_list(investor=investor))
     has_nominees = Nominee.objects.filter(investor=investor).exists()
