@@ -516,3 +516,32 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 DEMO_SEEDERS += ["apps.orders.demo"]
+
+# --- Funds (apps.funds) ---
+# AMFI's daily NAV file; the nightly import fetches it (timeouts, retries with backoff on transient faults).
+FUNDS_AMFI_NAV_URL = env("FUNDS_AMFI_NAV_URL", default="https://portal.amfiindia.com/spages/NAVAll.txt")
+FUNDS_HTTP_CONNECT_TIMEOUT = env.float("FUNDS_HTTP_CONNECT_TIMEOUT", default=10.0)
+FUNDS_HTTP_READ_TIMEOUT = env.float("FUNDS_HTTP_READ_TIMEOUT", default=60.0)
+FUNDS_HTTP_RETRIES = env.int("FUNDS_HTTP_RETRIES", default=3)
+FUNDS_HTTP_BACKOFF_SECONDS = env.float("FUNDS_HTTP_BACKOFF_SECONDS", default=5.0)
+FUNDS_HTTP_MAX_BYTES = env.int("FUNDS_HTTP_MAX_BYTES", default=64 * 1024 * 1024)
+FUNDS_HTTP_USER_AGENT = env("FUNDS_HTTP_USER_AGENT", default="mfd-platform-nav-import/1.0")
+# A trading day's NAVs are due by this time (IST); an import after it without them is flagged stale.
+FUNDS_NAV_DEADLINE_IST = env("FUNDS_NAV_DEADLINE_IST", default="23:00")
+# Nightly import, in IST (CELERY_TIMEZONE): crontab fields, e.g. hours "23,7" = late evening and a catch-up.
+FUNDS_NAV_IMPORT_MINUTE = env("FUNDS_NAV_IMPORT_MINUTE", default="30")
+FUNDS_NAV_IMPORT_HOURS = env("FUNDS_NAV_IMPORT_HOURS", default="23,7")
+CELERY_BEAT_SCHEDULE |= {
+    "funds-import-amfi-navs": {
+        "task": "funds.import_amfi_navs",
+        "schedule": crontab(minute=FUNDS_NAV_IMPORT_MINUTE, hour=FUNDS_NAV_IMPORT_HOURS),
+    },
+}
+# Fund API responses: Redis cache keyed by the catalogue version (bumped by imports), and client caching.
+FUNDS_API_CACHE_SECONDS = env.int("FUNDS_API_CACHE_SECONDS", default=6 * 3600)
+FUNDS_API_MAX_AGE = env.int("FUNDS_API_MAX_AGE", default=300)
+FUNDS_NAV_HISTORY_MAX_DAYS = env.int("FUNDS_NAV_HISTORY_MAX_DAYS", default=3700)
+# Fund data is the same for every distributor: one cache entry serves all of them (apps/funds/cache.py).
+CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_key"}
+# The fund universe is seeded right after the distributors: later seeders place orders in its schemes.
+DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")

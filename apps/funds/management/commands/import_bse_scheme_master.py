@@ -1,0 +1,9 @@
+from apps.funds.importers.bse_master import import_bse_scheme_master
+
+from ._import_base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import BSE StAR MF's pipe-separated scheme master (BSE codes, minimums, allowed operations)."
+    source_help = "path (or http(s) URL) of the scheme master file"
+    service = staticmethod(import_bse_scheme_master)
