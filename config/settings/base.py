@@ -393,6 +393,7 @@ CELERY_BEAT_SCHEDULE |= {
 }
 DISTRIBUTOR_CREATED_HOOKS += ["apps.oauth.hooks.mobile_app_create_for_distributor"]
 DEMO_SEEDERS += ["apps.accounts.demo"]
+
 # --- Portal (apps.portal) --------------------------------------------------------------------------
 # Sign-in lockout of the staff portal and the investor web pages (apps/portal/lockout.py): failures
 # counted per account and per client IP, each lock lasting the window.
