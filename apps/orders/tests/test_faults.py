@@ -81,3 +81,9 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
         ours = dict(Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("client_ref", "exchange_order_id"))
     assert ours == dict(at_exchange.values_list("ref_no", "order_number"))
     assert threading.active_count() < 50
+    # the session's data is shared: close these orders so later pollers do not walk them
+    from apps.orders.services.orders import order_fail
+
+    with tenant_context(alpha):
+        for order in orders:
+            order_fail(order_id=order.pk, code="test_cleanup", reason="fault test over")
