@@ -12,6 +12,8 @@ import hashlib
 
 from django.conf import settings
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -88,6 +90,25 @@ class _FilterSerializer(serializers.Serializer):
     updated_since = serializers.DateTimeField(required=False)
 
 
+def _sync_page(name: str, item) -> serializers.Serializer:
+    """OpenAPI shape of a delta-sync cursor page."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+            "deleted": serializers.ListField(
+                child=serializers.UUIDField(), required=False, help_text="with updated_since, first page only"
+            ),
+            "synced_at": serializers.DateTimeField(required=False, help_text="the next updated_since"),
+        },
+    )
+
+
+NOT_MODIFIED = {304: OpenApiResponse(description="Not modified (If-None-Match matched the ETag)")}
+
+
 class _SyncListApi(APIView):
     """List view with delta sync. Subclasses give `tombstone_entity`, `ordering`, `rows(...)`."""
 
@@ -129,6 +150,7 @@ class _SyncListApi(APIView):
 # ------------------------------------------------------------------------------------- output shapes
 
 
+@extend_schema_serializer(component_name="PortfolioSchemeRef")
 class SchemeRefSerializer(serializers.Serializer):
     amfi_code = serializers.CharField()
     isin = serializers.CharField(source="isin_growth")
@@ -195,6 +217,7 @@ class SummaryOutputSerializer(serializers.Serializer):
 
 
 class PortfolioSummaryApi(APIView):
+    @extend_schema(tags=["portfolio"], responses={200: SummaryOutputSerializer, **NOT_MODIFIED})
     def get(self, request):
         investor = _investor(request)
         summary = selectors.portfolio_summary_get(investor=investor)
@@ -220,6 +243,12 @@ class HoldingListApi(_SyncListApi):
     def output(self, rows):
         return HoldingOutputSerializer(rows, many=True).data
 
+    @extend_schema(
+        tags=["portfolio"],
+        operation_id="portfolio_holdings_list",
+        parameters=[FilterSerializer],
+        responses={200: _sync_page("HoldingPage", HoldingOutputSerializer), **NOT_MODIFIED},
+    )
     def get(self, request):
         investor = _investor(request)
         filters = self.FilterSerializer(data=request.query_params)
@@ -234,6 +263,7 @@ class HoldingListApi(_SyncListApi):
 
 
 class HoldingDetailApi(APIView):
+    @extend_schema_serializer(component_name="HoldingLot")
     class LotSerializer(serializers.Serializer):
         acquired_on = serializers.DateField()
         units = serializers.DecimalField(**UNITS)
@@ -241,6 +271,13 @@ class HoldingDetailApi(APIView):
         cost = serializers.DecimalField(**MONEY)
         cost_known = serializers.BooleanField()
 
+    @extend_schema(
+        tags=["portfolio"],
+        responses=inline_serializer(
+            name="HoldingDetail", fields={"holding": HoldingOutputSerializer(), "lots": LotSerializer(many=True)}
+        ),
+        description="The holding's fields, plus `lots`: the FIFO lots still held.",
+    )
     def get(self, request, holding_id):
         holding = selectors.access_holding_by_id(investor=_investor(request), holding_id=holding_id)
         data = HoldingOutputSerializer(holding).data
@@ -251,6 +288,7 @@ class HoldingDetailApi(APIView):
 class SchemePositionListApi(APIView):
     """Holdings folded by scheme across folios."""
 
+    @extend_schema_serializer(component_name="SchemePosition")
     class OutputSerializer(serializers.Serializer):
         name = serializers.CharField()
         amfi_code = serializers.CharField()
@@ -269,6 +307,9 @@ class SchemePositionListApi(APIView):
         nav_date = serializers.DateField(allow_null=True)
         holding_ids = serializers.ListField(child=serializers.UUIDField())
 
+    @extend_schema(
+        tags=["portfolio"], responses=inline_serializer("SchemePositionList", {"results": OutputSerializer(many=True)})
+    )
     def get(self, request):
         positions = selectors.scheme_positions(investor=_investor(request))
         return Response({"results": self.OutputSerializer(positions, many=True).data})
@@ -332,8 +373,18 @@ class TransactionListApi(_SyncListApi):
     def output(self, rows):
         return TransactionOutputSerializer(rows, many=True).data
 
+    @extend_schema(
+        tags=["portfolio"],
+        operation_id="portfolio_transactions_list",
+        parameters=[FilterSerializer],
+        responses=_sync_page("TransactionPage", TransactionOutputSerializer),
+    )
+    def get(self, request):
+        return super().get(request)
+
 
 class TransactionDetailApi(APIView):
+    @extend_schema(tags=["portfolio"], responses=TransactionOutputSerializer)
     def get(self, request, transaction_id):
         line = selectors.access_transaction_by_id(investor=_investor(request), transaction_id=transaction_id)
         return Response(TransactionOutputSerializer(line).data)
@@ -348,12 +399,26 @@ class PerformanceApi(APIView):
         end = serializers.DateField(required=False)
         interval = serializers.ChoiceField(choices=["daily", "weekly"], required=False, default="")
 
+    @extend_schema_serializer(component_name="PerformancePoint")
     class PointSerializer(serializers.Serializer):
         date = serializers.DateField(source="day")
         value = serializers.DecimalField(**MONEY)
         invested = serializers.DecimalField(**MONEY)
         gain = serializers.DecimalField(**MONEY)
 
+    @extend_schema(
+        tags=["portfolio"],
+        parameters=[InputSerializer],
+        responses=inline_serializer(
+            "PerformanceSeries",
+            {
+                "start": serializers.DateField(),
+                "end": serializers.DateField(),
+                "interval": serializers.CharField(),
+                "points": PointSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request):
         investor = _investor(request)
         params = self.InputSerializer(data=request.query_params)
@@ -373,6 +438,12 @@ class AllocationApi(APIView):
     class InputSerializer(serializers.Serializer):
         by = serializers.ChoiceField(choices=["asset_class", "category", "amc"], required=False)
 
+    @extend_schema(
+        tags=["portfolio"],
+        parameters=[InputSerializer],
+        responses=OpenApiTypes.OBJECT,
+        description="{asset_class|category|amc: [{key, label, value, percent}]} of the current value.",
+    )
     def get(self, request):
         params = self.InputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -402,6 +473,10 @@ class FamilyLinkOutputSerializer(serializers.Serializer):
 
 
 class FamilyLinkListApi(APIView):
+    @extend_schema(
+        tags=["family"],
+        responses=inline_serializer("FamilyLinkList", {"results": FamilyLinkOutputSerializer(many=True)}),
+    )
     def get(self, request):
         investor = _investor(request)
         links = family_selectors.family_link_list(investor=investor)
@@ -412,12 +487,14 @@ class FamilyInviteApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "family_invite"
 
+    @extend_schema_serializer(component_name="FamilyInvite")
     class InputSerializer(serializers.Serializer):
         pan = serializers.RegexField(r"^[A-Za-z]{5}[0-9]{4}[A-Za-z]$", required=False)
         email = serializers.EmailField(required=False)
         mobile = serializers.CharField(required=False, max_length=15)
         relationship = serializers.CharField(required=False, max_length=40, default="")
 
+    @extend_schema(tags=["family"], request=InputSerializer, responses={201: FamilyLinkOutputSerializer})
     def post(self, request):
         investor = _investor(request)
         data = self.InputSerializer(data=request.data)
@@ -428,9 +505,11 @@ class FamilyInviteApi(APIView):
 
 
 class FamilyConsentApi(APIView):
+    @extend_schema_serializer(component_name="FamilyConsent")
     class InputSerializer(serializers.Serializer):
         code = serializers.RegexField(r"^\d{6}$")
 
+    @extend_schema(tags=["family"], request=InputSerializer, responses=FamilyLinkOutputSerializer)
     def post(self, request, link_id):
         investor = _investor(request)
         link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
@@ -441,6 +520,7 @@ class FamilyConsentApi(APIView):
 
 
 class FamilyUnlinkApi(APIView):
+    @extend_schema(tags=["family"], responses={204: None})
     def delete(self, request, link_id):
         investor = _investor(request)
         link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
@@ -448,14 +528,17 @@ class FamilyUnlinkApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class FamilySummaryApi(APIView):
-    class MemberSerializer(serializers.Serializer):
-        investor_id = serializers.CharField()
-        name = serializers.CharField()
-        relationship = serializers.CharField()
-        is_self = serializers.BooleanField()
-        summary = SummaryOutputSerializer()
+@extend_schema_serializer(component_name="FamilyMember")
+class FamilyMemberSerializer(serializers.Serializer):
+    investor_id = serializers.CharField()
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    is_self = serializers.BooleanField()
+    summary = SummaryOutputSerializer()
 
+
+class FamilySummaryApi(APIView):
+    @extend_schema_serializer(component_name="FamilySummary")
     class OutputSerializer(serializers.Serializer):
         value = serializers.DecimalField(**MONEY)
         invested = serializers.DecimalField(**MONEY)
@@ -465,17 +548,14 @@ class FamilySummaryApi(APIView):
         day_change = serializers.DecimalField(**MONEY)
         xirr = serializers.DecimalField(max_digits=14, decimal_places=8, allow_null=True)
         allocation = serializers.DictField()
+        members = FamilyMemberSerializer(many=True)
 
+    @extend_schema(tags=["family"], responses={200: OutputSerializer, **NOT_MODIFIED})
     def get(self, request):
         investor = _investor(request)
         summary = family_selectors.family_summary_get(owner=investor)
 
-        def build():
-            data = self.OutputSerializer(summary).data
-            data["members"] = self.MemberSerializer(summary.members, many=True).data
-            return Response(data)
-
-        return _with_etag(request, f"f-{summary.etag}", build)
+        return _with_etag(request, f"f-{summary.etag}", lambda: Response(self.OutputSerializer(summary).data))
 
 
 # ------------------------------------------------------------------------------------- CAS imports
@@ -525,6 +605,7 @@ class CasImportCreateApi(_SyncListApi):
         throttles = super().get_throttles()
         return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
 
+    @extend_schema_serializer(component_name="CasUpload")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)
         password = serializers.CharField(
@@ -537,6 +618,24 @@ class CasImportCreateApi(_SyncListApi):
     def output(self, rows):
         return CasImportOutputSerializer(rows, many=True).data
 
+    @extend_schema(
+        tags=["imports"],
+        operation_id="imports_list",
+        parameters=[_FilterSerializer],
+        responses=_sync_page("CasImportPage", CasImportOutputSerializer),
+    )
+    def get(self, request):
+        return super().get(request)
+
+    @extend_schema(
+        tags=["imports"],
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            202: CasImportOutputSerializer,
+            400: OpenApiResponse(description="wrong_password, corrupt_pdf, too_many_pages (extra.import: the record)"),
+            413: OpenApiResponse(description="too_large"),
+        },
+    )
     def post(self, request):
         investor = _investor(request)
         data = self.InputSerializer(data=request.data)
@@ -556,6 +655,7 @@ class CasImportCreateApi(_SyncListApi):
 
 
 class CasImportDetailApi(APIView):
+    @extend_schema(tags=["imports"], responses=CasImportOutputSerializer)
     def get(self, request, import_id):
         cas_import = selectors.access_cas_import_by_id(investor=_investor(request), import_id=import_id)
         return Response(CasImportOutputSerializer(cas_import).data)
