@@ -244,12 +244,14 @@ def valuations_refresh_for_schemes(*, scheme_ids: Iterable[int]) -> int:
 
 def valuations_refresh_stale() -> int:
     """Safety net (celery beat, per tenant): values holdings left stale, e.g. after a failed task."""
-    stale = list(Holding.objects.filter(valuation_stale=True).values_list("scheme_id", flat=True).distinct())
-    investor_ids = set(Holding.objects.filter(valuation_stale=True).values_list("investor_id", flat=True))
+    stale = set(Holding.objects.filter(valuation_stale=True).values_list("scheme_id", flat=True))
     count = valuations_refresh_for_schemes(scheme_ids=[s for s in stale if s is not None])
-    unmapped = list(Holding.objects.filter(valuation_stale=True, scheme__isnull=True).order_by("pk"))
-    holdings_revalue(holdings=unmapped)
-    investors_refresh(investor_ids=investor_ids)
+    with transaction.atomic():
+        unmapped = list(
+            Holding.objects.select_for_update().filter(valuation_stale=True, scheme__isnull=True).order_by("pk")
+        )
+        holdings_revalue(holdings=unmapped)
+    investors_refresh(investor_ids={h.investor_id for h in unmapped})
     return count + len(unmapped)
 
 
