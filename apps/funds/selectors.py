@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from calendar import monthrange
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import reduce
 from operator import or_
 from zoneinfo import ZoneInfo
@@ -169,7 +169,7 @@ def trailing_return_pct(*, start_nav: Decimal, end_nav: Decimal, days: int, annu
         growth = end_nav / start_nav
         if annualised:
             growth = growth ** (Decimal(365) / Decimal(days))
-        return ((growth - 1) * 100).quantize(_PCT)
+        return ((growth - 1) * 100).quantize(_PCT, rounding=ROUND_HALF_UP)
 
 
 def fund_trailing_returns(*, scheme: Scheme) -> list[TrailingReturn]:
