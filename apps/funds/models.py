@@ -51,15 +51,18 @@ class Scheme(TimeStampedModel):
         UNKNOWN = "unknown", "Unknown"
 
     amfi_code = models.CharField("AMFI code", max_length=12, unique=True)
-    isin_growth = models.CharField("ISIN (growth / IDCW payout)", max_length=12, blank=True, db_index=True)
-    isin_reinvest = models.CharField("ISIN (IDCW reinvestment)", max_length=12, blank=True, db_index=True)
+    # Indexed in Meta.indexes (plain btree: ISINs are looked up by equality, never by LIKE prefix).
+    isin_growth = models.CharField("ISIN (growth / IDCW payout)", max_length=12, blank=True)
+    isin_reinvest = models.CharField("ISIN (IDCW reinvestment)", max_length=12, blank=True)
     name = models.CharField(max_length=300)
     amc = models.ForeignKey(Amc, on_delete=models.PROTECT, related_name="schemes", null=True, blank=True)
-    category = models.CharField("SEBI category", max_length=120, blank=True, db_index=True)
-    sub_category = models.CharField("SEBI sub-category", max_length=120, blank=True, db_index=True)
-    plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.UNKNOWN, db_index=True)
-    option = models.CharField(max_length=16, choices=Option.choices, default=Option.UNKNOWN, db_index=True)
-    asset_class = models.CharField(max_length=10, choices=AssetClass.choices, default=AssetClass.UNKNOWN, db_index=True)
+    # Not indexed: a handful of values over ~15k rows (and case-insensitive filters), where an index costs
+    # every import more than it saves a query.
+    category = models.CharField("SEBI category", max_length=120, blank=True)
+    sub_category = models.CharField("SEBI sub-category", max_length=120, blank=True)
+    plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.UNKNOWN)
+    option = models.CharField(max_length=16, choices=Option.choices, default=Option.UNKNOWN)
+    asset_class = models.CharField(max_length=10, choices=AssetClass.choices, default=AssetClass.UNKNOWN)
     is_liquid = models.BooleanField(default=False, help_text="Liquid or overnight: 1:30 pm purchase cut-off")
     is_open_ended = models.BooleanField(default=True)
     lock_in_days = models.PositiveIntegerField(default=0, help_text="e.g. 1095 for ELSS")
@@ -88,6 +91,8 @@ class Scheme(TimeStampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["isin_growth"], name="funds_scheme_isin_growth"),
+            models.Index(fields=["isin_reinvest"], name="funds_scheme_isin_reinvest"),
             # Full-text search on the name (apps/funds/search.py builds the same expression). Built-in
             # Postgres, no extension: the embedded server has no pg_trgm.
             GinIndex(SearchVector("name", config="simple"), name="funds_scheme_name_fts"),
@@ -110,7 +115,8 @@ class SchemeCode(TimeStampedModel):
         AMC = "amc", "AMC scheme code"
         MFU = "mfu", "MFU scheme code"
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="codes")
+    # no index of its own: the (scheme, source) index serves lookups by scheme
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="codes", db_index=False)
     source = models.CharField(max_length=10, choices=Source.choices)
     code = models.CharField(max_length=40)
 
