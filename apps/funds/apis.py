@@ -81,12 +81,18 @@ class CachedCatalogApi(APIView):
 
 
 class AmcOutputSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "FundAmc"
+
     code = serializers.CharField()
     name = serializers.CharField()
 
 
 class FundListApi(CachedCatalogApi):
     class FilterSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundListFilter"
+
         q = serializers.CharField(required=False, allow_blank=True, max_length=100)
         amc = serializers.SlugField(required=False, max_length=80)
         category = serializers.CharField(required=False, max_length=120)
@@ -96,6 +102,9 @@ class FundListApi(CachedCatalogApi):
         asset_class = serializers.ChoiceField(choices=Scheme.AssetClass.choices, required=False)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundListItem"
+
         amfi_code = serializers.CharField()
         name = serializers.CharField()
         amc = AmcOutputSerializer(allow_null=True)
@@ -127,6 +136,9 @@ class FundListApi(CachedCatalogApi):
 
 class AmcListApi(CachedCatalogApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "AmcListItem"
+
         code = serializers.CharField()
         name = serializers.CharField()
         scheme_count = serializers.IntegerField()
@@ -138,11 +150,20 @@ class AmcListApi(CachedCatalogApi):
 
 class FundDetailApi(CachedCatalogApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundDetail"
+
         class CodeSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "FundCode"
+
             source = serializers.CharField()
             code = serializers.CharField()
 
         class MinimumsSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "FundMinimums"
+
             purchase = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_purchase")
             additional_purchase = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_additional")
             purchase_multiple = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -151,6 +172,9 @@ class FundDetailApi(CachedCatalogApi):
             redemption_units = serializers.DecimalField(max_digits=18, decimal_places=4, source="min_redemption_units")
 
         class OperationsSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "FundOperations"
+
             purchase = serializers.BooleanField(source="purchase_allowed")
             redemption = serializers.BooleanField(source="redemption_allowed")
             sip = serializers.BooleanField(source="sip_allowed")
@@ -182,11 +206,20 @@ class FundDetailApi(CachedCatalogApi):
 
 class FundNavHistoryApi(CachedCatalogApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundNavHistoryQuery"
+
         start = serializers.DateField(required=False)
         end = serializers.DateField(required=False)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundNavHistory"
+
         class PointSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "FundNavPoint"
+
             date = serializers.DateField()
             nav = NavField()
 
@@ -224,7 +257,13 @@ class FundNavHistoryApi(CachedCatalogApi):
 
 class FundReturnsApi(CachedCatalogApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "FundReturns"
+
         class ReturnSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "FundTrailingReturn"
+
             period = serializers.CharField()
             annualised = serializers.BooleanField()
             return_pct = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)

@@ -5,10 +5,13 @@ imports run in the public schema and the API answers on tenant hosts, and both m
 version. Every import that changes data bumps that version (after commit), and the version is part of every
 cached response's key, so a bump invalidates all of them at once without scanning keys."""
 
+import logging
 import time
 
 from django.core.cache import caches
 from django_tenants.utils import get_public_schema_name
+
+logger = logging.getLogger(__name__)
 
 CATALOG_VERSION_KEY = "funds:catalog-version"
 
@@ -34,8 +37,13 @@ def catalog_version() -> int:
 
 
 def catalog_version_bump() -> None:
+    """Runs after an import commits. A cache outage must not turn a committed import into an error:
+    it is logged, and cached responses then age out (FUNDS_API_CACHE_SECONDS)."""
     cache = funds_cache()
     try:
-        cache.incr(CATALOG_VERSION_KEY)
-    except ValueError:  # absent: any fresh value differs from every earlier one
-        cache.set(CATALOG_VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(CATALOG_VERSION_KEY)
+        except ValueError:  # absent: any fresh value differs from every earlier one
+            cache.set(CATALOG_VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:
+        logger.exception("could not bump the fund catalogue version")
