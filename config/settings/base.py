@@ -490,7 +490,9 @@ ORDERS_POLL_BATCH = env.int("ORDERS_POLL_BATCH", default=200)
 ORDERS_IDEMPOTENCY_HOURS = env.int("ORDERS_IDEMPOTENCY_HOURS", default=72)
 ORDERS_IDEMPOTENCY_LOCK_SECONDS = env.int("ORDERS_IDEMPOTENCY_LOCK_SECONDS", default=60)
 # Free units for redemptions and switches come from the portfolio ledger through this selector.
-ORDERS_FREE_UNITS_SELECTOR = env("ORDERS_FREE_UNITS_SELECTOR", default="apps.orders.selectors.free_units_from_portfolio")
+ORDERS_FREE_UNITS_SELECTOR = env(
+    "ORDERS_FREE_UNITS_SELECTOR", default="apps.orders.selectors.free_units_from_portfolio"
+)
 ORDERS_PAYMENT_RETURN_URL = env("ORDERS_PAYMENT_RETURN_URL", default="")
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["orders"] = env("THROTTLE_RATE_ORDERS", default="60/min")
 # Sandbox simulators (BSE StAR MF, MFU): credentials they accept and how fast they move.

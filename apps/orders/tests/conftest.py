@@ -136,11 +136,3 @@ def otp_code_for(target: str) -> str:
         if message.target == target.strip().lower():
             return re.search(r"\b(\d{6})\b", message.body).group(1)
     raise AssertionError(f"no OTP sent to {target}")
-
-
-@pytest.fixture(autouse=True)
-def _live_server_helper():
-    """Replaces pytest-django's autouse helper of that name, which would add `transactional_db` to every
-    test using a fixture called live_server and flush every table afterwards (the session's tenants too).
-    Our live_server is the root conftest's; live_db gives those tests the database."""
-    yield

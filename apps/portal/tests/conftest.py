@@ -103,14 +103,6 @@ def staff_client():
 # --- Browser -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper():
-    """Replaces pytest-django's autouse helper of the same name, which would add `transactional_db`
-    to every test using a fixture called live_server and flush every table (the session's tenants
-    included) afterwards. Our live_server is the root conftest's; live_db gives the database access."""
-    yield
-
-
 def _tenant(schema_name: str):
     from tenants.models import Distributor
 
