@@ -10,11 +10,7 @@ class TenantStatusMiddleware:
 
     def __call__(self, request):
         tenant = getattr(request, "tenant", None)
-        if (
-            tenant is not None
-            and tenant.schema_name != get_public_schema_name()
-            and not tenant.is_active
-        ):
+        if tenant is not None and tenant.schema_name != get_public_schema_name() and not tenant.is_active:
             return self._suspended(request, tenant)
         return self.get_response(request)
 

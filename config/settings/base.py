@@ -367,9 +367,7 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 INVITATION_MAX_AGE_SECONDS = env.int("INVITATION_MAX_AGE_SECONDS", default=7 * 24 * 3600)
 # KYC: the KRA's PAN-status service. Defaults to the sandbox simulator on this machine.
 KYC_PROVIDER = env("KYC_PROVIDER", default="apps.accounts.kyc.kra.provider.KraKycProvider")
-KRA_BASE_URL = env(
-    "KRA_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:{env.int('PORT', default=8000)}/sandbox/kra/"
-)
+KRA_BASE_URL = env("KRA_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:{env.int('PORT', default=8000)}/sandbox/kra/")
 KRA_USERNAME = env("KRA_USERNAME", default="sandbox")
 KRA_PASSWORD = env("KRA_PASSWORD", default="sandbox")
 KRA_POS_CODE = env("KRA_POS_CODE", default="SANDBOX")
