@@ -170,6 +170,23 @@ def cmd_run() -> int:
             handle.cleanup()
 
 
+def production_like_secrets() -> dict:
+    """What a production deployment sets from its secret store; throwaway values, for `check --deploy`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "OIDC_RSA_PRIVATE_KEY": pem,
+        "KRA_BASE_URL": "https://kra.invalid/",
+    }
+
+
 def cmd_test(pytest_args: list[str]) -> int:
     env = base_env()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
@@ -181,7 +198,7 @@ def cmd_test(pytest_args: list[str]) -> int:
         say("migrations are complete")
         manage(env, "makemigrations", "--check", "--dry-run")
         say("deployment checks with production settings")
-        prod_env = dict(env, DJANGO_SETTINGS_MODULE="config.settings.prod", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+        prod_env = dict(env, **production_like_secrets())
         manage(prod_env, "check", "--deploy", "--fail-level", "WARNING")
         say("pytest")
         return subprocess.run([PY, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode

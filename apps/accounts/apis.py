@@ -3,7 +3,7 @@ profile, KYC, bank accounts, nominees and devices, plus the staff endpoints for 
 investors. One view per operation; explicit input and output fields."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -16,6 +16,7 @@ from apps.accounts.otp import OtpRateLimited
 from apps.accounts.permissions import Capability, HasCapability, staff_member_for_user
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
+from apps.core.openapi import name_nested_serializers
 from apps.core.pagination import PagePagination
 from apps.core.throttling import IpRateThrottle, ScopedRateThrottle
 
@@ -662,16 +663,4 @@ class StaffMemberCreateApi(APIView):
         return Response(self.OutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
-def _name_nested_serializers(namespace: dict) -> None:
-    """Nested InputSerializer/OutputSerializer classes share their class names across views; give
-    each its own OpenAPI component name (e.g. MeApi.InputSerializer -> MeInput)."""
-    for name, view in list(namespace.items()):
-        if not (isinstance(view, type) and issubclass(view, APIView) and name.endswith("Api")):
-            continue
-        for kind in ("Input", "Output"):
-            serializer = view.__dict__.get(f"{kind}Serializer")
-            if serializer is not None:
-                extend_schema_serializer(component_name=f"{name[:-3]}{kind}")(serializer)
-
-
-_name_nested_serializers(globals())
+name_nested_serializers(globals())

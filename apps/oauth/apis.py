@@ -2,13 +2,14 @@
 unlock lives in the app, which keeps the refresh token behind the device's biometrics; here the
 investor sees the devices and signs one or all of them out."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.openapi import name_nested_serializers
 from apps.oauth import selectors, services
 
 
@@ -63,16 +64,4 @@ class DeviceSessionDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _name_nested_serializers(namespace: dict) -> None:
-    """Nested InputSerializer/OutputSerializer classes share their class names across views; give
-    each its own OpenAPI component name (e.g. MeApi.InputSerializer -> MeInput)."""
-    for name, view in list(namespace.items()):
-        if not (isinstance(view, type) and issubclass(view, APIView) and name.endswith("Api")):
-            continue
-        for kind in ("Input", "Output"):
-            serializer = view.__dict__.get(f"{kind}Serializer")
-            if serializer is not None:
-                extend_schema_serializer(component_name=f"{name[:-3]}{kind}")(serializer)
-
-
-_name_nested_serializers(globals())
+name_nested_serializers(globals())

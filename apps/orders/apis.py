@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.openapi import name_nested_serializers
 from apps.core.pagination import PagePagination
 from apps.core.throttling import ScopedRateThrottle
 from apps.funds.models import Scheme
@@ -400,3 +401,6 @@ class MandateConfirmApi(APIView):
         mandate = mandate_confirm_otp(mandate=mandate, code=serializer.validated_data["code"])
         mandate.refresh_from_db()
         return Response(MandateOutputSerializer(mandate).data)
+
+
+name_nested_serializers(globals())
