@@ -546,3 +546,5 @@ FUNDS_NAV_HISTORY_MAX_DAYS = env.int("FUNDS_NAV_HISTORY_MAX_DAYS", default=3700)
 CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_key"}
 # The fund universe is seeded right after the distributors: later seeders place orders in its schemes.
 DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")
+# Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
+FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]

@@ -21,7 +21,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from apps.funds.categories import SchemeCategory
@@ -397,6 +399,15 @@ def _codes_upsert(cursor, schemes: Sequence[SchemeRecord], *, authoritative: boo
     return counts, ambiguous
 
 
+def _navs_changed_notify(scheme_ids: list[int]) -> None:
+    """Tells the apps that value holdings (settings.FUNDS_NAVS_CHANGED_HOOKS) which schemes got new NAVs; each
+    hook runs inside this transaction and should defer its work to on_commit."""
+    if not scheme_ids:
+        return
+    for path in settings.FUNDS_NAVS_CHANGED_HOOKS:
+        import_string(path)(scheme_ids=scheme_ids)
+
+
 def _navs_upsert(cursor) -> Counts:
     schemes, navs = Scheme._meta.db_table, NavHistory._meta.db_table
     cursor.execute(
@@ -405,12 +416,14 @@ def _navs_upsert(cursor) -> Counts:
             INSERT INTO {navs} AS n (scheme_id, date, nav)
             SELECT s.id, st.nav_date, st.nav FROM funds_stage_nav st JOIN {schemes} s ON s.amfi_code = st.amfi_code
             ON CONFLICT (scheme_id, date) DO UPDATE SET nav = EXCLUDED.nav WHERE n.nav <> EXCLUDED.nav
-            RETURNING (xmax = 0) AS inserted
+            RETURNING n.scheme_id, (xmax = 0) AS inserted
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+               coalesce(array_agg(DISTINCT scheme_id), '{{}}') FROM written
         """
     )
-    inserted, updated = cursor.fetchone()
+    inserted, updated, changed_scheme_ids = cursor.fetchone()
+    _navs_changed_notify(changed_scheme_ids)
     cursor.execute("SELECT count(*) FROM funds_stage_nav")
     (staged,) = cursor.fetchone()
     return Counts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
