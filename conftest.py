@@ -99,6 +99,18 @@ def _clear_cache():
     # Without Redis the cache is a database table: each test's transaction rollback already empties it.
 
 
+@pytest.fixture
+def celery_eager():
+    """Tasks run in-process when sent. Celery reads its configuration once, so the Django setting alone
+    would not reach an app whose configuration is already loaded."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 class LiveServer:
     def __init__(self, port: int):
         self.port = port

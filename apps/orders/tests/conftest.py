@@ -27,7 +27,7 @@ def _gateway_state_clean():
 
 
 @pytest.fixture
-def sandbox_gateways(settings, live_server, live_db):
+def sandbox_gateways(settings, live_server, live_db, celery_eager):
     """Gateways at the sandbox over loopback; faults fire fast; the sweeper can resolve at once."""
     base = live_server.url("localhost", "/sandbox")
     bse = dict(settings.ORDER_GATEWAYS["bse_starmf"])
@@ -41,7 +41,6 @@ def sandbox_gateways(settings, live_server, live_db):
     mfu = dict(settings.ORDER_GATEWAYS["mfu"])
     mfu.update(BASE_URL=f"{base}/mfu", PASSWORD=settings.SANDBOX_MFU_PASSWORD, TIMEOUT=2.0)
     settings.ORDER_GATEWAYS = {"bse_starmf": bse, "mfu": mfu}
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.ORDERS_UNKNOWN_SETTLE_SECONDS = 0
     settings.ORDERS_RETRY_BASE_SECONDS = 0
     settings.SANDBOX_AUTO_PAY_SECONDS = -1

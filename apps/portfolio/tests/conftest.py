@@ -185,16 +185,6 @@ def private_storage(tmp_path, settings):
 
 
 @pytest.fixture
-def celery_eager():
-    from config.celery import app
-
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
-
-
-@pytest.fixture
 def api_for(alpha_api):
     """An API client on alpha's host signed in as the investor's user."""
     from rest_framework.test import APIClient
