@@ -1,4 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django_tenants.utils import tenant_context
 
 from apps.core.exceptions import ApplicationError
 from tenants import services
@@ -47,6 +53,37 @@ class DistributorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.gateway_calls_view)
+        return [path("<int:pk>/gateway-calls/", view, name="tenants_distributor_gateway_calls"), *super().get_urls()]
+
+    @admin.display(description="Gateway audit log")
+    def gateway_calls_link(self, obj):
+        url = reverse("admin:tenants_distributor_gateway_calls", args=[obj.pk])
+        return format_html('<a href="{}">External calls (BSE, MFU), masked</a>', url)
+
+    def gateway_calls_view(self, request, pk):
+        """Read-only: the distributor's audit rows of external calls live in its own schema."""
+        from apps.orders.models import GatewayCall
+        from apps.orders.selectors import gateway_call_list_recent
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        distributor = get_object_or_404(self.get_queryset(request), pk=pk)
+        outcome = request.GET.get("outcome") or None
+        if outcome not in dict(GatewayCall.Outcome.choices):
+            outcome = None
+        with tenant_context(distributor):
+            calls = gateway_call_list_recent(outcome=outcome)
+        context = {
+            **self.admin_site.each_context(request),
+            "distributor": distributor,
+            "calls": calls,
+            "outcomes": GatewayCall.Outcome.choices,
+            "title": "Gateway calls",
+        }
+        return TemplateResponse(request, "admin/tenants/gateway_calls.html", context)
 
     @admin.display(description="Primary domain")
     def primary_domain(self, obj):

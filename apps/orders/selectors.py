@@ -131,3 +131,13 @@ def holds_folio_in_scheme(*, investor: Investor, scheme: Scheme) -> str:
         .first()
     )
     return order.folio_number if order else ""
+
+
+def gateway_call_list_recent(*, limit: int = 200, outcome: str | None = None):
+    """The current tenant's most recent external calls (already masked when written), newest first."""
+    from apps.orders.models import GatewayCall
+
+    qs = GatewayCall.objects.select_related("order").order_by("-created_at", "-id")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return list(qs[:limit])
