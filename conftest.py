@@ -37,6 +37,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seed(log=lambda line: None)
         connection.set_schema_to_public()
     yield
+    # Worker and server threads may still hold connections; the test database can only be dropped without them.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -21,3 +21,5 @@ LOG_LEVEL = env("LOG_LEVEL", default="WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
 NOTIFIER_BACKEND = "apps.accounts.notifiers.LocmemNotifier"
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
+# connections are closed after each request, so live-server threads leave none behind
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
