@@ -75,17 +75,21 @@ class Distributor(TenantMixin, TimeStampedModel):
         return self.name
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """Clones the template schema. django-tenants would then run `migrate_schemas --fake` on the clone;
-        that is redundant here (the clone already carries the template's migration history, contenttypes and
-        permissions, and onboarding brings the template up to date first) and costs about a third of the
-        time, so it is skipped. Without a template it falls back to migrating the new schema."""
+        """Takes a ready spare schema, else clones the template. django-tenants would then run
+        `migrate_schemas --fake` on the new schema; that is redundant here (a clone carries the template's
+        migration history, contenttypes and permissions, and onboarding brings the template up to date
+        first) and costs about a third of a clone, so it is skipped. Without a template it falls back to
+        migrating the new schema."""
         base_schema = self.get_base_schema()
         if not (sync_schema and base_schema and schema_exists(base_schema)):
             return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        from tenants.schema_template import spare_schema_claim
+
         _check_schema_name(self.schema_name)
         if check_if_exists and schema_exists(self.schema_name):
             return False
-        CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
+        if not spare_schema_claim(schema_name=self.schema_name):
+            CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
         connection.set_schema_to_public()
         return True
 

@@ -44,6 +44,7 @@ def _reserved(schema_name: str) -> bool:
     return (
         schema_name in RESERVED_SCHEMA_NAMES
         or schema_name == settings.TENANT_BASE_SCHEMA
+        or schema_name.startswith("tenant_")
         or schema_name.startswith("pg_")
     )
 
@@ -175,7 +176,14 @@ def distributor_create(
             extra={"schema": schema_name, "domains": clean_domains},
         )
         link = set_password_url(distributor=distributor, user=owner)
+        transaction.on_commit(_spare_schemas_replenish_later)
     return DistributorCreated(distributor=distributor, owner_email=admin_email, set_password_url=link, extras=extras)
+
+
+def _spare_schemas_replenish_later() -> None:
+    from tenants.tasks import spare_schemas_replenish_task
+
+    spare_schemas_replenish_task.delay()
 
 
 @transaction.atomic

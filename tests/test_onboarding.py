@@ -178,3 +178,31 @@ def test_list_suspend_activate(db, capsys):
         call_command("suspend_distributor", "nosuch")
     with pytest.raises(CommandError, match="platform's own schema"):
         call_command("activate_distributor", "public")
+
+
+def test_onboarding_takes_a_ready_spare_schema_and_drops_stale_ones(db, settings):
+    from tenants.schema_template import spare_schema_names, spare_schemas_replenish
+
+    assert spare_schemas_replenish(target=2) == 2
+    stale, fresh = spare_schema_names()
+    with connection.cursor() as cursor:  # one spare made before the template's latest migration
+        cursor.execute(
+            f'DELETE FROM "{stale}".django_migrations WHERE id = (SELECT max(id) FROM "{stale}".django_migrations)'
+        )
+
+    call_command("create_distributor", *_argv())
+
+    assert spare_schema_names() == []  # the stale one dropped, the fresh one became gamma
+    assert not schema_exists(fresh) and schema_exists("gamma")
+    with tenant_context(Distributor.objects.get(schema_name="gamma")):
+        assert StaffMember.objects.get().user.email == "owner@gamma.localhost"
+
+
+def test_without_spares_onboarding_clones_the_template(db):
+    from tenants.schema_template import spare_schema_names
+
+    assert spare_schema_names() == []
+    call_command("create_distributor", *_argv())
+    assert schema_exists("gamma")
+    with tenant_context(Distributor.objects.get(schema_name="gamma")):
+        assert StaffMember.objects.get().role == StaffRole.OWNER

@@ -60,6 +60,8 @@ ROOT_URLCONF = "config.urls_tenants"
 # New tenants are cloned from a migrated template schema instead of running every migration.
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Clones of the template made ahead of time, so onboarding only renames one (tenants/schema_template.py).
+TENANT_SPARE_SCHEMAS = env.int("TENANT_SPARE_SCHEMAS", default=2)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Per-tenant set-up run inside the onboarding transaction, in the new schema (see tenants/hooks.py).
 DISTRIBUTOR_CREATED_HOOKS: list[str] = []

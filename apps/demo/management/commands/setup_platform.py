@@ -2,11 +2,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from tenants.schema_template import template_schema_ensure
+from tenants.schema_template import spare_schemas_replenish, template_schema_ensure
 
 
 class Command(BaseCommand):
-    help = "Brings the database up to date: shared and tenant migrations, the tenant template, the cache table."
+    help = "Brings the database up to date: migrations of every schema, the tenant template and its spares, the cache."
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also seed the demo data (idempotent)")
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         quiet = max(0, opts["verbosity"] - 1)
         call_command("migrate_schemas", interactive=False, verbosity=quiet)
         template_schema_ensure(verbosity=quiet)
+        spare_schemas_replenish()
         if not settings.REDIS_URL:
             call_command("createcachetable", verbosity=quiet)
         if opts["demo"]:
