@@ -199,8 +199,9 @@ def test_onboarding_takes_a_ready_spare_schema_and_drops_stale_ones(db, settings
 
 
 def test_without_spares_onboarding_clones_the_template(db):
-    from tenants.schema_template import spare_schema_names
+    from tenants.schema_template import spare_schema_names, spare_schemas_drop_all
 
+    spare_schemas_drop_all()
     assert spare_schema_names() == []
     call_command("create_distributor", *_argv())
     assert schema_exists("gamma")

@@ -23,3 +23,5 @@ NOTIFIER_BACKEND = "apps.accounts.notifiers.LocmemNotifier"
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=True)
 # connections are closed after each request, so live-server threads leave none behind
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# tasks sent by a test run go to a queue of its own, never to a development worker
+CELERY_TASK_DEFAULT_QUEUE = CACHE_KEY_PREFIX
