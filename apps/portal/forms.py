@@ -105,3 +105,49 @@ class StaffAddForm(forms.Form):
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = list(roles)
+
+
+class OrderOnBehalfForm(forms.Form):
+    KINDS = [("purchase", "Purchase (by amount)"), ("redemption", "Redemption (by units)")]
+
+    kind = forms.ChoiceField(label="Order type", choices=KINDS)
+    amfi_code = forms.RegexField(
+        label="Scheme (AMFI code)",
+        regex=r"^\s*\d{1,12}\s*$",
+        error_messages={"invalid": "Enter the scheme's AMFI code (digits); find it in the fund explorer."},
+    )
+    amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
+    units = forms.DecimalField(label="Units", required=False, min_value=0, max_digits=18, decimal_places=4)
+    folio_number = forms.CharField(label="Folio", max_length=40, required=False, help_text="Needed for a redemption.")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "purchase":
+            if data.get("amount") is None:
+                self.add_error("amount", "A purchase needs an amount.")
+            data["units"] = None
+        elif kind == "redemption":
+            if not data.get("units"):
+                self.add_error("units", "A redemption needs the number of units.")
+            data["amount"] = None
+        return data
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=())
+    kind = forms.ChoiceField(label="Type", required=False, choices=())
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, statuses=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any")] + list(statuses)
+        self.fields["kind"].choices = [("", "Any")] + list(kinds)
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is ignored, as the page shows its error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

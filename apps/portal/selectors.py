@@ -159,6 +159,8 @@ def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
         "values": [r["value"] for r in figures.allocation],
     }
     figures.aum_series = _aum_series(member=member, investor_ids=investor_ids)
+    for name, value in order_and_sip_figures(investor_ids=investor_ids).items():
+        setattr(figures, name, value)
 
     attention = []
     pending_kyc = kyc_counts.get(KycStatus.PENDING, 0) + kyc_counts.get(KycStatus.ON_HOLD, 0)
@@ -187,12 +189,17 @@ class InvestorOverview:
     holdings: list
     transactions: list
     imports: list
+    orders: list = field(default_factory=list)
+    sips: list = field(default_factory=list)
 
 
 def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
+    from apps.orders import selectors as orders_selectors
     from apps.portfolio.selectors import holdings as portfolio
 
     return InvestorOverview(
+        orders=list(orders_selectors.order_list(investor=investor)[:20]),
+        sips=list(orders_selectors.sip_list(investor=investor).order_by("-created_at")[:20]),
         bank_accounts=list(accounts_selectors.bank_account_list(investor=investor)),
         summary=portfolio.portfolio_summary_get(investor=investor),
         holdings=list(portfolio.holding_list(investor=investor).order_by("-value", "source_name")),
@@ -209,3 +216,130 @@ def cas_import_for_investor(*, investor: Investor, public_id):
     from apps.portfolio.selectors.holdings import access_cas_import_by_id
 
     return access_cas_import_by_id(investor=investor, import_id=public_id)
+
+
+# --- Orders and SIPs across the staff member's book -------------------------------------------------
+# apps.orders' selectors read one investor at a time; these read the staff member's whole scope
+# (every investor, or a relationship manager's own book) and never write.
+
+EXPORT_MAX_ROWS = 50_000
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# instalments a month, to turn each SIP's amount into the monthly book
+SIP_MONTHLY_FACTOR = {"MONTHLY": Decimal("1"), "QUARTERLY": Decimal("1") / 3, "WEEKLY": Decimal("52") / 12}
+
+
+def order_list_for_staff(
+    *,
+    member: StaffMember,
+    status: str = "",
+    kind: str = "",
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+) -> QuerySet:
+    from apps.orders.models import Order
+
+    qs = Order.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
+        "investor", "scheme", "to_scheme"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if placed_from:
+        qs = qs.filter(placed_at__date__gte=placed_from)
+    if placed_to:
+        qs = qs.filter(placed_at__date__lte=placed_to)
+    return qs.order_by("-placed_at", "-id")
+
+
+def sip_list_for_staff(
+    *,
+    member: StaffMember,
+    status: str = "",
+    frequency: str = "",
+    start_from: date | None = None,
+    start_to: date | None = None,
+) -> QuerySet:
+    from apps.orders.models import SipRegistration
+
+    qs = SipRegistration.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
+        "investor", "scheme"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    if start_from:
+        qs = qs.filter(start_date__gte=start_from)
+    if start_to:
+        qs = qs.filter(start_date__lte=start_to)
+    return qs.order_by("-created_at", "-id")
+
+
+def _csv_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_CSV_FORMULA_START) else text
+
+
+ORDER_CSV_HEADER = [
+    "order_id", "placed_at", "investor", "kind", "scheme_amfi_code", "scheme", "amount", "units", "all_units",
+    "folio", "status", "placed_by_staff", "exchange_order_id",
+]  # fmt: skip
+SIP_CSV_HEADER = [
+    "sip_id", "created_at", "investor", "scheme_amfi_code", "scheme", "amount", "frequency", "start_date",
+    "instalments", "status",
+]  # fmt: skip
+
+
+def order_csv_rows(*, orders: QuerySet):
+    yield ORDER_CSV_HEADER
+    for o in orders[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+        yield [
+            _csv_safe(v)
+            for v in (
+                o.public_id, timezone.localtime(o.placed_at).isoformat(), o.investor.full_name, o.kind,
+                o.scheme.amfi_code, o.scheme.name, o.amount, o.units, "yes" if o.all_units else "",
+                o.folio_number, o.status, "yes" if o.placed_by_id else "", o.exchange_order_id,
+            )
+        ]  # fmt: skip
+
+
+def sip_csv_rows(*, sips: QuerySet):
+    yield SIP_CSV_HEADER
+    for s in sips[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+        yield [
+            _csv_safe(v)
+            for v in (
+                s.public_id, timezone.localtime(s.created_at).isoformat(), s.investor.full_name, s.scheme.amfi_code,
+                s.scheme.name, s.amount, s.frequency, s.start_date.isoformat(), s.instalments, s.status,
+            )
+        ]  # fmt: skip
+
+
+def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
+    """Active SIPs, the monthly SIP book and today's (IST) orders by status, for the dashboard."""
+    from apps.orders.models import Order, OrderStatus, SipRegistration, SipStatus
+
+    active = SipRegistration.objects.filter(investor_id__in=investor_ids, status=SipStatus.ACTIVE)
+    by_frequency = active.order_by().values_list("frequency").annotate(total=Sum("amount"), n=Count("id"))
+    book = Decimal("0")
+    count = 0
+    for frequency, total, n in by_frequency:
+        book += (total or Decimal("0")) * SIP_MONTHLY_FACTOR.get(frequency, Decimal("1"))
+        count += n
+    today = timezone.localdate()
+    labels = dict(OrderStatus.choices)
+    today_counts = (
+        Order.objects.filter(investor_id__in=investor_ids, placed_at__date=today)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    orders_today = [{"status": s, "label": labels.get(s, s), "count": n} for s, n in sorted(today_counts)]
+    return {
+        "active_sips": count,
+        "monthly_sip_book": book.quantize(Decimal("0.01")),
+        "orders_today": orders_today,
+        "orders_today_total": sum(r["count"] for r in orders_today),
+    }

@@ -297,3 +297,41 @@ def branding_update(
             Branding._meta.get_field("logo").storage.delete(new_logo_name)
         raise
     return branding
+
+
+# --- Orders on an investor's behalf -------------------------------------------------------------------
+
+
+class OrderOnBehalfError(ApplicationError):
+    code = "order_refused"
+
+
+def order_place_on_behalf(
+    *,
+    member,
+    investor,
+    kind: str,
+    amfi_code: str,
+    amount=None,
+    units=None,
+    folio_number: str = "",
+):
+    """A staff member records an order for an investor they may see (the caller fetched the investor
+    through the access selector). It goes through the orders service like the investor's own: written
+    as pending_otp, the OTP sent to the investor; nothing reaches the exchange until they confirm."""
+    from apps.accounts.permissions import Capability, role_has_capability
+    from apps.funds.selectors import fund_get
+    from apps.orders.services.orders import order_place
+
+    if not role_has_capability(member.role, Capability.ORDERS_PLACE):
+        raise OrderOnBehalfError("Your role may not place orders.", code="forbidden")
+    scheme = fund_get(amfi_code=(amfi_code or "").strip())
+    return order_place(
+        investor=investor,
+        kind=kind,
+        scheme=scheme,
+        amount=amount,
+        units=units,
+        folio_number=(folio_number or "").strip(),
+        placed_by=member.user,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports
+from apps.portal import views, views_auth, views_imports, views_orders
 
 app_name = "portal"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         views_imports.CasImportView.as_view(),
         name="cas_import",
     ),
+    path("investors/<uuid:public_id>/orders/new/", views_orders.OrderPlaceView.as_view(), name="order_place"),
+    path("orders/", views_orders.OrderListView.as_view(), name="orders"),
+    path("orders/export.csv", views_orders.OrderExportView.as_view(), name="orders_export"),
+    path("sips/", views_orders.SipListView.as_view(), name="sips"),
+    path("sips/export.csv", views_orders.SipExportView.as_view(), name="sips_export"),
+    path("funds/", views_orders.FundExplorerView.as_view(), name="funds"),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
     path("settings/staff/", views.StaffView.as_view(), name="staff"),
 ]

@@ -1,0 +1,366 @@
+"""Orders in the portal: placing one on an investor's behalf (it waits for the investor's OTP), the orders
+and SIPs lists with filters and CSV export, the fund explorer, and the dashboard's order figures."""
+
+import csv
+import io
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from apps.portal.tests.conftest import make_investor, make_staff, unique
+
+pytestmark = pytest.mark.django_db
+
+IST = timezone.get_fixed_timezone(330)
+
+
+def orderable_scheme(*, name: str | None = None, min_purchase="500", **extra):
+    """A scheme of the funds master (public schema) the exchange can take: it has a BSE code."""
+    from apps.funds.models import Amc, Scheme, SchemeCode
+
+    amc, _ = Amc.objects.get_or_create(code="portal-orders-amc", defaults={"name": "Portal Orders AMC"})
+    code = str(uuid.uuid4().int % 10**9)
+    fields = {
+        "plan": Scheme.Plan.DIRECT,
+        "option": Scheme.Option.GROWTH,
+        "asset_class": Scheme.AssetClass.EQUITY,
+        "latest_nav": Decimal("50"),
+        "latest_nav_date": date(2025, 3, 31),
+        "min_purchase": Decimal(min_purchase),
+        "purchase_multiple": Decimal("1"),
+    } | extra
+    scheme = Scheme.objects.create(amfi_code=code, name=name or unique("Portal Growth Fund"), amc=amc, **fields)
+    SchemeCode.objects.create(scheme=scheme, source="bse", code=f"P{code}-GR")
+    return scheme
+
+
+def investor_ready_to_invest(tenant, **kwargs):
+    from apps.accounts.models import BankAccount
+
+    investor = make_investor(tenant, mobile=f"9{uuid.uuid4().int % 10**9:09d}", **kwargs)
+    with tenant_context(tenant):
+        BankAccount.objects.create(
+            investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234", is_primary=True
+        )
+    return investor
+
+
+def make_order(tenant, investor, scheme, *, status="pending_otp", kind="purchase", placed_at=None, amount="1000"):
+    from apps.orders.models import Order
+
+    placed_at = placed_at or timezone.now()
+    with tenant_context(tenant):
+        return Order.objects.create(
+            investor=investor,
+            kind=kind,
+            scheme=scheme,
+            amount=Decimal(amount) if kind == "purchase" else None,
+            units=None if kind == "purchase" else Decimal("10"),
+            folio_number="" if kind == "purchase" else "F123",
+            status=status,
+            client_ref=f"T{uuid.uuid4().hex[:12]}",
+            placed_at=placed_at,
+            expected_nav_date=placed_at.date(),
+        )
+
+
+def make_sip(tenant, investor, scheme, *, amount="2000", frequency="MONTHLY", status="active", start=None):
+    from apps.accounts.models import BankAccount
+    from apps.orders.models import Mandate, SipRegistration
+
+    start = start or date(2026, 1, 5)
+    with tenant_context(tenant):
+        bank = BankAccount.objects.filter(investor=investor).first() or BankAccount.objects.create(
+            investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234"
+        )
+        mandate = Mandate.objects.create(
+            investor=investor,
+            bank_account=bank,
+            amount_limit=Decimal("100000"),
+            start_date=start,
+            end_date=start + timedelta(days=3650),
+        )
+        return SipRegistration.objects.create(
+            investor=investor,
+            scheme=scheme,
+            mandate=mandate,
+            amount=Decimal(amount),
+            frequency=frequency,
+            start_date=start,
+            instalments=12,
+            status=status,
+            client_ref=f"S{uuid.uuid4().hex[:12]}",
+        )
+
+
+def parse_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+# --- placing on behalf ------------------------------------------------------------------------------
+
+
+def test_staff_places_a_purchase_that_waits_for_the_investors_otp(staff_client, tenant_alpha):
+    from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
+
+    client = staff_client(tenant_alpha, role="owner")
+    investor = investor_ready_to_invest(tenant_alpha, full_name="Behalf Buyer")
+    scheme = orderable_scheme()
+    url = f"/portal/investors/{investor.public_id}/orders/new/"
+
+    page = client.get(url)
+    assert page.status_code == 200 and b"Place the order" in page.content
+    response = client.post(url, {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1500"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/portal/investors/{investor.public_id}/#orders"
+    with tenant_context(tenant_alpha):
+        order = Order.objects.get(investor=investor)
+        assert order.status == "pending_otp"
+        assert order.placed_by_id == client.member.user_id
+        assert order.amount == Decimal("1500.00") and order.scheme_id == scheme.pk
+        assert order.otp_challenge_id is not None
+        # nothing queued for, or sent to, the exchange before the investor's OTP
+        assert not OutboxMessage.objects.filter(order=order).exists()
+        assert not ExchangeAttempt.objects.filter(order=order).exists()
+    detail = client.get(f"/portal/investors/{investor.public_id}/").content.decode()
+    assert "Waiting for the investor&#x27;s OTP" in detail and "by staff" in detail
+
+
+def test_refused_order_shows_the_reason_and_writes_nothing(staff_client, tenant_alpha):
+    from apps.orders.models import Order
+
+    client = staff_client(tenant_alpha, role="admin")
+    investor = investor_ready_to_invest(tenant_alpha)
+    scheme = orderable_scheme(min_purchase="5000")
+    url = f"/portal/investors/{investor.public_id}/orders/new/"
+
+    below = client.post(url, {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "100"})
+    assert below.status_code == 400 and b"The minimum is 5000" in below.content
+    unknown = client.post(url, {"kind": "purchase", "amfi_code": "999999999999", "amount": "6000"})
+    assert unknown.status_code == 400 and b"No fund with AMFI code" in unknown.content
+    no_units = client.post(url, {"kind": "redemption", "amfi_code": scheme.amfi_code, "folio_number": "F1"})
+    assert no_units.status_code == 400 and b"A redemption needs the number of units" in no_units.content
+    # a redemption of units the investor does not hold is the orders service's refusal
+    not_held = client.post(
+        url, {"kind": "redemption", "amfi_code": scheme.amfi_code, "units": "5", "folio_number": "F1"}
+    )
+    assert not_held.status_code == 400
+    with tenant_context(tenant_alpha):
+        assert not Order.objects.filter(investor=investor).exists()
+
+
+def test_kyc_pending_investor_is_refused(staff_client, tenant_alpha):
+    client = staff_client(tenant_alpha, role="owner")
+    investor = make_investor(tenant_alpha, kyc_status="pending")
+    scheme = orderable_scheme()
+    response = client.post(
+        f"/portal/investors/{investor.public_id}/orders/new/",
+        {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"},
+    )
+    assert response.status_code == 400 and b"KYC is not verified" in response.content
+
+
+def test_only_staff_with_the_capability_place_orders(staff_client, tenant_alpha):
+    from apps.orders.models import Order
+
+    investor = investor_ready_to_invest(tenant_alpha)
+    scheme = orderable_scheme()
+    url = f"/portal/investors/{investor.public_id}/orders/new/"
+    data = {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}
+    for role in ("read_only", "operations"):
+        client = staff_client(tenant_alpha, role=role)
+        assert client.get(url).status_code == 403
+        assert client.post(url, data).status_code == 403
+        detail = client.get(f"/portal/investors/{investor.public_id}/").content.decode()
+        assert url not in detail
+    with tenant_context(tenant_alpha):
+        assert not Order.objects.filter(investor=investor).exists()
+
+    owner = staff_client(tenant_alpha, role="owner")
+    assert url in owner.get(f"/portal/investors/{investor.public_id}/").content.decode()
+
+
+def test_other_rms_and_other_tenants_investors_are_404(staff_client, tenant_alpha, tenant_beta):
+    from apps.orders.models import Order
+
+    rm = staff_client(tenant_alpha, role="rm")
+    other_rm = make_staff(tenant_alpha, role="rm")
+    theirs = investor_ready_to_invest(tenant_alpha, rm=other_rm)
+    mine = investor_ready_to_invest(tenant_alpha, rm=rm.member)
+    scheme = orderable_scheme()
+    data = {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}
+
+    assert rm.get(f"/portal/investors/{theirs.public_id}/orders/new/").status_code == 404
+    assert rm.post(f"/portal/investors/{theirs.public_id}/orders/new/", data).status_code == 404
+    assert rm.post(f"/portal/investors/{mine.public_id}/orders/new/", data).status_code == 302
+
+    beta_owner = staff_client(tenant_beta, role="owner")
+    assert beta_owner.post(f"/portal/investors/{mine.public_id}/orders/new/", data).status_code == 404
+    with tenant_context(tenant_alpha):
+        assert not Order.objects.filter(investor=theirs).exists()
+        assert Order.objects.filter(investor=mine, placed_by=rm.member.user).count() == 1
+
+
+# --- orders and SIPs lists ---------------------------------------------------------------------------
+
+
+def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
+    client = staff_client(tenant_alpha, role="owner")
+    investor = investor_ready_to_invest(tenant_alpha, full_name=unique("Lister"))
+    scheme = orderable_scheme(name=unique("Listed Fund"))
+    old = make_order(
+        tenant_alpha, investor, scheme, status="successful", placed_at=datetime(2026, 1, 10, 11, 0, tzinfo=IST)
+    )
+    new = make_order(
+        tenant_alpha,
+        investor,
+        scheme,
+        status="pending_otp",
+        kind="redemption",
+        placed_at=datetime(2026, 2, 10, 11, 0, tzinfo=IST),
+    )
+
+    page = client.get("/portal/orders/", {"status": "successful"})
+    assert page.status_code == 200
+    assert [o.pk for o in page.context["page"]] == [old.pk]
+    assert [o.pk for o in client.get("/portal/orders/", {"kind": "redemption"}).context["page"]] == [new.pk]
+    in_feb = client.get("/portal/orders/", {"date_from": "2026-02-01", "date_to": "2026-02-28"}).context["page"]
+    assert [o.pk for o in in_feb] == [new.pk]
+
+    export = client.get("/portal/orders/export.csv", {"status": "successful"})
+    assert export.status_code == 200
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    assert export["Content-Disposition"].startswith('attachment; filename="orders-alpha-')
+    rows = parse_csv(export)
+    assert rows[0][:4] == ["order_id", "placed_at", "investor", "kind"]
+    ours = [r for r in rows[1:] if r[2] == investor.full_name]
+    assert [r[0] for r in ours] == [str(old.public_id)]
+    assert ours[0][3] == "purchase" and ours[0][6] == "1000.00" and ours[0][10] == "successful"
+
+
+def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client, tenant_alpha, tenant_beta):
+    rm = staff_client(tenant_alpha, role="rm")
+    other_rm = make_staff(tenant_alpha, role="rm")
+    mine = investor_ready_to_invest(tenant_alpha, full_name=unique("Mine"), rm=rm.member)
+    theirs = investor_ready_to_invest(tenant_alpha, full_name=unique("Theirs"), rm=other_rm)
+    beta_investor = investor_ready_to_invest(tenant_beta, full_name=unique("Beta"))
+    scheme = orderable_scheme()
+    my_order = make_order(tenant_alpha, mine, scheme)
+    their_order = make_order(tenant_alpha, theirs, scheme)
+    beta_order = make_order(tenant_beta, beta_investor, scheme)
+
+    listed = {o.pk for o in rm.get("/portal/orders/").context["page"]}
+    assert my_order.pk in listed and their_order.pk not in listed
+    exported = {r[0] for r in parse_csv(rm.get("/portal/orders/export.csv"))[1:]}
+    assert exported == {str(my_order.public_id)}
+
+    owner = staff_client(tenant_alpha, role="owner")
+    exported = {r[0] for r in parse_csv(owner.get("/portal/orders/export.csv"))[1:]}
+    assert {str(my_order.public_id), str(their_order.public_id)} <= exported
+    assert str(beta_order.public_id) not in exported
+    beta = staff_client(tenant_beta, role="owner")
+    exported = {r[0] for r in parse_csv(beta.get("/portal/orders/export.csv"))[1:]}
+    assert str(beta_order.public_id) in exported and str(my_order.public_id) not in exported
+
+
+def test_csv_cells_cannot_run_as_formulas(staff_client, tenant_alpha):
+    client = staff_client(tenant_alpha, role="owner")
+    investor = investor_ready_to_invest(tenant_alpha, full_name=f"=HYPERLINK(1) {uuid.uuid4().hex[:6]}")
+    order = make_order(tenant_alpha, investor, orderable_scheme())
+    rows = parse_csv(client.get("/portal/orders/export.csv"))
+    row = next(r for r in rows if r[0] == str(order.public_id))
+    assert row[2].startswith("'=")
+
+
+def test_sips_list_filters_and_csv_export(staff_client, tenant_alpha, tenant_beta):
+    client = staff_client(tenant_alpha, role="admin")
+    investor = investor_ready_to_invest(tenant_alpha)
+    scheme = orderable_scheme()
+    monthly = make_sip(tenant_alpha, investor, scheme, frequency="MONTHLY", status="active", start=date(2026, 3, 1))
+    weekly = make_sip(tenant_alpha, investor, scheme, frequency="WEEKLY", status="cancelled", start=date(2026, 5, 1))
+    beta_sip = make_sip(tenant_beta, investor_ready_to_invest(tenant_beta), scheme)
+
+    page = client.get("/portal/sips/")
+    assert page.status_code == 200 and b"Export CSV" in page.content
+    assert [s.pk for s in client.get("/portal/sips/", {"status": "cancelled"}).context["page"]] == [weekly.pk]
+    assert [s.pk for s in client.get("/portal/sips/", {"kind": "MONTHLY"}).context["page"]] == [monthly.pk]
+    assert [s.pk for s in client.get("/portal/sips/", {"date_from": "2026-04-01"}).context["page"]] == [weekly.pk]
+
+    export = client.get("/portal/sips/export.csv")
+    assert export["Content-Type"] == "text/csv; charset=utf-8"
+    rows = parse_csv(export)
+    assert rows[0][0] == "sip_id" and "frequency" in rows[0]
+    ids = {r[0] for r in rows[1:]}
+    assert {str(monthly.public_id), str(weekly.public_id)} <= ids and str(beta_sip.public_id) not in ids
+
+
+def test_read_only_lists_and_exports_and_a_bad_filter_is_ignored(staff_client, tenant_alpha):
+    client = staff_client(tenant_alpha, role="read_only")
+    assert client.get("/portal/orders/").status_code == 200
+    assert client.get("/portal/orders/export.csv").status_code == 200  # reports.view is part of read-only
+    assert client.get("/portal/orders/?date_from=not-a-date").status_code == 200  # a bad filter is ignored
+
+
+# --- fund explorer -----------------------------------------------------------------------------------
+
+
+def test_fund_explorer_searches_filters_and_paginates(staff_client, tenant_alpha):
+    from apps.funds.cache import catalog_version_bump
+    from apps.funds.models import Scheme
+
+    client = staff_client(tenant_alpha, role="read_only")
+    tag = uuid.uuid4().hex[:6]
+    target = orderable_scheme(name=f"Zephyrine Bluechip {tag} Fund")
+    debt = orderable_scheme(name=f"Zephyrine Gilt {tag} Fund", asset_class=Scheme.AssetClass.DEBT)
+    for i in range(30):
+        orderable_scheme(name=f"Quokkaberry Scheme {i:02d}")
+    catalog_version_bump()  # as a funds import does: the search vocabulary learns the new names
+
+    found = client.get("/portal/funds/", {"q": "zephyrine"})
+    assert found.status_code == 200
+    names = [f.name for f in found.context["page"]]
+    assert target.name in names and debt.name in names
+    by_code = client.get("/portal/funds/", {"q": target.amfi_code}).context["page"]
+    assert [f.pk for f in by_code] == [target.pk]
+    filtered = client.get("/portal/funds/", {"q": "zephyrine", "asset_class": "debt"}).context["page"]
+    assert [f.pk for f in filtered] == [debt.pk]
+
+    first = client.get("/portal/funds/", {"q": "quokkaberry"}).context["page"]
+    second = client.get("/portal/funds/", {"q": "quokkaberry", "page": 2}).context["page"]
+    assert first.paginator.count == 30 and len(first) == 25 and len(second) == 5
+
+
+# --- dashboard ---------------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_sip_book_and_todays_orders(staff_client, tenant_alpha):
+    from apps.portal import selectors
+
+    client = staff_client(tenant_alpha, role="rm")
+    investor = investor_ready_to_invest(tenant_alpha, rm=client.member)
+    scheme = orderable_scheme()
+    make_sip(tenant_alpha, investor, scheme, amount="3000", frequency="MONTHLY")
+    make_sip(tenant_alpha, investor, scheme, amount="6000", frequency="QUARTERLY")
+    make_sip(tenant_alpha, investor, scheme, amount="9999", frequency="MONTHLY", status="cancelled")
+    make_order(tenant_alpha, investor, scheme, status="pending_otp")
+    make_order(tenant_alpha, investor, scheme, status="pending_otp")
+    make_order(tenant_alpha, investor, scheme, status="queued")
+    make_order(tenant_alpha, investor, scheme, status="successful", placed_at=timezone.now() - timedelta(days=3))
+    # someone else's book does not count
+    other = investor_ready_to_invest(tenant_alpha, rm=make_staff(tenant_alpha, role="rm"))
+    make_sip(tenant_alpha, other, scheme, amount="1000")
+    make_order(tenant_alpha, other, scheme)
+
+    with tenant_context(tenant_alpha):
+        figures = selectors.dashboard_figures(member=client.member)
+    assert figures.active_sips == 2
+    assert figures.monthly_sip_book == Decimal("5000.00")  # 3000 + 6000 / 3
+    assert figures.orders_today_total == 3
+    assert {r["status"]: r["count"] for r in figures.orders_today} == {"pending_otp": 2, "queued": 1}
+    page = client.get("/portal/").content.decode()
+    assert 'data-testid="kpi-sips"' in page and "Waiting for the investor&#x27;s OTP 2" in page

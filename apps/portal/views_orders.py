@@ -1,0 +1,179 @@
+"""Orders, SIPs and the fund explorer in the portal: lists with filters and CSV export across the staff
+member's book, and placing an order on an investor's behalf. Reads through selectors, writes through
+services."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.funds import selectors as funds_selectors
+from apps.funds.models import Scheme
+from apps.orders.models import OrderKind, OrderStatus, SipFrequency, SipStatus
+from apps.portal import permissions, selectors, services
+from apps.portal.forms import OrderFilterForm, OrderOnBehalfForm
+from apps.portal.views import PortalView, paginate
+
+FUND_PAGE_SIZE = 25
+
+
+def _investor_or_404(request, public_id):
+    try:
+        return selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+    except NotFoundError:
+        raise Http404("No such investor.") from None
+
+
+def csv_response(rows, *, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class OrderPlaceView(PortalView):
+    """An order on an investor's behalf: recorded as waiting for the investor's OTP."""
+
+    nav = "investors"
+    capability = permissions.ORDER_ON_BEHALF
+    template_name = "portal/order_place.html"
+
+    def get(self, request, public_id):
+        investor = _investor_or_404(request, public_id)
+        form = OrderOnBehalfForm(initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12]})
+        return self.render(request, self.template_name, {"investor": investor, "form": form})
+
+    def post(self, request, public_id):
+        investor = _investor_or_404(request, public_id)
+        form = OrderOnBehalfForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = services.order_place_on_behalf(
+                    member=request.staff,
+                    investor=investor,
+                    kind=data["kind"],
+                    amfi_code=data["amfi_code"],
+                    amount=data.get("amount"),
+                    units=data.get("units"),
+                    folio_number=data.get("folio_number", ""),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    f"Order {order.client_ref} recorded. It waits for {investor.full_name}'s OTP; "
+                    "nothing is sent to the exchange until they confirm it.",
+                )
+                return redirect(reverse("portal:investor", args=[investor.public_id]) + "#orders")
+        return self.render(request, self.template_name, {"investor": investor, "form": form}, status=400)
+
+
+class OrderListView(PortalView):
+    nav = "orders"
+    capability = permissions.ORDERS_VIEW
+    statuses = OrderStatus.choices
+    kinds = OrderKind.choices
+    template_name = "portal/orders.html"
+    export_name = "portal:orders_export"
+
+    def queryset(self, request, filters: dict):
+        return selectors.order_list_for_staff(
+            member=request.staff,
+            status=filters.get("status", ""),
+            kind=filters.get("kind", ""),
+            placed_from=filters.get("date_from"),
+            placed_to=filters.get("date_to"),
+        )
+
+    def get(self, request):
+        form = OrderFilterForm(request.GET or None, statuses=self.statuses, kinds=self.kinds)
+        items = self.queryset(request, form.filters())
+        can_export = selectors.staff_can(member=request.staff, capability=permissions.EXPORT)
+        export_url = f"{reverse(self.export_name)}?{request.GET.urlencode()}" if can_export else ""
+        return self.render(
+            request, self.template_name, {"form": form, "page": paginate(request, items), "export_url": export_url}
+        )
+
+
+class OrderExportView(OrderListView):
+    capability = permissions.EXPORT
+    filename = "orders"
+
+    def rows(self, items):
+        return selectors.order_csv_rows(orders=items)
+
+    def get(self, request):
+        form = OrderFilterForm(request.GET or None, statuses=self.statuses, kinds=self.kinds)
+        items = self.queryset(request, form.filters())
+        stamp = timezone.localdate().isoformat()
+        return csv_response(self.rows(items), filename=f"{self.filename}-{request.tenant.schema_name}-{stamp}.csv")
+
+
+class SipListView(OrderListView):
+    nav = "sips"
+    statuses = SipStatus.choices
+    kinds = SipFrequency.choices
+    template_name = "portal/sips.html"
+    export_name = "portal:sips_export"
+
+    def queryset(self, request, filters: dict):
+        return selectors.sip_list_for_staff(
+            member=request.staff,
+            status=filters.get("status", ""),
+            frequency=filters.get("kind", ""),
+            start_from=filters.get("date_from"),
+            start_to=filters.get("date_to"),
+        )
+
+
+class SipExportView(SipListView):
+    capability = permissions.EXPORT
+    filename = "sips"
+    get = OrderExportView.get
+
+    def rows(self, items):
+        return selectors.sip_csv_rows(sips=items)
+
+
+class FundExplorerView(PortalView):
+    """The funds master: search (name, AMFI code or ISIN) and filters, paginated."""
+
+    nav = "funds"
+    capability = permissions.VIEW
+
+    def get(self, request):
+        def choice(name: str, allowed) -> str:
+            value = request.GET.get(name, "")
+            return value if value in allowed else ""
+
+        filters = funds_selectors.FundFilters(
+            q=request.GET.get("q", "")[:100],
+            amc=request.GET.get("amc", "")[:100],
+            category=request.GET.get("category", "")[:120],
+            plan=choice("plan", Scheme.Plan.values),
+            option=choice("option", Scheme.Option.values),
+            asset_class=choice("asset_class", Scheme.AssetClass.values),
+        )
+        funds = funds_selectors.fund_list(filters=filters)
+        can_order = selectors.staff_can(member=request.staff, capability=permissions.ORDER_ON_BEHALF)
+        return self.render(
+            request,
+            "portal/funds.html",
+            {
+                "page": paginate(request, funds, FUND_PAGE_SIZE),
+                "filters": filters,
+                "amcs": funds_selectors.amc_list(),
+                "plans": Scheme.Plan.choices,
+                "options": Scheme.Option.choices,
+                "asset_classes": Scheme.AssetClass.choices,
+                "can_order": can_order,
+            },
+        )
