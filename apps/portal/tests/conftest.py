@@ -3,6 +3,8 @@ headless Chromium (Debian's, driven by Playwright) shared by every browser test 
 
 import os
 import uuid
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -209,3 +211,37 @@ def make_scheme(*, name: str, isin: str, nav="31.25"):
 
 def random_isin() -> str:
     return f"INF{uuid.uuid4().hex[:8].upper()}0"
+
+
+# --- Orders ------------------------------------------------------------------------------------------
+
+
+def orderable_scheme(*, name: str | None = None, min_purchase="500", **extra):
+    """A scheme of the funds master (public schema) the exchange can take: it has a BSE code."""
+    from apps.funds.models import Amc, Scheme, SchemeCode
+
+    amc, _ = Amc.objects.get_or_create(code="portal-orders-amc", defaults={"name": "Portal Orders AMC"})
+    code = str(uuid.uuid4().int % 10**9)
+    fields = {
+        "plan": Scheme.Plan.DIRECT,
+        "option": Scheme.Option.GROWTH,
+        "asset_class": Scheme.AssetClass.EQUITY,
+        "latest_nav": Decimal("50"),
+        "latest_nav_date": date(2025, 3, 31),
+        "min_purchase": Decimal(min_purchase),
+        "purchase_multiple": Decimal("1"),
+    } | extra
+    scheme = Scheme.objects.create(amfi_code=code, name=name or unique("Portal Growth Fund"), amc=amc, **fields)
+    SchemeCode.objects.create(scheme=scheme, source="bse", code=f"P{code}-GR")
+    return scheme
+
+
+def investor_ready_to_invest(tenant, **kwargs):
+    from apps.accounts.models import BankAccount
+
+    investor = make_investor(tenant, mobile=f"9{uuid.uuid4().int % 10**9:09d}", **kwargs)
+    with tenant_context(tenant):
+        BankAccount.objects.create(
+            investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234", is_primary=True
+        )
+    return investor

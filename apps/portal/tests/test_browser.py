@@ -7,9 +7,11 @@ import pytest
 
 from apps.portal.tests.conftest import (
     cas_pdf_for,
+    investor_ready_to_invest,
     make_investor,
     make_scheme,
     make_staff,
+    orderable_scheme,
     random_isin,
     sign_in,
     unique,
@@ -175,3 +177,38 @@ def test_invite_register_with_otp_then_portfolio_is_visible(browser, page, live_
     # and the new investor is in alpha's list, with the inviter's book
     page.goto(live_server.url("alpha.localhost", f"/portal/investors/?q={name}"))
     assert name in page.get_by_test_id("investor-table").inner_text()
+
+
+def test_order_placed_on_behalf_waits_for_the_investors_otp(page, live_server, live_alpha, screenshot):
+    from django_tenants.utils import tenant_context
+
+    from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
+
+    scheme = orderable_scheme(name=unique("Behalf Flexi Cap Fund"))
+    investor = investor_ready_to_invest(live_alpha, full_name=unique("Devi Behalf"))
+    rm = make_staff(live_alpha, role="rm")
+    with tenant_context(live_alpha):
+        investor.relationship_manager = rm
+        investor.save(update_fields=["relationship_manager"])
+
+    sign_in(page, live_server.url("alpha.localhost", "/portal/login/"), rm.user.email)
+    page.wait_for_url("**/portal/")
+    page.goto(live_server.url("alpha.localhost", f"/portal/investors/{investor.public_id}/"))
+    page.get_by_role("link", name="Place an order").click()
+    page.get_by_label("Order type").select_option("purchase")
+    page.get_by_label("Scheme (AMFI code)").fill(scheme.amfi_code)
+    page.get_by_label("Amount").fill("2500")
+    screenshot(page, "portal-order-on-behalf")
+    page.get_by_role("button", name="Place the order").click()
+
+    page.wait_for_url(f"**/portal/investors/{investor.public_id}/#orders")
+    assert "waits for" in page.content()
+    status = page.get_by_test_id("investor-orders-table").get_by_test_id("order-status")
+    assert status.inner_text() == "Waiting for the investor's OTP"
+    screenshot(page, "portal-order-waiting-for-otp")
+
+    with tenant_context(live_alpha):
+        order = Order.objects.get(investor=investor)
+        assert order.status == "pending_otp" and order.placed_by_id == rm.user_id
+        assert not OutboxMessage.objects.filter(order=order).exists()
+        assert not ExchangeAttempt.objects.filter(order=order).exists()

@@ -11,42 +11,11 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from apps.portal.tests.conftest import make_investor, make_staff, unique
+from apps.portal.tests.conftest import investor_ready_to_invest, make_investor, make_staff, orderable_scheme, unique
 
 pytestmark = pytest.mark.django_db
 
 IST = timezone.get_fixed_timezone(330)
-
-
-def orderable_scheme(*, name: str | None = None, min_purchase="500", **extra):
-    """A scheme of the funds master (public schema) the exchange can take: it has a BSE code."""
-    from apps.funds.models import Amc, Scheme, SchemeCode
-
-    amc, _ = Amc.objects.get_or_create(code="portal-orders-amc", defaults={"name": "Portal Orders AMC"})
-    code = str(uuid.uuid4().int % 10**9)
-    fields = {
-        "plan": Scheme.Plan.DIRECT,
-        "option": Scheme.Option.GROWTH,
-        "asset_class": Scheme.AssetClass.EQUITY,
-        "latest_nav": Decimal("50"),
-        "latest_nav_date": date(2025, 3, 31),
-        "min_purchase": Decimal(min_purchase),
-        "purchase_multiple": Decimal("1"),
-    } | extra
-    scheme = Scheme.objects.create(amfi_code=code, name=name or unique("Portal Growth Fund"), amc=amc, **fields)
-    SchemeCode.objects.create(scheme=scheme, source="bse", code=f"P{code}-GR")
-    return scheme
-
-
-def investor_ready_to_invest(tenant, **kwargs):
-    from apps.accounts.models import BankAccount
-
-    investor = make_investor(tenant, mobile=f"9{uuid.uuid4().int % 10**9:09d}", **kwargs)
-    with tenant_context(tenant):
-        BankAccount.objects.create(
-            investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234", is_primary=True
-        )
-    return investor
 
 
 def make_order(tenant, investor, scheme, *, status="pending_otp", kind="purchase", placed_at=None, amount="1000"):
