@@ -24,7 +24,7 @@ from zeep.wsa import WsAddressingPlugin
 from apps.orders.gateways.base import guarded_call
 from apps.orders.gateways.bse_starmf import consts
 from apps.orders.gateways.bse_starmf.parsing import parse_code_reply, raise_for_remarks
-from apps.orders.gateways.interface import CallContext, GatewayNotSent, GatewayRejected
+from apps.orders.gateways.interface import CallContext, GatewayError, GatewayNotSent, GatewayRejected
 from apps.orders.gateways.transport import GuardedTransport
 
 _clients: dict[tuple[str, float], Client] = {}
@@ -108,10 +108,15 @@ class BseStarMfClient:
             session = cache.get(key)  # another worker may have logged in while we waited
             if session:
                 return tuple(session)
-            session = self._login(kind, call=call)
-            seconds = consts.ORDER_SESSION_SECONDS if kind == "order" else consts.SERVICES_SESSION_SECONDS
-            cache.set(key, list(session), timeout=seconds - consts.SESSION_MARGIN_SECONDS)
-            return session
+            try:
+                session = self._login(kind, call=call)
+            except GatewayError as exc:
+                failure = exc  # raised after the block commits, so the failed login's audit row is kept
+            else:
+                seconds = consts.ORDER_SESSION_SECONDS if kind == "order" else consts.SERVICES_SESSION_SECONDS
+                cache.set(key, list(session), timeout=seconds - consts.SESSION_MARGIN_SECONDS)
+                return session
+        raise failure
 
     def drop_session(self, kind: str) -> None:
         caches["gateways"].delete(self._session_key(kind))

@@ -7,7 +7,6 @@ base64) and the body field names."""
 import base64
 import json
 import os
-import time
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,13 @@ from django.core.cache import caches
 from django.db import connection, transaction
 
 from apps.orders.gateways.base import guarded_call
-from apps.orders.gateways.interface import CallContext, GatewayNotSent, GatewayOutcomeUnknown, GatewayRejected
+from apps.orders.gateways.interface import (
+    CallContext,
+    GatewayError,
+    GatewayNotSent,
+    GatewayOutcomeUnknown,
+    GatewayRejected,
+)
 from apps.orders.gateways.transport import GuardedSession
 
 TOKEN_ERRORS = {"TOKEN_EXPIRED", "INVALID_TOKEN"}
@@ -86,18 +91,34 @@ class MfuClient:
                     header = data.get("respHeader") or {}
                     raise GatewayRejected(header.get("errorMsg") or "MFU refused the login.", code="login_failed")
 
-            data = guarded_call(
-                gateway=self.name, operation="GetAccessTokenV1", call=call, request=body, side_effect=False,
-                invoke=invoke, describe=lambda d: json.dumps({k: v for k, v in d.items() if k != "access_token"}),
-                check=check,
-            )  # fmt: skip
-            ttl = max(30, int(data.get("expires_in") or 300) - 60)
-            cache.set(self._token_key(), data["access_token"], timeout=ttl)
-            return data["access_token"]
+            try:
+                data = guarded_call(
+                    gateway=self.name, operation="GetAccessTokenV1", call=call, request=body, side_effect=False,
+                    invoke=invoke, describe=lambda d: json.dumps({k: v for k, v in d.items() if k != "access_token"}),
+                    check=check,
+                )  # fmt: skip
+            except GatewayError as exc:
+                failure = exc  # raised after the block commits, so the failed login's audit row is kept
+            else:
+                ttl = max(30, int(data.get("expires_in") or 300) - 60)
+                cache.set(self._token_key(), data["access_token"], timeout=ttl)
+                return data["access_token"]
+        raise failure
 
     def call(self, api_type: str, body: dict[str, Any], *, unique_id: str, call: CallContext | None,
              side_effect: bool) -> dict[str, Any]:  # fmt: skip
-        """One API call; returns the decrypted respBody. Raises the interface's errors."""
+        """One API call; returns the decrypted respBody. Raises the interface's errors. A token MFU no longer
+        accepts (expired early, revoked) is renewed and the call made once more: MFU refused it before
+        processing anything, so even an order is safe to send again."""
+        try:
+            return self._call(api_type, body, unique_id=unique_id, call=call, side_effect=side_effect)
+        except GatewayNotSent as exc:
+            if exc.code != "session_expired":
+                raise
+        return self._call(api_type, body, unique_id=unique_id, call=call, side_effect=side_effect)
+
+    def _call(self, api_type: str, body: dict[str, Any], *, unique_id: str, call: CallContext | None,
+              side_effect: bool) -> dict[str, Any]:  # fmt: skip
         token = self._token(call=call)
         envelope = {
             "reqHeader": {
@@ -134,7 +155,6 @@ class MfuClient:
             error = GatewayNotSent if transient else GatewayRejected
             raise error(header.get("errorMsg") or code or "MFU refused the request.", code=ours)
 
-        started = time.monotonic()  # noqa: F841 - latency is measured by guarded_call
         data = guarded_call(
             gateway=self.name, operation=api_type, call=call, request={"header": envelope["reqHeader"], "body": body},
             side_effect=side_effect, invoke=invoke,
