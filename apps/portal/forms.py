@@ -1,6 +1,8 @@
 """Input forms of the portal and the investor web pages: shape and format checks only. Business rules
 are the services'."""
 
+from decimal import Decimal
+
 from django import forms
 
 
@@ -117,7 +119,9 @@ class OrderOnBehalfForm(forms.Form):
         error_messages={"invalid": "Enter the scheme's AMFI code (digits); find it in the fund explorer."},
     )
     amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
-    units = forms.DecimalField(label="Units", required=False, min_value=0, max_digits=18, decimal_places=4)
+    units = forms.DecimalField(
+        label="Units", required=False, min_value=Decimal("0.0001"), max_digits=18, decimal_places=4
+    )
     folio_number = forms.CharField(label="Folio", max_length=40, required=False, help_text="Needed for a redemption.")
 
     def clean(self):
@@ -140,8 +144,9 @@ class OrderFilterForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, statuses=(), kinds=(), **kwargs):
+    def __init__(self, *args, statuses=(), kinds=(), kind_label="Type", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].label = kind_label
         self.fields["status"].choices = [("", "Any")] + list(statuses)
         self.fields["kind"].choices = [("", "Any")] + list(kinds)
 

@@ -81,6 +81,7 @@ class OrderListView(PortalView):
     capability = permissions.ORDERS_VIEW
     statuses = OrderStatus.choices
     kinds = OrderKind.choices
+    kind_label = "Type"
     template_name = "portal/orders.html"
     export_name = "portal:orders_export"
 
@@ -93,8 +94,13 @@ class OrderListView(PortalView):
             placed_to=filters.get("date_to"),
         )
 
+    def filter_form(self, request) -> OrderFilterForm:
+        return OrderFilterForm(
+            request.GET or None, statuses=self.statuses, kinds=self.kinds, kind_label=self.kind_label
+        )
+
     def get(self, request):
-        form = OrderFilterForm(request.GET or None, statuses=self.statuses, kinds=self.kinds)
+        form = self.filter_form(request)
         items = self.queryset(request, form.filters())
         can_export = selectors.staff_can(member=request.staff, capability=permissions.EXPORT)
         export_url = f"{reverse(self.export_name)}?{request.GET.urlencode()}" if can_export else ""
@@ -103,24 +109,34 @@ class OrderListView(PortalView):
         )
 
 
-class OrderExportView(OrderListView):
+class CsvExportMixin:
+    """The list's rows, with the list's filters, as a CSV download (capped at EXPORT_MAX_ROWS rows)."""
+
     capability = permissions.EXPORT
+    filename = ""
+
+    def rows(self, items):
+        raise NotImplementedError
+
+    def get(self, request):
+        form = self.filter_form(request)
+        items = self.queryset(request, form.filters())
+        stamp = timezone.localdate().isoformat()
+        return csv_response(self.rows(items), filename=f"{self.filename}-{request.tenant.schema_name}-{stamp}.csv")
+
+
+class OrderExportView(CsvExportMixin, OrderListView):
     filename = "orders"
 
     def rows(self, items):
         return selectors.order_csv_rows(orders=items)
-
-    def get(self, request):
-        form = OrderFilterForm(request.GET or None, statuses=self.statuses, kinds=self.kinds)
-        items = self.queryset(request, form.filters())
-        stamp = timezone.localdate().isoformat()
-        return csv_response(self.rows(items), filename=f"{self.filename}-{request.tenant.schema_name}-{stamp}.csv")
 
 
 class SipListView(OrderListView):
     nav = "sips"
     statuses = SipStatus.choices
     kinds = SipFrequency.choices
+    kind_label = "Frequency"
     template_name = "portal/sips.html"
     export_name = "portal:sips_export"
 
@@ -134,10 +150,8 @@ class SipListView(OrderListView):
         )
 
 
-class SipExportView(SipListView):
-    capability = permissions.EXPORT
+class SipExportView(CsvExportMixin, SipListView):
     filename = "sips"
-    get = OrderExportView.get
 
     def rows(self, items):
         return selectors.sip_csv_rows(sips=items)
@@ -163,7 +177,6 @@ class FundExplorerView(PortalView):
             asset_class=choice("asset_class", Scheme.AssetClass.values),
         )
         funds = funds_selectors.fund_list(filters=filters)
-        can_order = selectors.staff_can(member=request.staff, capability=permissions.ORDER_ON_BEHALF)
         return self.render(
             request,
             "portal/funds.html",
@@ -174,6 +187,5 @@ class FundExplorerView(PortalView):
                 "plans": Scheme.Plan.choices,
                 "options": Scheme.Option.choices,
                 "asset_classes": Scheme.AssetClass.choices,
-                "can_order": can_order,
             },
         )
