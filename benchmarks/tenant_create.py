@@ -43,7 +43,7 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connections
 
-        from tenants.schema_template import template_schema_ensure
+        from tenants.schema_template import spare_schemas_replenish, template_schema_ensure
         from tenants.services import distributor_create
 
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
@@ -64,17 +64,32 @@ def main() -> int:
             )
             return time.perf_counter() - started
 
-        first = create(0)
+        def run(label: str, offset: int) -> float:
+            first = create(offset)
+            started = time.perf_counter()
+            times = [create(offset + n) for n in range(1, COUNT + 1)]
+            total = time.perf_counter() - started
+            print(f"{label}")
+            print(f"  first one in this process:  {first:.3f} s (includes one-time imports and caches)")
+            print(
+                f"  {COUNT} distributors in a row: {total:.2f} s total, {total / COUNT:.3f} s each "
+                f"(median {statistics.median(times):.3f} s, max {max(times):.3f} s)"
+            )
+            return max([first, *times])
+
+        # Normal operation: spares are cloned ahead of time by a background task after each onboarding
+        # (and by setup_platform); onboarding renames one. Here the pool is filled up front and timed apart.
         started = time.perf_counter()
-        times = [create(n) for n in range(1, COUNT + 1)]
-        total = time.perf_counter() - started
-        print(f"template schema migration (once, not per tenant): {template_seconds:.2f} s")
-        print(f"one distributor:                 {first:.3f} s")
+        made = spare_schemas_replenish(target=COUNT + 1)
+        per_spare = (time.perf_counter() - started) / made
+        worst_with_spares = run("with spare schemas ready (the normal path):", 0)
+        print(f"  background cost of one spare clone: {per_spare:.3f} s (not on the onboarding path)")
+        worst_cloning = run("without spares (cloning during onboarding, the fallback):", 100)
+        print(f"template schema migration (once per release): {template_seconds:.2f} s")
         print(
-            f"{COUNT} distributors in a row:      {total:.2f} s total, {total / COUNT:.3f} s each "
-            f"(median {statistics.median(times):.3f} s, max {max(times):.3f} s)"
+            f"target <= 1 s each: {'met' if worst_with_spares <= 1.0 else 'NOT met'} with spares; "
+            f"{'met' if worst_cloning <= 1.0 else 'NOT met'} when cloning"
         )
-        print(f"target <= 1 s each: {'met' if max([first, *times]) <= 1.0 else 'NOT met'}")
         connections.close_all()
     finally:
         _admin(maintenance, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
