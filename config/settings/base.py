@@ -163,6 +163,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# workers log through Django's LOGGING (JSON lines with the tenant), not Celery's own format
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic work. Entries that act per distributor go through core.fan_out_to_tenants, which runs
 # the named task once in each active tenant's schema. Later apps add their own entries.
