@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.orders.gateways.router import Route as Router
 from apps.orders.tests.conftest import make_investor, otp_code_for
 
 
@@ -158,6 +159,38 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
 
         for order in (pinned, first, second):
             order_fail(order_id=order.pk, code="test_cleanup", reason="routing test over")
+
+
+def test_router_rules_while_bse_is_down(settings, tenant_alpha):
+    """The router itself: fallback for new work, none for pinned work or for what only BSE offers. (In the
+    test's transaction: the routing row changes here are rolled back.)"""
+    from apps.orders.gateways import circuit
+    from apps.orders.gateways.interface import CircuitOpen
+    from apps.orders.gateways.registry import routing_get
+    from apps.orders.gateways.router import route_for
+
+    settings.ORDER_GATEWAY_CIRCUIT = {"threshold": 2, "cooldown_seconds": 60.0}
+    with tenant_context(tenant_alpha):
+        routing = routing_get()
+        routing.primary, routing.default_gateway, routing.fallback_enabled = {}, "bse_starmf", True
+        routing.save()
+        assert route_for("purchase") == Router("bse_starmf")
+        circuit.record_failure("bse_starmf")
+        assert route_for("purchase") == Router("bse_starmf")  # one failure is not an outage
+        circuit.record_failure("bse_starmf")
+        assert route_for("purchase") == Router("mfu", fallback=True)
+        assert route_for("redemption") == Router("mfu", fallback=True)
+        with pytest.raises(CircuitOpen):
+            route_for("purchase", pinned="bse_starmf")  # pinned work waits for its own gateway
+        with pytest.raises(CircuitOpen):
+            route_for("sip_register")  # MFU offers no SIP registration here
+        routing.fallback_enabled = False
+        routing.save(update_fields=["fallback_enabled", "updated_at"])
+        with pytest.raises(CircuitOpen):
+            route_for("purchase")
+        # a success (the half-open trial) closes the circuit again
+        circuit.record_success("bse_starmf")
+        assert route_for("purchase") == Router("bse_starmf")
 
 
 # --- 2. the MFU adapter against the MFU simulator ---------------------------------------------------------
