@@ -33,6 +33,8 @@ def _resolve_localhost_subdomains():
 def django_db_setup(django_db_setup, django_db_blocker):
     from apps.demo.distributors import seed
 
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        raise RuntimeError("Refusing to seed a database that is not a test database.")
     with django_db_blocker.unblock():
         seed(log=lambda line: None)
         connection.set_schema_to_public()
@@ -150,9 +152,10 @@ def live_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_db(django_db_setup, django_db_blocker):
+def live_db(django_db_setup, django_db_blocker, live_server):
     """Database access in autocommit mode, shared with the live server's threads. Writes persist until
-    the end of the session."""
+    the end of the session. (It asks for live_server because pytest-django looks for that name to decide
+    that the test database is needed, even when no test of the selection asks for `db`.)"""
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
