@@ -71,3 +71,10 @@ def test_openapi_schema_and_docs(alpha_api, client):
     assert schema.status_code == 200
     assert "/api/v1/branding" in schema.json()["paths"]
     assert client.get("/api/docs/", HTTP_HOST="alpha.localhost").status_code == 200
+
+
+def test_a_service_rate_limit_says_when_to_come_back():
+    response = _render(
+        ApplicationError("Too many codes.", code="otp_rate_limited", status_code=429, extra={"retry_after": 42})
+    )
+    assert response.status_code == 429 and response["Retry-After"] == "42"

@@ -12,20 +12,12 @@ from rest_framework.views import APIView
 from apps.accounts import selectors, services
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import BankAccount, Investor, KycStatus, Nominee, StaffRole
-from apps.accounts.otp import OtpRateLimited
 from apps.accounts.permissions import Capability, HasCapability, staff_member_for_user
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
 from apps.core.openapi import name_nested_serializers
 from apps.core.pagination import PagePagination
 from apps.core.throttling import IpRateThrottle, ScopedRateThrottle
-
-
-def _rate_limited(exc: OtpRateLimited) -> Response:
-    retry_after = int(exc.extra.get("retry_after", 60))
-    response = Response({"code": exc.code, "message": exc.message, "extra": exc.extra}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 def _client_ip(request) -> str:
@@ -95,10 +87,7 @@ class RegistrationOtpApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            challenge = services.registration_otp_send(identifier=data.validated_data["identifier"])
-        except OtpRateLimited as exc:
-            return _rate_limited(exc)
+        challenge = services.registration_otp_send(identifier=data.validated_data["identifier"])
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -182,12 +171,7 @@ class InvitationOtpApi(APIView):
         invitation = _invitation(token)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            challenge = services.invitation_otp_send(
-                invitation=invitation, channel=data.validated_data.get("channel", "")
-            )
-        except OtpRateLimited as exc:
-            return _rate_limited(exc)
+        challenge = services.invitation_otp_send(invitation=invitation, channel=data.validated_data.get("channel", ""))
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -330,12 +314,7 @@ class ContactOtpApi(APIView):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            challenge = services.contact_change_otp_send(
-                investor=investor, identifier=data.validated_data["identifier"]
-            )
-        except OtpRateLimited as exc:
-            return _rate_limited(exc)
+        challenge = services.contact_change_otp_send(investor=investor, identifier=data.validated_data["identifier"])
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -58,7 +58,10 @@ _CODES = {
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response({"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code)
+        response = Response({"code": exc.code, "message": exc.message, "extra": exc.extra}, status=exc.status_code)
+        if "retry_after" in exc.extra:  # rate limits raised by services (OTP sends) say when to come back
+            response["Retry-After"] = str(int(exc.extra["retry_after"]))
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
