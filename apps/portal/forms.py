@@ -156,3 +156,19 @@ class OrderFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class InvestorOrderForm(OrderOnBehalfForm):
+    """The investor's own order on the web. `request_key` is a fresh UUID rendered with each blank form:
+    submitting the same form twice names the same request, so the orders service writes one order."""
+
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class OrderOtpForm(forms.Form):
+    code = forms.RegexField(
+        label="One-time code",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code we sent you."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
+    )

@@ -335,3 +335,61 @@ def order_place_on_behalf(
         folio_number=(folio_number or "").strip(),
         placed_by=member.user,
     )
+
+
+WEB_ORDER_SCOPE = "web.orders.place"
+
+
+def web_order_place(
+    *,
+    investor,
+    idempotency_key: str,
+    kind: str,
+    amfi_code: str,
+    amount=None,
+    units=None,
+    folio_number: str = "",
+):
+    """The investor's own order from the web form, through the same orders service and idempotency
+    store as the mobile API. The form's one-time key makes a double submit answer with the order the
+    first submit wrote instead of writing a second one. The order waits for the investor's OTP."""
+    from apps.funds.selectors import fund_get
+    from apps.orders.selectors import access_order_by_id
+    from apps.orders.services import idempotency
+    from apps.orders.services.orders import order_place
+
+    amfi_code = (amfi_code or "").strip()
+    folio_number = (folio_number or "").strip()
+    request = {"kind": kind, "scheme": amfi_code, "amount": amount, "units": units, "folio_number": folio_number}
+    try:
+        claim = idempotency.idempotency_begin(
+            investor=investor,
+            scope=WEB_ORDER_SCOPE,
+            key=idempotency_key,
+            fingerprint=idempotency.fingerprint_of(request),
+        )
+    except idempotency.IdempotencyKeyReused:
+        raise OrderOnBehalfError(
+            "This form was sent already with other values. Open a new order form.", code="form_reused"
+        ) from None
+    except idempotency.IdempotencyInFlight:
+        raise OrderOnBehalfError(
+            "This order is still being recorded. Look at your orders in a moment.", code="form_in_flight"
+        ) from None
+    if isinstance(claim, idempotency.Replay):
+        return access_order_by_id(investor=investor, public_id=claim.body["order_id"])
+    try:
+        with transaction.atomic():
+            order = order_place(
+                investor=investor,
+                kind=kind,
+                scheme=fund_get(amfi_code=amfi_code),
+                amount=amount,
+                units=units,
+                folio_number=folio_number,
+            )
+            idempotency.idempotency_complete(record=claim, status=201, body={"order_id": str(order.public_id)})
+    except Exception:
+        idempotency.idempotency_abandon(record=claim)
+        raise
+    return order

@@ -11,5 +11,8 @@ urlpatterns = [
     path("transactions/", web_views.TransactionsView.as_view(), name="transactions"),
     path("statements/", web_views.CasUploadView.as_view(), name="cas_upload"),
     path("statements/<uuid:import_id>/", web_views.CasImportView.as_view(), name="cas_import"),
+    path("orders/", web_views.OrderListView.as_view(), name="orders"),
+    path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
+    path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
 ]

@@ -2,6 +2,7 @@
 is identity's branded /login/ page; these pages read and write through the same selectors and services
 as the mobile API."""
 
+import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -20,7 +21,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
-from apps.portal.forms import CasUploadForm, InvitationAcceptForm
+from apps.orders.selectors import access_order_by_id, order_list
+from apps.orders.services.orders import order_confirm_otp, order_otp_resend
+from apps.portal import services as portal_services
+from apps.portal.forms import CasUploadForm, InvestorOrderForm, InvitationAcceptForm, OrderOtpForm
 from apps.portfolio.selectors import holdings as portfolio
 from apps.portfolio.selectors.performance import performance_series
 from apps.portfolio.services.cas_import import cas_upload_accept
@@ -34,6 +38,7 @@ class InvestorView(View):
     """Signed-in investors of this distributor; anyone else goes to the sign-in page."""
 
     nav = ""
+    not_investor_status = 403
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -41,7 +46,7 @@ class InvestorView(View):
         try:
             request.investor = accounts_selectors.investor_get_for_user(user=request.user)
         except NotFoundError:
-            return render(request, "web/not_investor.html", status=403)
+            return render(request, "web/not_investor.html", status=self.not_investor_status)
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, request, template: str, context: dict, status: int = 200):
@@ -132,6 +137,89 @@ class CasImportView(InvestorView):
         }
         template = "portal/_import_progress.html" if request.headers.get("HX-Request") else "web/cas_import.html"
         return self.render(request, template, context)
+
+
+class OrderListView(InvestorView):
+    nav = "orders"
+    not_investor_status = 404
+
+    def get(self, request):
+        page = Paginator(order_list(investor=request.investor), 25).get_page(request.GET.get("page"))
+        return self.render(request, "web/orders.html", {"page": page})
+
+
+class OrderPlaceView(InvestorView):
+    """The investor's own order: recorded as waiting for their OTP, then on to the confirm page."""
+
+    nav = "orders"
+    not_investor_status = 404
+    template_name = "web/order_place.html"
+
+    def get(self, request):
+        form = InvestorOrderForm(
+            initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
+        )
+        return self.render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = InvestorOrderForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                order = portal_services.web_order_place(
+                    investor=request.investor,
+                    idempotency_key=str(data["request_key"]),
+                    kind=data["kind"],
+                    amfi_code=data["amfi_code"],
+                    amount=data.get("amount"),
+                    units=data.get("units"),
+                    folio_number=data.get("folio_number", ""),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect(reverse("web:order_confirm", args=[order.public_id]))
+        return self.render(request, self.template_name, {"form": form}, status=400)
+
+
+@method_decorator(sensitive_post_parameters("code"), name="dispatch")
+class OrderConfirmView(InvestorView):
+    """The OTP step of an order (the investor's own, or one staff placed on their behalf)."""
+
+    nav = "orders"
+    not_investor_status = 404
+    template_name = "web/order_confirm.html"
+
+    def _order(self, request, order_id):
+        try:
+            return access_order_by_id(investor=request.investor, public_id=order_id)
+        except NotFoundError:
+            raise Http404("No such order.") from None
+
+    def _render(self, request, order, form=None, status=200, error="", notice=""):
+        context = {"order": order, "form": form or OrderOtpForm(), "error": error, "notice": notice}
+        return self.render(request, self.template_name, context, status=status)
+
+    def get(self, request, order_id):
+        return self._render(request, self._order(request, order_id))
+
+    def post(self, request, order_id):
+        order = self._order(request, order_id)
+        if request.POST.get("action") == "resend":
+            try:
+                order_otp_resend(order=order)
+            except ApplicationError as exc:
+                return self._render(request, order, status=exc.status_code, error=exc.message)
+            return self._render(request, order, notice="We have sent you a new code.")
+        form = OrderOtpForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, order, form, status=400)
+        try:
+            order_confirm_otp(order=order, code=form.cleaned_data["code"].strip(), actor=request.user)
+        except ApplicationError as exc:
+            order = self._order(request, order_id)  # as it is now (a wrong code leaves it pending)
+            return self._render(request, order, form, status=exc.status_code, error=exc.message)
+        return redirect(reverse("web:order_confirm", args=[order.public_id]))
 
 
 @method_decorator([never_cache, sensitive_post_parameters("code", "password")], name="dispatch")
