@@ -28,6 +28,18 @@ def order_list(
     placed_to: date | None = None,
 ) -> QuerySet[Order]:
     qs = Order.objects.filter(investor=investor).select_related("scheme", "to_scheme")
+    return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
+
+
+def order_list_filter(
+    qs: QuerySet[Order],
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+) -> QuerySet[Order]:
+    """The order-list filters shared by the investor API and the staff portal; newest first."""
     if status:
         qs = qs.filter(status__in=status.split(","))
     if kind:

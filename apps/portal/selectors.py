@@ -237,19 +237,12 @@ def order_list_for_staff(
     placed_to: date | None = None,
 ) -> QuerySet:
     from apps.orders.models import Order
+    from apps.orders.selectors import order_list_filter
 
     qs = Order.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
         "investor", "scheme", "to_scheme"
     )
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if placed_from:
-        qs = qs.filter(placed_at__date__gte=placed_from)
-    if placed_to:
-        qs = qs.filter(placed_at__date__lte=placed_to)
-    return qs.order_by("-placed_at", "-id")
+    return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
 
 
 def sip_list_for_staff(
