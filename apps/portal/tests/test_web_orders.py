@@ -208,3 +208,40 @@ def test_staff_and_anonymous_users_do_not_reach_the_order_pages(tenant_alpha):
     assert anonymous.post("/web/orders/new/", purchase(scheme)).status_code == 302
     with tenant_context(tenant_alpha):
         assert Order.objects.filter(investor=investor).count() == 1
+
+
+def test_order_staff_placed_on_behalf_is_confirmed_by_the_investor_with_a_new_code(
+    tenant_alpha, staff_client, django_capture_on_commit_callbacks
+):
+    from apps.orders.models import Order
+
+    investor = investor_ready_to_invest(tenant_alpha)
+    scheme = orderable_scheme()
+    staff = staff_client(tenant_alpha, role="owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = staff.post(
+            f"/portal/investors/{investor.public_id}/orders/new/",
+            {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "2500"},
+        )
+    assert placed.status_code == 302
+    with tenant_context(tenant_alpha):
+        order = Order.objects.get(investor=investor)
+    first_code = otp_sent_to(investor.mobile)
+    client = signed_in(tenant_alpha, investor.user)
+    confirm_url = f"/web/orders/{order.public_id}/confirm/"
+    assert confirm_url in client.get("/web/orders/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = client.post(confirm_url, {"action": "resend"})
+    assert resent.status_code == 200 and b"We have sent you a new code" in resent.content
+    new_code = otp_sent_to(investor.mobile)
+    with tenant_context(tenant_alpha):
+        order.refresh_from_db()
+        assert order.status == "pending_otp"
+    if new_code != first_code:
+        # the order now answers to its new challenge only
+        assert client.post(confirm_url, {"code": first_code}).status_code == 400
+    assert client.post(confirm_url, {"code": new_code}).status_code == 302
+    with tenant_context(tenant_alpha):
+        order.refresh_from_db()
+        assert order.status == "queued"
