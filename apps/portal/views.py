@@ -226,3 +226,29 @@ class StaffView(PortalView):
                 )
                 return redirect(reverse("portal:staff"))
         return self.render(request, self.template_name, self._context(request, form), status=400)
+
+
+class StaffUpdateView(PortalView):
+    """Changes a colleague's role or deactivates them (identity's staff_update_by holds the rules)."""
+
+    capability = permissions.STAFF
+
+    def post(self, request, pk: int):
+        try:
+            member = accounts_services.staff_update_by(
+                actor_staff=request.staff,
+                member_id=pk,
+                role=request.POST.get("role", ""),
+                is_active=request.POST.get("is_active") == "on",
+                euin=request.POST.get("euin", ""),
+            )
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect(reverse("portal:staff"))
+        messages.success(
+            request,
+            f"{member.user.email}: {member.get_role_display()}, {'active' if member.is_active else 'deactivated'}.",
+        )
+        return redirect(reverse("portal:staff"))
