@@ -110,6 +110,9 @@ class StaffAddForm(forms.Form):
 
 
 class OrderOnBehalfForm(forms.Form):
+    # A fresh UUID rendered with each blank form: the same form sent twice names the same request, so the
+    # orders service writes one order.
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
     KINDS = [("purchase", "Purchase (by amount)"), ("redemption", "Redemption (by units)")]
 
     kind = forms.ChoiceField(label="Order type", choices=KINDS)
@@ -159,10 +162,7 @@ class OrderFilterForm(forms.Form):
 
 
 class InvestorOrderForm(OrderOnBehalfForm):
-    """The investor's own order on the web. `request_key` is a fresh UUID rendered with each blank form:
-    submitting the same form twice names the same request, so the orders service writes one order."""
-
-    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    """The investor's own order on the web (the same fields and one-time key as the staff form)."""
 
 
 class OrderOtpForm(forms.Form):

@@ -306,41 +306,11 @@ class OrderOnBehalfError(ApplicationError):
     code = "order_refused"
 
 
-def order_place_on_behalf(
-    *,
-    member,
-    investor,
-    kind: str,
-    amfi_code: str,
-    amount=None,
-    units=None,
-    folio_number: str = "",
-):
-    """A staff member records an order for an investor they may see (the caller fetched the investor
-    through the access selector). It goes through the orders service like the investor's own: written
-    as pending_otp, the OTP sent to the investor; nothing reaches the exchange until they confirm."""
-    from apps.accounts.permissions import Capability, role_has_capability
-    from apps.funds.selectors import fund_get
-    from apps.orders.services.orders import order_place
-
-    if not role_has_capability(member.role, Capability.ORDERS_PLACE):
-        raise OrderOnBehalfError("Your role may not place orders.", code="forbidden")
-    scheme = fund_get(amfi_code=(amfi_code or "").strip())
-    return order_place(
-        investor=investor,
-        kind=kind,
-        scheme=scheme,
-        amount=amount,
-        units=units,
-        folio_number=(folio_number or "").strip(),
-        placed_by=member.user,
-    )
-
-
 WEB_ORDER_SCOPE = "web.orders.place"
+PORTAL_ORDER_SCOPE = "portal.orders.place"
 
 
-def web_order_place(
+def order_place_from_form(
     *,
     investor,
     idempotency_key: str,
@@ -349,14 +319,21 @@ def web_order_place(
     amount=None,
     units=None,
     folio_number: str = "",
+    member=None,
 ):
-    """The investor's own order from the web form, through the same orders service and idempotency
-    store as the mobile API. The form's one-time key makes a double submit answer with the order the
-    first submit wrote instead of writing a second one. The order waits for the investor's OTP."""
+    """An order from a web form: the investor's own, or one a staff member records on their behalf
+    (`member`; the caller fetched the investor through the access selector). It goes through the same
+    orders service and idempotency store as the mobile API: the form's one-time key makes a double submit
+    answer with the order the first submit wrote instead of writing a second one. Either way the order
+    waits for the investor's OTP; nothing reaches the exchange until they confirm."""
+    from apps.accounts.permissions import Capability, role_has_capability
     from apps.funds.selectors import fund_get
     from apps.orders.selectors import access_order_by_id
     from apps.orders.services import idempotency
     from apps.orders.services.orders import order_place
+
+    if member is not None and not role_has_capability(member.role, Capability.ORDERS_PLACE):
+        raise OrderOnBehalfError("Your role may not place orders.", code="forbidden")
 
     amfi_code = (amfi_code or "").strip()
     folio_number = (folio_number or "").strip()
@@ -364,7 +341,7 @@ def web_order_place(
     try:
         claim = idempotency.idempotency_begin(
             investor=investor,
-            scope=WEB_ORDER_SCOPE,
+            scope=PORTAL_ORDER_SCOPE if member is not None else WEB_ORDER_SCOPE,
             key=idempotency_key,
             fingerprint=idempotency.fingerprint_of(request),
         )
@@ -387,6 +364,7 @@ def web_order_place(
                 amount=amount,
                 units=units,
                 folio_number=folio_number,
+                placed_by=member.user if member is not None else None,
             )
             idempotency.idempotency_complete(record=claim, status=201, body={"order_id": str(order.public_id)})
     except Exception:

@@ -4,6 +4,7 @@ services."""
 
 import csv
 import io
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -46,7 +47,9 @@ class OrderPlaceView(PortalView):
 
     def get(self, request, public_id):
         investor = _investor_or_404(request, public_id)
-        form = OrderOnBehalfForm(initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12]})
+        form = OrderOnBehalfForm(
+            initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
+        )
         return self.render(request, self.template_name, {"investor": investor, "form": form})
 
     def post(self, request, public_id):
@@ -55,9 +58,10 @@ class OrderPlaceView(PortalView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                order = services.order_place_on_behalf(
+                order = services.order_place_from_form(
                     member=request.staff,
                     investor=investor,
+                    idempotency_key=str(data["request_key"]),
                     kind=data["kind"],
                     amfi_code=data["amfi_code"],
                     amount=data.get("amount"),

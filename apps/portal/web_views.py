@@ -166,7 +166,7 @@ class OrderPlaceView(InvestorView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                order = portal_services.web_order_place(
+                order = portal_services.order_place_from_form(
                     investor=request.investor,
                     idempotency_key=str(data["request_key"]),
                     kind=data["kind"],

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 IST = timezone.get_fixed_timezone(330)
 
 
+def with_key(data: dict) -> dict:
+    """What the rendered form sends: the fields plus its one-time request key."""
+    return {**data, "request_key": str(uuid.uuid4())}
+
+
 def make_order(tenant, investor, scheme, *, status="pending_otp", kind="purchase", placed_at=None, amount="1000"):
     from apps.orders.models import Order
 
@@ -83,7 +88,7 @@ def test_staff_places_a_purchase_that_waits_for_the_investors_otp(staff_client, 
 
     page = client.get(url)
     assert page.status_code == 200 and b"Place the order" in page.content
-    response = client.post(url, {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1500"})
+    response = client.post(url, with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1500"}))
 
     assert response.status_code == 302
     assert response["Location"] == f"/portal/investors/{investor.public_id}/#orders"
@@ -108,15 +113,15 @@ def test_refused_order_shows_the_reason_and_writes_nothing(staff_client, tenant_
     scheme = orderable_scheme(min_purchase="5000")
     url = f"/portal/investors/{investor.public_id}/orders/new/"
 
-    below = client.post(url, {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "100"})
+    below = client.post(url, with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "100"}))
     assert below.status_code == 400 and b"The minimum is 5000" in below.content
-    unknown = client.post(url, {"kind": "purchase", "amfi_code": "999999999999", "amount": "6000"})
+    unknown = client.post(url, with_key({"kind": "purchase", "amfi_code": "999999999999", "amount": "6000"}))
     assert unknown.status_code == 400 and b"No fund with AMFI code" in unknown.content
-    no_units = client.post(url, {"kind": "redemption", "amfi_code": scheme.amfi_code, "folio_number": "F1"})
+    no_units = client.post(url, with_key({"kind": "redemption", "amfi_code": scheme.amfi_code, "folio_number": "F1"}))
     assert no_units.status_code == 400 and b"A redemption needs the number of units" in no_units.content
     # a redemption of units the investor does not hold is the orders service's refusal
     not_held = client.post(
-        url, {"kind": "redemption", "amfi_code": scheme.amfi_code, "units": "5", "folio_number": "F1"}
+        url, with_key({"kind": "redemption", "amfi_code": scheme.amfi_code, "units": "5", "folio_number": "F1"})
     )
     assert not_held.status_code == 400
     with tenant_context(tenant_alpha):
@@ -129,7 +134,7 @@ def test_kyc_pending_investor_is_refused(staff_client, tenant_alpha):
     scheme = orderable_scheme()
     response = client.post(
         f"/portal/investors/{investor.public_id}/orders/new/",
-        {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"},
+        with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}),
     )
     assert response.status_code == 400 and b"KYC is not verified" in response.content
 
@@ -140,7 +145,7 @@ def test_only_staff_with_the_capability_place_orders(staff_client, tenant_alpha)
     investor = investor_ready_to_invest(tenant_alpha)
     scheme = orderable_scheme()
     url = f"/portal/investors/{investor.public_id}/orders/new/"
-    data = {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}
+    data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"})
     for role in ("read_only", "operations"):
         client = staff_client(tenant_alpha, role=role)
         assert client.get(url).status_code == 403
@@ -162,7 +167,7 @@ def test_other_rms_and_other_tenants_investors_are_404(staff_client, tenant_alph
     theirs = investor_ready_to_invest(tenant_alpha, rm=other_rm)
     mine = investor_ready_to_invest(tenant_alpha, rm=rm.member)
     scheme = orderable_scheme()
-    data = {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}
+    data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"})
 
     assert rm.get(f"/portal/investors/{theirs.public_id}/orders/new/").status_code == 404
     assert rm.post(f"/portal/investors/{theirs.public_id}/orders/new/", data).status_code == 404
@@ -197,7 +202,7 @@ def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
     page = client.get("/portal/orders/", {"status": "successful"})
     assert page.status_code == 200
     assert [o.pk for o in page.context["page"]] == [old.pk]
-    assert [o.pk for o in client.get("/portal/orders/", {"kind": "redemption"}).context["page"]] == [new.pk]
+    assert [o.pk for o in client.get("/portal/orders/", with_key({"kind": "redemption"})).context["page"]] == [new.pk]
     in_feb = client.get("/portal/orders/", {"date_from": "2026-02-01", "date_to": "2026-02-28"}).context["page"]
     assert [o.pk for o in in_feb] == [new.pk]
 
@@ -257,7 +262,7 @@ def test_sips_list_filters_and_csv_export(staff_client, tenant_alpha, tenant_bet
     page = client.get("/portal/sips/")
     assert page.status_code == 200 and b"Export CSV" in page.content
     assert [s.pk for s in client.get("/portal/sips/", {"status": "cancelled"}).context["page"]] == [weekly.pk]
-    assert [s.pk for s in client.get("/portal/sips/", {"kind": "MONTHLY"}).context["page"]] == [monthly.pk]
+    assert [s.pk for s in client.get("/portal/sips/", with_key({"kind": "MONTHLY"})).context["page"]] == [monthly.pk]
     assert [s.pk for s in client.get("/portal/sips/", {"date_from": "2026-04-01"}).context["page"]] == [weekly.pk]
 
     export = client.get("/portal/sips/export.csv")
@@ -333,3 +338,20 @@ def test_dashboard_shows_sip_book_and_todays_orders(staff_client, tenant_alpha):
     assert {r["status"]: r["count"] for r in figures.orders_today} == {"pending_otp": 2, "queued": 1}
     page = client.get("/portal/").content.decode()
     assert 'data-testid="kpi-sips"' in page and "Waiting for the investor&#x27;s OTP 2" in page
+
+
+def test_the_same_staff_form_sent_twice_writes_one_order(staff_client, tenant_alpha):
+    from apps.orders.models import Order
+
+    client = staff_client(tenant_alpha, role="owner")
+    investor = investor_ready_to_invest(tenant_alpha)
+    scheme = orderable_scheme()
+    url = f"/portal/investors/{investor.public_id}/orders/new/"
+    data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1500"})
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    with tenant_context(tenant_alpha):
+        assert Order.objects.filter(investor=investor).count() == 1
+    assert client.post(url, with_key(data)).status_code == 302  # a new form is a new order
+    with tenant_context(tenant_alpha):
+        assert Order.objects.filter(investor=investor).count() == 2

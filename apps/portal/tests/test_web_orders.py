@@ -221,7 +221,7 @@ def test_order_staff_placed_on_behalf_is_confirmed_by_the_investor_with_a_new_co
     with django_capture_on_commit_callbacks(execute=True):
         placed = staff.post(
             f"/portal/investors/{investor.public_id}/orders/new/",
-            {"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "2500"},
+            purchase(scheme, "2500"),
         )
     assert placed.status_code == 302
     with tenant_context(tenant_alpha):
