@@ -2,7 +2,6 @@
 through the access selectors (someone else's id answers 404)."""
 
 from django.conf import settings
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -46,6 +45,16 @@ def _scheme(code: str, field: str) -> Scheme:
     if scheme is None:
         raise ApplicationError("Unknown scheme.", code="unknown_scheme", extra={"field": field})
     return scheme
+
+
+def _created_once(request, *, investor, scope: str, create) -> Response:
+    """201 with what `create` wrote, once per Idempotency-Key; a replay answers with the stored body."""
+    body, replayed = idempotency.idempotent_create(
+        investor=investor, scope=scope, key=request.headers.get("Idempotency-Key", ""), request_data=request.data,
+        create=create,
+    )  # fmt: skip
+    headers = {"Idempotent-Replayed": "true"} if replayed else None
+    return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
 class SchemeRefSerializer(serializers.Serializer):
@@ -158,26 +167,17 @@ class OrderListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        claim = idempotency.idempotency_begin(
-            investor=investor, scope="orders.place", key=request.headers.get("Idempotency-Key", ""),
-            fingerprint=idempotency.fingerprint_of(request.data),
-        )  # fmt: skip
-        if isinstance(claim, idempotency.Replay):
-            return Response(claim.body, status=claim.status, headers={"Idempotent-Replayed": "true"})
-        try:
-            with transaction.atomic():
-                order = order_place(
-                    investor=investor, kind=data["kind"], scheme=_scheme(data["scheme"], "scheme"),
-                    to_scheme=_scheme(data["to_scheme"], "to_scheme") if data.get("to_scheme") else None,
-                    amount=data.get("amount"), units=data.get("units"), all_units=data["all_units"],
-                    folio_number=data["folio_number"],
-                )  # fmt: skip
-                body = OrderOutputSerializer(order).data
-                idempotency.idempotency_complete(record=claim, status=201, body=body)
-        except Exception:
-            idempotency.idempotency_abandon(record=claim)
-            raise
-        return Response(body, status=status.HTTP_201_CREATED)
+
+        def create():
+            order = order_place(
+                investor=investor, kind=data["kind"], scheme=_scheme(data["scheme"], "scheme"),
+                to_scheme=_scheme(data["to_scheme"], "to_scheme") if data.get("to_scheme") else None,
+                amount=data.get("amount"), units=data.get("units"), all_units=data["all_units"],
+                folio_number=data["folio_number"],
+            )  # fmt: skip
+            return OrderOutputSerializer(order).data
+
+        return _created_once(request, investor=investor, scope="orders.place", create=create)
 
 
 class OrderDetailApi(APIView):
@@ -287,29 +287,20 @@ class SipListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        claim = idempotency.idempotency_begin(
-            investor=investor, scope="sips.create", key=request.headers.get("Idempotency-Key", ""),
-            fingerprint=idempotency.fingerprint_of(request.data),
-        )  # fmt: skip
-        if isinstance(claim, idempotency.Replay):
-            return Response(claim.body, status=claim.status, headers={"Idempotent-Replayed": "true"})
-        try:
-            with transaction.atomic():
-                mandate = Mandate.objects.filter(investor=investor, public_id=data["mandate"]).first()
-                if mandate is None:
-                    raise NotFoundError("No such mandate.")
-                sip = sip_create(
-                    investor=investor, scheme=_scheme(data["scheme"], "scheme"), mandate=mandate,
-                    amount=data["amount"], frequency=data["frequency"], start_date=data["start_date"],
-                    instalments=data["instalments"], folio_number=data["folio_number"],
-                    first_order_today=data["first_order_today"],
-                )  # fmt: skip
-                body = SipOutputSerializer(sip).data
-                idempotency.idempotency_complete(record=claim, status=201, body=body)
-        except Exception:
-            idempotency.idempotency_abandon(record=claim)
-            raise
-        return Response(body, status=status.HTTP_201_CREATED)
+
+        def create():
+            mandate = Mandate.objects.filter(investor=investor, public_id=data["mandate"]).first()
+            if mandate is None:
+                raise NotFoundError("No such mandate.")
+            sip = sip_create(
+                investor=investor, scheme=_scheme(data["scheme"], "scheme"), mandate=mandate,
+                amount=data["amount"], frequency=data["frequency"], start_date=data["start_date"],
+                instalments=data["instalments"], folio_number=data["folio_number"],
+                first_order_today=data["first_order_today"],
+            )  # fmt: skip
+            return SipOutputSerializer(sip).data
+
+        return _created_once(request, investor=investor, scope="sips.create", create=create)
 
 
 class SipDetailApi(APIView):

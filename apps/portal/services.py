@@ -338,12 +338,26 @@ def order_place_from_form(
     amfi_code = (amfi_code or "").strip()
     folio_number = (folio_number or "").strip()
     request = {"kind": kind, "scheme": amfi_code, "amount": amount, "units": units, "folio_number": folio_number}
+
+    def create() -> dict:
+        order = order_place(
+            investor=investor,
+            kind=kind,
+            scheme=fund_get(amfi_code=amfi_code),
+            amount=amount,
+            units=units,
+            folio_number=folio_number,
+            placed_by=member.user if member is not None else None,
+        )
+        return {"order_id": str(order.public_id)}
+
     try:
-        claim = idempotency.idempotency_begin(
+        body, _ = idempotency.idempotent_create(
             investor=investor,
             scope=PORTAL_ORDER_SCOPE if member is not None else WEB_ORDER_SCOPE,
             key=idempotency_key,
-            fingerprint=idempotency.fingerprint_of(request),
+            request_data=request,
+            create=create,
         )
     except idempotency.IdempotencyKeyReused:
         raise OrderOnBehalfError(
@@ -353,21 +367,4 @@ def order_place_from_form(
         raise OrderOnBehalfError(
             "This order is still being recorded. Look at your orders in a moment.", code="form_in_flight"
         ) from None
-    if isinstance(claim, idempotency.Replay):
-        return access_order_by_id(investor=investor, public_id=claim.body["order_id"])
-    try:
-        with transaction.atomic():
-            order = order_place(
-                investor=investor,
-                kind=kind,
-                scheme=fund_get(amfi_code=amfi_code),
-                amount=amount,
-                units=units,
-                folio_number=folio_number,
-                placed_by=member.user if member is not None else None,
-            )
-            idempotency.idempotency_complete(record=claim, status=201, body={"order_id": str(order.public_id)})
-    except Exception:
-        idempotency.idempotency_abandon(record=claim)
-        raise
-    return order
+    return access_order_by_id(investor=investor, public_id=body["order_id"])

@@ -10,6 +10,7 @@ A claim whose request died (no order was written) is taken over after its lock t
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -93,6 +94,25 @@ def idempotency_complete(*, record: IdempotencyRecord, status: int, body: Any) -
 def idempotency_abandon(*, record: IdempotencyRecord) -> None:
     """The request failed without writing anything: the key may be used again."""
     IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyRecord.State.IN_FLIGHT).delete()
+
+
+def idempotent_create(
+    *, investor: Investor, scope: str, key: str, request_data: Any, create: Callable[[], Any]
+) -> tuple[Any, bool]:
+    """Runs `create` (which writes and returns the response body) at most once per investor, scope and key:
+    a repeat with the same request gets the stored body back. Returns (body, replayed). The write and the
+    stored response commit together; a failure releases the key for a corrected retry."""
+    claim = idempotency_begin(investor=investor, scope=scope, key=key, fingerprint=fingerprint_of(request_data))
+    if isinstance(claim, Replay):
+        return claim.body, True
+    try:
+        with transaction.atomic():
+            body = create()
+            idempotency_complete(record=claim, status=201, body=body)
+    except Exception:
+        idempotency_abandon(record=claim)
+        raise
+    return body, False
 
 
 def idempotency_purge() -> int:
