@@ -429,6 +429,7 @@ CELERY_BEAT_SCHEDULE |= {
 # (?singleWsdl) unless BSE_STARMF_ORDER_WSDL names another place; the StarMFWebService WSDL is ours.
 _ORDERS_SANDBOX = env("ORDERS_SANDBOX_BASE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}/sandbox")
 _BSE_ORDER_URL = env("BSE_STARMF_ORDER_URL", default=f"{_ORDERS_SANDBOX}/bse/MFOrderEntry/MFOrder.svc")
+# Where the exchanges are. Who trades there is each distributor's own identity (configure_gateway).
 ORDER_GATEWAYS = {
     "bse_starmf": {
         "BACKEND": "apps.orders.gateways.bse_starmf.gateway.BseStarMfGateway",
@@ -438,17 +439,11 @@ ORDER_GATEWAYS = {
             "BSE_STARMF_SERVICES_URL", default=f"{_ORDERS_SANDBOX}/bse/StarMFWebService/StarMFWebService.svc/Basic"
         ),
         "SERVICES_WSDL": str(BASE_DIR / "apps/orders/gateways/bse_starmf/wsdl/StarMFWebService.wsdl"),
-        "MEMBER_ID": env("BSE_STARMF_MEMBER_ID", default="10234"),
-        "USER_ID": env("BSE_STARMF_USER_ID", default="1023401"),
-        "PASSWORD": env("BSE_STARMF_PASSWORD", default="sandbox-only"),
         "TIMEOUT": env.float("BSE_STARMF_TIMEOUT", default=20.0),
     },
     "mfu": {
         "BACKEND": "apps.orders.gateways.mfu.gateway.MfuGateway",
         "BASE_URL": env("MFU_BASE_URL", default=f"{_ORDERS_SANDBOX}/mfu"),
-        "ENTITY_ID": env("MFU_ENTITY_ID", default="MFD0001"),
-        "USERNAME": env("MFU_USERNAME", default="mfd-api"),
-        "PASSWORD": env("MFU_PASSWORD", default="sandbox-only"),
         # AES-256 key (base64) for reqBody / respBody; UNVERIFIED scheme, see apps/orders/gateways/mfu
         "AES_KEY": env("MFU_AES_KEY", default="c2FuZGJveC1vbmx5LWtleS0zMi1ieXRlcy1sb25nISE="),
         "VERSION": env("MFU_API_VERSION", default="1.0"),

@@ -281,6 +281,10 @@ class TransactionGateway(ABC):
     name: str
 
     @abstractmethod
+    def login_check(self) -> None:
+        """Signs in afresh with the distributor's identity; raises GatewayError when refused."""
+
+    @abstractmethod
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult: ...
 
     @abstractmethod

@@ -22,6 +22,7 @@ from apps.core.exceptions import ApplicationError, ConflictError
 from apps.funds.models import Scheme, SchemeCode
 from apps.orders import states
 from apps.orders.cutoff import expected_nav_date
+from apps.orders.gateways.identity import ExchangeIdentityMissing
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -184,12 +185,21 @@ def order_create_confirmed(
 # --- submitting -----------------------------------------------------------------------------------------
 
 
+def _adviser_euin(order: Order) -> str:
+    """The EUIN of the staff member who advised the order: the one who placed it on the investor's
+    behalf, else the investor's relationship manager. Empty: execution-only (BSE EUINVal "Y")."""
+    adviser = getattr(order.placed_by, "staff", None) if order.placed_by_id else None
+    if adviser is not None and adviser.euin:
+        return adviser.euin
+    rm = order.investor.relationship_manager
+    return rm.euin if rm else ""
+
+
 def _context(order: Order, client: ExchangeClient, attempt_ref: str) -> OrderContext:
     investor = order.investor
-    rm = investor.relationship_manager
     return OrderContext(
         reference=order.client_ref, attempt_ref=attempt_ref, client_code=client.client_code,
-        euin=(rm.euin if rm else ""), email=investor.email, mobile=investor.mobile,
+        euin=_adviser_euin(order), email=investor.email, mobile=investor.mobile,
     )  # fmt: skip
 
 
@@ -198,9 +208,8 @@ def _call_for(order: Order) -> CallContext:
 
 
 def _member_id(gateway_name: str) -> str:
-    routing = routing_get()
     if gateway_name == "bse_starmf":
-        return routing.bse_member_id or settings.ORDER_GATEWAYS["bse_starmf"]["MEMBER_ID"]
+        return routing_get().bse_member_id
     return "MFU"
 
 
@@ -227,14 +236,17 @@ def order_submit(*, order_id: int) -> str:
         route = route_for(operation, pinned=order.gateway if order.gateway_pinned else "")
     except CircuitOpen as exc:
         raise Retry(exc.message) from exc
-    gateway = gateway_get(route.gateway)
     call = _call_for(order)
     try:
+        gateway = gateway_get(route.gateway)  # never under another identity, nor without one
         client = exchange_client_ensure(investor=order.investor, gateway=gateway, call=call)
         codes = (
             scheme_code(scheme=order.scheme, gateway=gateway.name),
             scheme_code(scheme=order.to_scheme, gateway=gateway.name) if order.to_scheme_id else "",
         )
+    except ExchangeIdentityMissing as exc:
+        order_fail(order_id=order_id, code=exc.code, reason=exc.message)
+        return "done"
     except GatewayRejected as exc:
         order_fail(order_id=order_id, code=exc.code, reason=f"Registration at the exchange failed: {exc.message}")
         return "done"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from apps.orders.gateways.base import with_retries
+from apps.orders.gateways.identity import MfuIdentity
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -49,13 +50,18 @@ def _money(value: Decimal | None) -> str | None:
 class MfuGateway(TransactionGateway):
     name = "mfu"
 
-    def __init__(self, *, entity_id: str = "", config: dict | None = None):
+    def __init__(self, *, identity: MfuIdentity, config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["mfu"]
+        self.arn = identity.arn
         self.client = MfuClient(
-            base_url=conf["BASE_URL"], entity_id=entity_id or conf["ENTITY_ID"], username=conf["USERNAME"],
-            password=conf["PASSWORD"], aes_key=conf["AES_KEY"], version=conf["VERSION"],
+            base_url=conf["BASE_URL"], entity_id=identity.entity_id, username=identity.username,
+            password=identity.password, aes_key=conf["AES_KEY"], version=conf["VERSION"],
             timeout=float(conf["TIMEOUT"]),
         )  # fmt: skip
+
+    def login_check(self) -> None:
+        """Asks MFU for a fresh token with this identity (the settings page's "test connection")."""
+        self.client.login_check()
 
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult:
         body = {
@@ -74,7 +80,7 @@ class MfuGateway(TransactionGateway):
 
     def _place(self, api_type: str, body: dict, ctx, *, call: CallContext) -> OrderPlaced:
         data = self.client.call(
-            api_type, {**body, "can": ctx.client_code, "reference": ctx.reference, "euin": ctx.euin},
+            api_type, {**body, "can": ctx.client_code, "reference": ctx.reference, "arn": self.arn, "euin": ctx.euin},
             unique_id=ctx.attempt_ref, call=call, side_effect=True,
         )  # fmt: skip
         if not data.get("orderId"):
