@@ -61,7 +61,7 @@ def _zip_read(content: bytes, *, filename: str, password: str) -> Table:
     try:
         archive = pyzipper.AESZipFile(io.BytesIO(content))
         names = archive.namelist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, pyzipper.BadZipFile, EOFError, ValueError) as exc:
         raise FeedRefused("The ZIP file is incomplete or damaged.", code="truncated") from exc
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return _xlsx_read(content)
@@ -78,7 +78,7 @@ def _zip_read(content: bytes, *, filename: str, password: str) -> Table:
         inner = archive.read(member, pwd=password.encode() if encrypted else None)
     except RuntimeError as exc:  # zipfile / pyzipper: "Bad password for file"
         raise FeedRefused("The password does not open this ZIP file.", code="wrong_password") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, pyzipper.BadZipFile, zlib.error, EOFError) as exc:
         raise FeedRefused("The ZIP file is incomplete or damaged.", code="truncated") from exc
     table = table_read(content=inner, filename=member.filename)
     table.container = f"zip+{table.container}"
