@@ -228,3 +228,25 @@ class Discrepancy(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_cause_display()} ({self.status})"
+
+
+class ReconciliationSettings(TimeStampedModel):
+    """The distributor's reconciliation settings (one row per tenant schema)."""
+
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
+    feed_zip_password_encrypted = models.TextField(
+        blank=True, help_text="the password the registrars protect mailed ZIPs with (encrypted)"
+    )
+    confirmation_grace_days = models.PositiveSmallIntegerField(
+        default=3, help_text="business days after the expected NAV date before an unconfirmed order is flagged"
+    )
+    trail_rate_percent = models.DecimalField(
+        max_digits=6, decimal_places=4, default=0.5, help_text="yearly trail estimate on AUM where feeds have none"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(singleton=True), name="reconciliation_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "reconciliation settings"

@@ -548,3 +548,19 @@ CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_k
 DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
 FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+
+# Registrar feeds (apps/reconciliation): each distributor's drop folder is RECON_DROP_ROOT/<schema>/,
+# scanned by beat; end of day (IST) reconciles, flags unconfirmed orders and mails operations staff.
+RECON_DROP_ROOT = env("RECON_DROP_ROOT", default=str(BASE_DIR / ".data" / "rta-drop"))
+CELERY_BEAT_SCHEDULE |= {
+    "reconciliation-drop-folder": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute="*/15"),
+        "args": ("reconciliation.drop_folder_scan",),
+    },
+    "reconciliation-eod": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=30, hour=21),
+        "args": ("reconciliation.eod",),
+    },
+}
