@@ -23,7 +23,6 @@ from apps.accounts.models import (
     Invitation,
     KycStatus,
     Nominee,
-    Notification,
     OtpChallenge,
     StaffMember,
     StaffRole,
@@ -44,6 +43,7 @@ from apps.accounts.validators import (
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from apps.core.logging import mask_pan
+from apps.notifications.services import kyc_change_notify
 from apps.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -669,12 +669,10 @@ def investor_kyc_check(*, investor: Investor, provider: KycProvider | None = Non
                 target=investor,
                 extra={"pan": mask_pan(pan), "from": previous, "to": result.status, "code": result.source_code},
             )
-            Notification.objects.create(
-                user=investor.user,
-                kind="kyc_status",
-                title=f"KYC {KycStatus(result.status).label.lower()}",
-                body=result.reason or "Your KYC is verified. You can invest now.",
-                data={"status": result.status},
+            kyc_change_notify(
+                investor=investor,
+                status_label=KycStatus(result.status).label,
+                reason=result.reason or ("You can invest now." if result.status == KycStatus.VERIFIED else ""),
             )
     return investor
 

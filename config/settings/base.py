@@ -50,6 +50,7 @@ TENANT_APPS = [
     "apps.portfolio",
     "apps.portal",
     "apps.reconciliation",
+    "apps.notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -564,3 +565,14 @@ CELERY_BEAT_SCHEDULE |= {
         "args": ("reconciliation.eod",),
     },
 }
+
+# Investor notifications (apps/notifications): SMS through MSG91's Flow API, push through FCM HTTP v1.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+MSG91_BASE_URL = env("MSG91_BASE_URL", default=f"{_ORDERS_SANDBOX}/msg91")
+MSG91_AUTH_KEY = env("MSG91_AUTH_KEY", default="sandbox-only")
+MSG91_TEMPLATE_ID = env("MSG91_TEMPLATE_ID", default="sandbox-template")
+MSG91_TIMEOUT = env.float("MSG91_TIMEOUT", default=10.0)
+FCM_BASE_URL = env("FCM_BASE_URL", default=f"{_ORDERS_SANDBOX}/fcm")
+# the service account JSON itself, or a path to it; empty: push is off
+FCM_SERVICE_ACCOUNT = env("FCM_SERVICE_ACCOUNT", default="")
+FCM_TIMEOUT = env.float("FCM_TIMEOUT", default=10.0)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Investor, Notification
+from apps.accounts.models import Investor
 from apps.accounts.otp import otp_verify
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
@@ -509,9 +509,9 @@ def _ledger_record(**kwargs) -> None:
 
 
 def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
-    """The registrar's allotment (or redemption): the order, the investor's ledger and a notification,
-    in one transaction. Recording the same allotment twice changes nothing. A switch completes when both
-    its legs (switch_out and switch_in) are known."""
+    """The registrar's allotment (or redemption): the order, the investor's ledger and (through the state
+    machine) a notification, in one transaction. Recording the same allotment twice changes nothing. A
+    switch completes when both its legs (switch_out and switch_in) are known."""
     with transaction.atomic():
         order = _lock(order_id)
         if order.status == S.SUCCESSFUL or order.status not in (S.ACCEPTED, S.PAYMENT_PENDING):
@@ -569,13 +569,6 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
         if order.sip_id and hasattr(order, "instalment"):
             order.instalment.status = "successful"
             order.instalment.save(update_fields=["status", "updated_at"])
-        verb = {"purchase": "allotted", "redemption": "redeemed", "switch": "switched"}[order.kind]
-        Notification.objects.create(
-            user=order.investor.user, kind="order_allotted",
-            title=f"{order.scheme.name}: {order.allotted_units} units {verb}",
-            body=f"NAV {order.allotted_nav} of {order.nav_date:%d %b %Y}, amount {order.allotted_amount}.",
-            data={"order_id": str(order.public_id), "status": order.status},
-        )  # fmt: skip
     return order
 
 

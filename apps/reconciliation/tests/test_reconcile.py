@@ -55,6 +55,7 @@ def book(tenant_alpha, investor, schemes):
 
 
 def test_a_feed_confirms_completes_corrects_reverses_and_flags_every_cause(tmp_path, tenant_alpha, investor, book):
+    from apps.notifications.models import Notification
     from apps.orders.models import Order
     from apps.portfolio.models import Holding, Transaction
     from apps.reconciliation.models import Discrepancy
@@ -93,6 +94,9 @@ def test_a_feed_confirms_completes_corrects_reverses_and_flags_every_cause(tmp_p
         assert (differs.ours, differs.theirs, differs.suggested_fix) == (D("50"), D("49.9"), "adjust_to_registrar")
         assert Discrepancy.objects.get(cause="missing_at_registrar").order_id == orders["missing"].pk
         assert Discrepancy.objects.get(cause="missing_in_ledger", status="open").suggested_fix == "link_investor"
+        # the investor heard of the reversal and of the two allotments completed from the registrar
+        events = sorted(Notification.objects.filter(investor=investor).values_list("event", flat=True))
+        assert events == ["order_allotted", "order_allotted", "order_reversed"]
 
     # when the AUM feed of the folio arrives: one balance agrees, one does not
     aum = _import(tmp_path, wbr22_feed([
