@@ -4,6 +4,8 @@ The registrar (CAMS, KFintech) is the legal record of every unit: its transactio
 against our orders and the investor ledger, its AUM feed against our holdings, and every difference
 becomes a Discrepancy with its cause and a suggested fix. Units Decimal(20, 4), money Decimal(16, 2)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -241,7 +243,10 @@ class ReconciliationSettings(TimeStampedModel):
         default=3, help_text="business days after the expected NAV date before an unconfirmed order is flagged"
     )
     trail_rate_percent = models.DecimalField(
-        max_digits=6, decimal_places=4, default=0.5, help_text="yearly trail estimate on AUM where feeds have none"
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.5"),
+        help_text="yearly trail estimate on AUM where feeds have none",
     )
 
     class Meta:
