@@ -20,6 +20,7 @@ from apps.orders.models import Gateway, GatewayRouting
 from tenants.models import Distributor
 
 BSE_MEMBER_MAX, BSE_USER_MAX, MFU_ENTITY_MAX = 10, 10, 20
+PRIMARY_OPERATIONS = ("purchase", "redemption", "switch", "sip_register", "mandate_register")
 
 
 @dataclass(frozen=True)
@@ -39,26 +40,22 @@ class IdentitySummary:
 def exchange_identity_summaries() -> list[IdentitySummary]:
     routing = routing_get()
     arn = distributor_arn()
-    primary = {
-        name: tuple(sorted(op for op, gw in (routing.primary or {}).items() if gw == name)) for name in Gateway.values
-    }
+    effective = {op: (routing.primary or {}).get(op) or routing.default_gateway for op in PRIMARY_OPERATIONS}
+    primary = {name: tuple(op for op in PRIMARY_OPERATIONS if effective[op] == name) for name in Gateway.values}
     return [
         IdentitySummary(
             gateway=Gateway.BSE_STARMF, login_id=routing.bse_user_id, account_id=routing.bse_member_id,
             password_set=bool(routing.bse_password_encrypted), rotated_at=routing.bse_rotated_at, arn=arn,
             configured=bool(routing.bse_member_id and routing.bse_user_id and routing.bse_password_encrypted and arn),
-            primary_for=primary[Gateway.BSE_STARMF] + (("default",) if routing.default_gateway == "bse_starmf" else ()),
+            primary_for=primary[Gateway.BSE_STARMF],
         ),
         IdentitySummary(
             gateway=Gateway.MFU, login_id=routing.mfu_username, account_id=routing.mfu_entity_id,
             password_set=bool(routing.mfu_password_encrypted), rotated_at=routing.mfu_rotated_at, arn=arn,
             configured=bool(routing.mfu_entity_id and routing.mfu_username and routing.mfu_password_encrypted and arn),
-            primary_for=primary[Gateway.MFU] + (("default",) if routing.default_gateway == "mfu" else ()),
+            primary_for=primary[Gateway.MFU],
         ),
     ]  # fmt: skip
-
-
-PRIMARY_OPERATIONS = ("purchase", "redemption", "switch", "sip_register", "mandate_register")
 
 
 def _field_error(field: str, message: str) -> ApplicationError:
