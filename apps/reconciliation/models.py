@@ -86,7 +86,8 @@ class RegistrarTransaction(TimeStampedModel):
     """A transaction as the registrar reports it. (registrar, amc, txn_no, is_reversal) is the registrar's
     own identity of the row: the same row in another file or form adds nothing."""
 
-    feed = models.ForeignKey(RtaFeed, on_delete=models.PROTECT, related_name="transactions")
+    # few indexes: reconciling rewrites every row of a feed once, and each index costs on that write
+    feed = models.ForeignKey(RtaFeed, on_delete=models.PROTECT, related_name="transactions", db_index=False)
     registrar = models.CharField(max_length=10, choices=Registrar.choices)
     amc = models.CharField(max_length=20)
     txn_no = models.CharField(max_length=40)
@@ -94,15 +95,17 @@ class RegistrarTransaction(TimeStampedModel):
     original_txn_no = models.CharField(max_length=40, blank=True)
     user_txn_no = models.CharField(max_length=40, blank=True)
     application_no = models.CharField(max_length=40, blank=True)
-    folio = models.CharField(max_length=40, db_index=True)
-    scheme = models.ForeignKey("funds.Scheme", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    folio = models.CharField(max_length=40)
+    scheme = models.ForeignKey(
+        "funds.Scheme", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     scheme_code = models.CharField(max_length=40)
     scheme_name = models.CharField(max_length=300, blank=True)
     isin = models.CharField(max_length=12, blank=True)
     pan_masked = models.CharField(max_length=10, blank=True)
     kind = models.CharField(max_length=20)
     txn_type = models.CharField(max_length=20, blank=True)
-    trade_date = models.DateField(db_index=True)
+    trade_date = models.DateField()
     units = models.DecimalField(**UNITS)
     amount = models.DecimalField(**MONEY)
     nav = models.DecimalField(**NAV, null=True, blank=True)
@@ -113,13 +116,13 @@ class RegistrarTransaction(TimeStampedModel):
     exchange_flag = models.CharField(max_length=20, blank=True)
 
     investor = models.ForeignKey(
-        "accounts.Investor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Investor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ledger = models.ForeignKey(
-        "portfolio.Transaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "portfolio.Transaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING, db_index=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
 
     class Meta:
         ordering = ["-trade_date", "-id"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.orders.gateways.interface import AllotmentRecord
@@ -74,31 +74,26 @@ def _orders_match(feed_id: int) -> None:
         )
 
 
+_AGREES = "CASE WHEN abs(t.units) = r.units AND abs(t.amount) = r.amount THEN 'matched' ELSE 'differs' END"
+
+
 def _ledger_match(feed_id: int) -> None:
+    """Each row's ledger line and whether it agrees, in one write per row."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """UPDATE reconciliation_registrartransaction r SET ledger_id = t.id
+            f"""UPDATE reconciliation_registrartransaction r SET ledger_id = t.id, outcome = {_AGREES}
             FROM orders_order o, portfolio_transaction t
             WHERE r.feed_id = %s AND r.ledger_id IS NULL AND NOT r.is_reversal AND r.order_id = o.id
               AND t.source = 'order'
               AND t.source_ref = o.client_ref || CASE r.kind WHEN 'switch_out' THEN ':out'
-                                                            WHEN 'switch_in' THEN ':in' ELSE '' END""",
+                                                            WHEN 'switch_in' THEN ':in' ELSE '' END""",  # noqa: S608
             [feed_id],
         )
         cursor.execute(
-            """UPDATE reconciliation_registrartransaction r SET ledger_id = t.id
+            f"""UPDATE reconciliation_registrartransaction r SET ledger_id = t.id, outcome = {_AGREES}
             FROM portfolio_transaction t
             WHERE r.feed_id = %s AND r.ledger_id IS NULL AND NOT r.is_reversal
-              AND t.source = 'rta' AND t.source_ref = r.registrar || ':' || r.amc || ':' || r.txn_no""",
-            [feed_id],
-        )
-        # rows whose ledger line agrees are done
-        cursor.execute(
-            """UPDATE reconciliation_registrartransaction r
-            SET outcome = CASE WHEN abs(t.units) = r.units AND abs(t.amount) = r.amount THEN 'matched'
-                               ELSE 'differs' END
-            FROM portfolio_transaction t
-            WHERE r.feed_id = %s AND r.ledger_id = t.id""",
+              AND t.source = 'rta' AND t.source_ref = r.registrar || ':' || r.amc || ':' || r.txn_no""",  # noqa: S608
             [feed_id],
         )
 
@@ -110,8 +105,13 @@ def transactions_reconcile(*, feed: RtaFeed) -> ReconcileResult:
     rows = RegistrarTransaction.objects.filter(feed=feed).select_related("ledger", "order", "scheme")
     for row in rows.filter(outcome=Outcome.DIFFERS):
         result.discrepancies += _differences(row)
-    for row in rows.filter(outcome=Outcome.PENDING, is_reversal=False).order_by("trade_date", "id"):
+    pending = rows.filter(outcome=Outcome.PENDING, is_reversal=False)
+    placeable = Q(order__status__in=(OrderStatus.ACCEPTED, OrderStatus.PAYMENT_PENDING)) | Q(
+        order__isnull=True, investor__isnull=False, scheme__isnull=False, kind__in=LEDGER_KINDS
+    )
+    for row in pending.filter(placeable).order_by("trade_date", "id"):
         _unmatched(row, result)
+    result.discrepancies += _unresolved_bulk(pending.exclude(placeable), feed=feed)
     for row in rows.filter(outcome=Outcome.PENDING, is_reversal=True).order_by("trade_date", "id"):
         _reversal(row, result)
     result.discrepancies += _missing_at_registrar(feed)
@@ -130,8 +130,8 @@ def _discrepancy(*, fingerprint: str, **fields) -> Discrepancy:
 
 
 def _about(row: RegistrarTransaction) -> dict:
-    return {"feed": row.feed, "registrar_txn": row, "order": row.order, "investor_id": row.investor_id,
-            "folio": row.folio, "scheme": row.scheme}  # fmt: skip
+    return {"feed_id": row.feed_id, "registrar_txn_id": row.pk, "order_id": row.order_id,
+            "investor_id": row.investor_id, "folio": row.folio, "scheme_id": row.scheme_id}  # fmt: skip
 
 
 def _differences(row: RegistrarTransaction) -> list[Discrepancy]:
@@ -185,6 +185,33 @@ def _unmatched(row: RegistrarTransaction, result: ReconcileResult) -> None:
         fingerprint=f"missing_in_ledger:{row.key}", cause=Cause.MISSING_IN_LEDGER,
         suggested_fix=_fix_for_unplaced(row), theirs=row.units, **_about(row), detail=_why_unplaced(row),
     ))  # fmt: skip
+
+
+def _unresolved_bulk(rows, *, feed: RtaFeed) -> list[Discrepancy]:
+    """Rows that cannot be placed (no investor for the folio, an unmapped scheme, our order in a state the
+    registrar contradicts): one discrepancy each, written in bulk (a feed of another distributor's
+    folios must not cost a query per row)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    RegistrarTransaction.objects.filter(pk__in=[r.pk for r in rows]).update(outcome=Outcome.UNRESOLVED)
+    items = [
+        Discrepancy(
+            fingerprint=f"missing_in_ledger:{row.key}"[:160],
+            cause=Cause.MISSING_IN_LEDGER,
+            suggested_fix=_fix_for_unplaced(row),
+            theirs=row.units,
+            detail=_why_unplaced(row)[:500],
+            **_about(row),
+        )  # fmt: skip
+        for row in rows
+    ]
+    Discrepancy.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
+    return list(
+        Discrepancy.objects.filter(
+            cause=Cause.MISSING_IN_LEDGER, registrar_txn__feed=feed, registrar_txn__outcome=Outcome.UNRESOLVED
+        ).select_related("registrar_txn", "order")
+    )
 
 
 def _fix_for_unplaced(row: RegistrarTransaction) -> str:
