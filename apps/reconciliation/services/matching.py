@@ -52,9 +52,20 @@ _ORDER_KIND = "CASE WHEN r.kind IN ('purchase', 'sip') THEN 'purchase' WHEN r.ki
 _ORDER_KIND += "WHEN r.kind IN ('switch_in', 'switch_out') THEN 'switch' END"
 
 
+def _identifier_columns(feed_id: int) -> set[str]:
+    """The identifier columns that hold anything in this feed (a statement per empty column is waste)."""
+    present = RegistrarTransaction.objects.filter(feed_id=feed_id).aggregate(
+        user_txn_no=Count("id", filter=~Q(user_txn_no="")), application_no=Count("id", filter=~Q(application_no=""))
+    )
+    return {column for column, count in present.items() if count}
+
+
 def _orders_match(feed_id: int) -> None:
+    present = _identifier_columns(feed_id)
     with connection.cursor() as cursor:
         for row_col, order_col in _ORDER_KEYS:
+            if row_col not in present:
+                continue
             cursor.execute(
                 f"""UPDATE reconciliation_registrartransaction r SET order_id = o.id
                 FROM orders_order o
