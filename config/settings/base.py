@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +30,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc builds served from our static files
     "django_celery_beat",
     "apps.core",
     "apps.demo",
@@ -71,11 +73,14 @@ TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=0)
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", default="localhost")
 
 MIDDLEWARE = [
+    # outermost: its headers reach every response, health probes and unknown hosts included
+    "apps.core.security_headers.SecurityHeadersMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,7 +246,31 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# --- Security headers: CSP with a per-request nonce, Referrer-Policy, HSTS (apps/core/security_headers.py) ----
+# Scripts load only from our own static files (vendored, no CDN); an inline <script> or <style> runs only
+# with the request's nonce. Style attributes stay allowed (brand colours in the branding preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# includeSubDomains and preload go only on PLATFORM_DOMAIN and its subdomains, never a distributor's own domain
+HSTS_PRELOAD_PLATFORM_DOMAIN = env.bool("HSTS_PRELOAD_PLATFORM_DOMAIN", default=True)
 
 # --- Logging: JSON lines with the request id and tenant; PANs masked ------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
