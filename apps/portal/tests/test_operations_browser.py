@@ -10,17 +10,10 @@ from apps.orders.tests.conftest import sandbox_gateways  # noqa: F401 - the gate
 from apps.portal.tests.conftest import make_staff, sign_in
 from apps.reconciliation.tests.conftest import cams_feed, cams_row
 
-pytestmark = [pytest.mark.browser, pytest.mark.live]
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.usefixtures("sandbox_gateways")]
 
 
-def test_exchange_login_test_then_a_feed_worked_in_the_console(
-    page,
-    live_server,
-    live_alpha,
-    sandbox_gateways,
-    screenshot,
-    tmp_path,  # noqa: F811
-):
+def test_exchange_login_test_then_a_feed_worked_in_the_console(page, live_server, live_alpha, screenshot, tmp_path):
     host = live_alpha.domains.get(is_primary=True).domain
     owner = make_staff(live_alpha, role="owner")
     page.set_viewport_size({"width": 1366, "height": 900})
