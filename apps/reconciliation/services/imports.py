@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.accounts.models import Investor
 from apps.core.audit import audit_record
@@ -22,6 +22,7 @@ from apps.reconciliation.models import Discrepancy, FolioLink, RegistrarBalance,
 from apps.reconciliation.services.matching import ReconcileResult, balances_reconcile, transactions_reconcile
 
 MAX_FEED_BYTES = 100 * 1024 * 1024
+ANALYZE_AFTER_ROWS = 5000
 
 
 @dataclass
@@ -135,10 +136,19 @@ def _transactions_store(*, feed: RtaFeed, records: list[TxnRecord]) -> None:
         for r in records
     ]  # fmt: skip
     RegistrarTransaction.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    _statistics_refresh(RegistrarTransaction, rows=len(rows))
     dates = [r.trade_date for r in records]
     feed.rows_new = feed.transactions.count()
     feed.period_from, feed.period_to = min(dates), max(dates)
     feed.save(update_fields=["rows_new", "period_from", "period_to", "updated_at"])
+
+
+def _statistics_refresh(model, *, rows: int) -> None:
+    """After a large insert in this transaction the planner still believes the table is small and would
+    join it row by row; ANALYZE (allowed in a transaction, and seeing our own rows) corrects that."""
+    if rows >= ANALYZE_AFTER_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")  # noqa: S608 - a model's table name
 
 
 def _balances_store(*, feed: RtaFeed, records: list[BalanceRecord]) -> None:
@@ -155,6 +165,7 @@ def _balances_store(*, feed: RtaFeed, records: list[BalanceRecord]) -> None:
         for r in records
     ]  # fmt: skip
     RegistrarBalance.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    _statistics_refresh(RegistrarBalance, rows=len(rows))
     feed.rows_new = feed.balances.count()
     feed.period_from = feed.period_to = as_of
     feed.save(update_fields=["rows_new", "period_from", "period_to", "updated_at"])

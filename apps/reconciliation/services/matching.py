@@ -122,7 +122,7 @@ def transactions_reconcile(*, feed: RtaFeed) -> ReconcileResult:
     )
     for row in pending.filter(placeable).order_by("trade_date", "id"):
         _unmatched(row, result)
-    result.discrepancies += _unresolved_bulk(pending.exclude(placeable), feed=feed)
+    result.discrepancies += _unresolved_bulk(pending.exclude(placeable))
     for row in rows.filter(outcome=Outcome.PENDING, is_reversal=True).order_by("trade_date", "id"):
         _reversal(row, result)
     result.discrepancies += _missing_at_registrar(feed)
@@ -198,7 +198,7 @@ def _unmatched(row: RegistrarTransaction, result: ReconcileResult) -> None:
     ))  # fmt: skip
 
 
-def _unresolved_bulk(rows, *, feed: RtaFeed) -> list[Discrepancy]:
+def _unresolved_bulk(rows) -> list[Discrepancy]:
     """Rows that cannot be placed (no investor for the folio, an unmapped scheme, our order in a state the
     registrar contradicts): one discrepancy each, written in bulk (a feed of another distributor's
     folios must not cost a query per row)."""
@@ -218,11 +218,12 @@ def _unresolved_bulk(rows, *, feed: RtaFeed) -> list[Discrepancy]:
         for row in rows
     ]
     Discrepancy.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
-    return list(
-        Discrepancy.objects.filter(
-            cause=Cause.MISSING_IN_LEDGER, registrar_txn__feed=feed, registrar_txn__outcome=Outcome.UNRESOLVED
-        ).select_related("registrar_txn", "order")
-    )
+    fingerprints = [item.fingerprint for item in items]
+    found: list[Discrepancy] = []
+    for start in range(0, len(fingerprints), 2000):  # by the unique index, whatever the planner thinks
+        batch = fingerprints[start : start + 2000]
+        found += Discrepancy.objects.filter(fingerprint__in=batch).select_related("registrar_txn", "order")
+    return found
 
 
 def _fix_for_unplaced(row: RegistrarTransaction) -> str:
