@@ -115,3 +115,39 @@ def test_feed_upload_and_commission_with_csv(staff_client, tenant_alpha):
     lines = csv.content.decode().strip().splitlines()
     assert lines[0] == "month,amc,scheme,euin,transactions,amount,brokerage"
     assert lines[1].endswith(",E765432,2,1500.00,18.75")
+
+
+def test_a_stuck_order_is_resolved_with_a_reason_and_another_tenants_order_is_404(
+    staff_client, tenant_alpha, tenant_beta
+):
+    from apps.core.models import AuditLog
+    from apps.funds.models import Scheme
+    from apps.orders.models import Order, OutboxMessage
+    from apps.orders.tests.conftest import make_investor
+    from apps.reconciliation.tests.conftest import order_make
+
+    scheme = Scheme.objects.create(amfi_code="981101", name="Ops Test Fund")
+    investor, outsider = make_investor(tenant_alpha), make_investor(tenant_beta)
+    with tenant_context(tenant_alpha):
+        stuck = order_make(investor, scheme, status="unknown", amount=Decimal("1000.00"))
+        OutboxMessage.objects.create(kind="order_submit", order=stuck, available_at=timezone.now())
+    with tenant_context(tenant_beta):
+        theirs = order_make(outsider, scheme, status="unknown", amount=Decimal("1000.00"))
+    client = staff_client(tenant_alpha, role="operations")
+    console = client.get("/portal/operations/")
+    assert stuck.client_ref.encode() in console.content and theirs.client_ref.encode() not in console.content
+    assert client.get(f"/portal/operations/orders/{theirs.public_id}/").status_code == 404
+    assert client.post(f"/portal/operations/orders/{theirs.public_id}/act/", {"action": "resolve"}).status_code == 404
+    # a reason is required
+    client.post(f"/portal/operations/orders/{stuck.public_id}/act/", {"action": "resolve", "reason": "no"})
+    with tenant_context(tenant_alpha):
+        assert Order.objects.get(pk=stuck.pk).status == "unknown"
+    client.post(f"/portal/operations/orders/{stuck.public_id}/act/",
+                {"action": "resolve", "reason": "BSE confirmed by phone it never received it"})  # fmt: skip
+    with tenant_context(tenant_alpha):
+        stuck.refresh_from_db()
+        assert (stuck.status, stuck.failure_code) == ("failed", "resolved_by_operations")
+        assert OutboxMessage.objects.get(order=stuck).status == "dead"
+        assert AuditLog.objects.filter(action="orders.order.resolved", target_id=str(stuck.pk)).exists()
+    with tenant_context(tenant_beta):
+        assert Order.objects.get(pk=theirs.pk).status == "unknown"
