@@ -5,12 +5,13 @@ own notifications are ever reached: another investor's ids change nothing."""
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
+from apps.core.openapi import name_nested_serializers
 from apps.core.pagination import PagePagination
 from apps.notifications import selectors, services
 from apps.notifications.models import Notification
@@ -36,7 +37,8 @@ class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         updated_since = serializers.DateTimeField(required=False)
 
-    @extend_schema(tags=["notifications"], operation_id="notifications_list", parameters=[FilterSerializer])
+    @extend_schema(tags=["notifications"], operation_id="notifications_list", parameters=[FilterSerializer],
+                   responses=NotificationOutputSerializer(many=True))  # fmt: skip
     def get(self, request):
         investor = _investor(request)
         filters = self.FilterSerializer(data=request.query_params)
@@ -67,7 +69,15 @@ class NotificationReadApi(APIView):
                 raise serializers.ValidationError("Give the ids to mark read, or all: true.")
             return attrs
 
-    @extend_schema(tags=["notifications"], operation_id="notifications_mark_read", request=InputSerializer)
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="notifications_mark_read",
+        request=InputSerializer,
+        responses=inline_serializer(
+            "NotificationsMarkedRead",
+            {"updated": serializers.IntegerField(), "unread_count": serializers.IntegerField()},
+        ),
+    )
     def post(self, request):
         investor = _investor(request)
         data = self.InputSerializer(data=request.data)
@@ -103,7 +113,12 @@ class PushDeviceApi(APIView):
         token = serializers.CharField(max_length=500)
         platform = serializers.ChoiceField(choices=["android", "ios", "web"])
 
-    @extend_schema(tags=["notifications"], operation_id="notifications_device_register", request=InputSerializer)
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="notifications_device_register",
+        request=InputSerializer,
+        responses={201: inline_serializer("PushDeviceRegistered", {"id": serializers.UUIDField()})},
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -116,3 +131,6 @@ class PushDeviceDetailApi(APIView):
     def delete(self, request, device_id):
         services.push_device_remove(investor=_investor(request), public_id=device_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+name_nested_serializers(globals())
