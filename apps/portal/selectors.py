@@ -245,30 +245,6 @@ def order_list_for_staff(
     return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
 
 
-def sip_list_for_staff(
-    *,
-    member: StaffMember,
-    status: str = "",
-    frequency: str = "",
-    start_from: date | None = None,
-    start_to: date | None = None,
-) -> QuerySet:
-    from apps.orders.models import SipRegistration
-
-    qs = SipRegistration.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
-        "investor", "scheme"
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if frequency:
-        qs = qs.filter(frequency=frequency)
-    if start_from:
-        qs = qs.filter(start_date__gte=start_from)
-    if start_to:
-        qs = qs.filter(start_date__lte=start_to)
-    return qs.order_by("-created_at", "-id")
-
-
 def _csv_safe(value) -> str:
     """A cell a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)

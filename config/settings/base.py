@@ -49,6 +49,7 @@ TENANT_APPS = [
     "apps.orders",
     "apps.portfolio",
     "apps.portal",
+    "apps.web",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
