@@ -20,6 +20,7 @@ from oauth2_provider.views import AuthorizationView
 from apps.accounts import services as accounts_services
 from apps.accounts.otp import OtpError, OtpRateLimited
 from apps.accounts.validators import InvalidInput, identifier_parse
+from apps.core.client_ip import client_ip
 from apps.core.exceptions import ApplicationError
 from apps.core.logging import mask_text
 from apps.oauth import signin
@@ -62,10 +63,6 @@ def _next_url(request) -> str:
     ):
         return candidate
     return "/"
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _masked(identifier: str) -> str:
@@ -137,7 +134,7 @@ class LoginView(View):
             parsed = identifier_parse(identifier)
         except InvalidInput as exc:
             return self._render(request, step="start", error=str(exc), status=400)
-        if not signin.code_request_allowed(_client_ip(request)):
+        if not signin.code_request_allowed(client_ip(request)):
             return self._render(request, step="start", error="Too many codes requested. Try later.", status=429)
         try:
             challenge = accounts_services.login_otp_send(identifier=parsed.value)
@@ -208,7 +205,7 @@ class RegisterView(View):
             parsed = identifier_parse(identifier)
         except InvalidInput as exc:
             return self._render(request, step="start", error=str(exc), status=400)
-        if not signin.code_request_allowed(_client_ip(request)):
+        if not signin.code_request_allowed(client_ip(request)):
             return self._render(request, step="start", error="Too many codes requested. Try later.", status=429)
         try:
             challenge = accounts_services.registration_otp_send(identifier=parsed.value)
@@ -236,7 +233,7 @@ class RegisterView(View):
                 code=request.POST.get("code", ""),
                 full_name=state.get("full_name", ""),
                 password=password,
-                request_ip=_client_ip(request),
+                request_ip=client_ip(request),
             )
         except OtpError as exc:
             return self._render(request, step="code", error=exc.message, status=400)

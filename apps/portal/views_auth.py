@@ -14,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from apps.core.client_ip import client_ip
 from apps.portal import selectors, services, totp
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import SignInForm, TotpForm
-from apps.portal.lockout import SignInLocked, client_ip
+from apps.portal.lockout import SignInLocked
 
 PENDING_KEY = "portal_totp_pending"
 PENDING_TTL_SECONDS = 300

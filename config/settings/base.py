@@ -212,6 +212,9 @@ STORAGES = {
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / ".data" / "private")
 
 # --- API -------------------------------------------------------------------------------------------
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted (nginx: 1; a load balancer and
+# nginx: 2). 0: the client's address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -230,7 +233,8 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    # one rule for the client's address (apps.core.client_ip): throttles count it the same way
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 API_MAX_PAGE_SIZE = 100
 SPECTACULAR_SETTINGS = {
