@@ -185,6 +185,7 @@ def production_like_secrets() -> dict:
         "OIDC_RSA_PRIVATE_KEY": pem,
         "KRA_BASE_URL": "https://kra.invalid/",
         "TRUSTED_PROXY_COUNT": "1",
+        "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40),
     }
 
 

@@ -20,3 +20,20 @@ def trusted_proxy_count_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def field_encryption_keys_check(app_configs, **kwargs):
+    keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", []))
+    if any(len(key) < 32 for key in keys):
+        return [Error("Each FIELD_ENCRYPTION_KEYS secret needs 32+ characters.", id="core.E002")]
+    if not keys or settings.SECRET_KEY in keys:
+        return [
+            Warning(
+                "FIELD_ENCRYPTION_KEYS falls back to SECRET_KEY: rotating SECRET_KEY would make stored secrets "
+                "(TOTP, CAS passwords) unreadable.",
+                hint="Set FIELD_ENCRYPTION_KEYS to its own secret (newest first when rotating).",
+                id="core.W002",
+            )
+        ]
+    return []

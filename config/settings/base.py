@@ -212,6 +212,9 @@ STORAGES = {
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / ".data" / "private")
 
 # --- API -------------------------------------------------------------------------------------------
+# Secrets of the field and file encryption (apps.core.crypto), newest first; 32+ characters each.
+# Empty: SECRET_KEY serves (development; the deploy check asks for separate ones).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted (nginx: 1; a load balancer and
 # nginx: 2). 0: the client's address is REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
