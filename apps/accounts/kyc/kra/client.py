@@ -8,15 +8,13 @@ from datetime import datetime
 from xml.etree import ElementTree
 
 import requests
-from django.utils import timezone
 
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.kyc.kra import consts
 from apps.core.logging import mask_pan
+from apps.core.timezones import ist_now
 
 logger = logging.getLogger(__name__)
-
-IST = timezone.get_fixed_timezone(330)
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ class KraClient:
             username=self.username,
             password=self.password,
             pos_code=self.pos_code,
-            now=timezone.now().astimezone(IST),
+            now=ist_now(),
         )
         headers = {
             "Content-Type": f'application/soap+xml; charset=utf-8; action="{consts.SERVICE_NS}{consts.OPERATION}"'
