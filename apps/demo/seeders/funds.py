@@ -411,7 +411,7 @@ def seed(*, log: Callable[[str], None]) -> None:
         )
         run_record_success(
             kind=ImportRun.Kind.DEMO,
-            source="apps.funds.demo",
+            source="apps.demo.seeders.funds",
             digest=fingerprint,
             started_at=started_at,
             outcome=outcome,
