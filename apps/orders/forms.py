@@ -40,6 +40,18 @@ class OrderForm(forms.Form):
             data["amount"] = None
         return data
 
+    def order_arguments(self) -> dict:
+        """The valid form as keyword arguments of apps.orders.services.forms.order_place_from_form."""
+        data = self.cleaned_data
+        return {
+            "idempotency_key": str(data["request_key"]),
+            "kind": data["kind"],
+            "amfi_code": data["amfi_code"],
+            "amount": data.get("amount"),
+            "units": data.get("units"),
+            "folio_number": data.get("folio_number", ""),
+        }
+
 
 class OrderOtpForm(forms.Form):
     code = forms.RegexField(

@@ -59,18 +59,8 @@ class OrderPlaceView(PortalView):
         investor = _investor_or_404(request, public_id)
         form = OrderForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                order = order_place_from_form(
-                    member=request.staff,
-                    investor=investor,
-                    idempotency_key=str(data["request_key"]),
-                    kind=data["kind"],
-                    amfi_code=data["amfi_code"],
-                    amount=data.get("amount"),
-                    units=data.get("units"),
-                    folio_number=data.get("folio_number", ""),
-                )
+                order = order_place_from_form(member=request.staff, investor=investor, **form.order_arguments())
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
