@@ -1,6 +1,6 @@
 """Encryption at rest of the staff TOTP secrets (they must be readable to verify codes, so not hashed),
 through apps.core.crypto. Secrets enrolled before the shared keys still open with the key they were
-written under (derived from PORTAL_TOTP_KEY, else SECRET_KEY) and are re-encrypted on the next write."""
+written under (derived from PORTAL_TOTP_KEY, else SECRET_KEY); a new enrolment is under the shared keys."""
 
 import base64
 import hashlib

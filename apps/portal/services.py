@@ -1,6 +1,6 @@
-"""Write services of the portal: staff sign-in checks, the TOTP second factor and branding settings.
-Views call these; the session itself (django.contrib.auth.login) is set by the view once a service
-has said yes."""
+"""Write services of the portal: staff sign-in checks and the TOTP second factor (branding writes are
+tenants'). Views call these; the session itself (django.contrib.auth.login) is set by the view once a
+service has said yes."""
 
 from dataclasses import dataclass
 

@@ -33,7 +33,7 @@ PORTAL_LOCKOUT_WINDOW = env.int("PORTAL_LOCKOUT_WINDOW_SECONDS", default=15 * 60
 # (development; the deploy check asks for separate ones).
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # TOTP secrets enrolled before FIELD_ENCRYPTION_KEYS were under a key derived from this (else SECRET_KEY);
-# they still open, and are re-encrypted when next written.
+# they still open (a new enrolment uses FIELD_ENCRYPTION_KEYS).
 PORTAL_TOTP_KEY = env("PORTAL_TOTP_KEY", default="")
 
 # --- OAuth 2 / OpenID Connect (apps.oauth) ---
