@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 
+from apps.core.forms import one_time_code_field
+
 
 class OrderForm(forms.Form):
     """A purchase or a redemption from a web form: the investor's own (apps/web) or one staff record on
@@ -54,9 +56,4 @@ class OrderForm(forms.Form):
 
 
 class OrderOtpForm(forms.Form):
-    code = forms.RegexField(
-        label="One-time code",
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code we sent you."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
-    )
+    code = one_time_code_field(label="One-time code", invalid="Enter the 6-digit code we sent you.")

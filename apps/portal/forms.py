@@ -2,6 +2,8 @@
 
 from django import forms
 
+from apps.core.forms import one_time_code_field
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
@@ -16,12 +18,7 @@ class SignInForm(forms.Form):
 
 
 class TotpForm(forms.Form):
-    code = forms.RegexField(
-        label="Code from your authenticator app",
-        regex=r"^\s*\d{3}\s?\d{3}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7}),
-    )
+    code = one_time_code_field(label="Code from your authenticator app", spaced=True)
 
 
 class BrandingForm(forms.Form):

@@ -2,14 +2,11 @@
 
 from django import forms
 
+from apps.core.forms import one_time_code_field
+
 
 class InvitationAcceptForm(forms.Form):
-    code = forms.RegexField(
-        label="Code we sent you",
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
-    )
+    code = one_time_code_field(label="Code we sent you")
     password = forms.CharField(
         label="Choose a password (optional)",
         required=False,
