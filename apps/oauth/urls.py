@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from oauth2_provider import views as dot_views
 
 from apps.oauth import views
+from apps.oauth.discovery import DiscoveryView
 
 oauth2_provider_patterns = [
     path("o/authorize/", views.AuthorizeView.as_view(), name="authorize"),
@@ -15,7 +16,7 @@ oauth2_provider_patterns = [
     path("o/userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     re_path(
         r"^\.well-known/openid-configuration/?$",
-        dot_views.ConnectDiscoveryInfoView.as_view(),
+        DiscoveryView.as_view(),
         name="oidc-connect-discovery-info",
     ),
     path(

@@ -1,6 +1,8 @@
 """Django itself: secret key, hosts, middleware, templates, language and time, static and media files,
 security headers."""
 
+from csp.constants import NONCE
+
 from .environment import BASE_DIR, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -10,11 +12,14 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 
 MIDDLEWARE = [
+    # outermost: its headers reach every response, health probes and unknown hosts included
+    "apps.core.security_headers.SecurityHeadersMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,9 +71,28 @@ STORAGES = {
 # Files that must never be public (CAS PDFs): outside MEDIA_ROOT, never served by URL.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / ".data" / "private")
 
+# --- Security headers: CSP with a per-request nonce, Referrer-Policy, HSTS (apps/core/security_headers.py) ----
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts load only from our own static files (vendored, no CDN); an inline <script> or <style> runs only
+# with the request's nonce. Style attributes stay allowed (brand colours in the branding preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
+# includeSubDomains and preload go only on PLATFORM_DOMAIN and its subdomains, never a distributor's own domain
+HSTS_PRELOAD_PLATFORM_DOMAIN = env.bool("HSTS_PRELOAD_PLATFORM_DOMAIN", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

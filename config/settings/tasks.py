@@ -28,6 +28,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # workers log through Django's LOGGING (JSON lines with the tenant), not Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues: "celery" for orders and the rest; CAS parsing (untrusted PDFs) on a queue of its own, with a time
+# and an address-space limit per task (apps/portfolio/tasks.py), served by its own worker (Procfile).
+CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_TASK_ROUTES = {"portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE}}
+CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int("CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS", default=120)
+CAS_IMPORT_MAX_MEMORY_BYTES = env.int("CAS_IMPORT_MAX_MEMORY_BYTES", default=1536 * 1024 * 1024)
 
 ORDERS_POLL_INTERVAL_SECONDS = env.int("ORDERS_POLL_INTERVAL_SECONDS", default=120)
 # Nightly NAV import, in IST (CELERY_TIMEZONE): crontab fields, e.g. hours "23,7" = late evening and a catch-up.

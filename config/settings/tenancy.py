@@ -16,6 +16,7 @@ SHARED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_celery_beat",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc builds served from our static files
     "apps.core",
     "apps.funds",
     "apps.sandbox",
