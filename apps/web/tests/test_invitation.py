@@ -4,18 +4,15 @@ which shows the invited details masked, sends a code to the invited contact and 
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
-from rest_framework.test import APIClient
 
 from apps.accounts.models import Investor
-from apps.accounts.tests.factories import make_staff, otp_code_sent_to, pan_with
+from apps.accounts.tests.factories import make_staff, otp_code_sent_to, pan_with, staff_api
 
 pytestmark = pytest.mark.django_db
 
 
 def _invitation_link(tenant, *, mobile: str, pan: str = "") -> str:
-    owner = make_staff(tenant, role="owner")
-    api = APIClient(HTTP_HOST="alpha.localhost")
-    api.force_authenticate(owner.user)
+    api = staff_api(make_staff(tenant, role="owner"))
     payload = {"full_name": "Kavya Shah", "email": "", "mobile": mobile}
     if pan:
         payload["pan"] = pan
