@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from apps.core.etags import not_modified
 from apps.core.exceptions import ApplicationError
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.funds.cache import catalog_version, funds_cache
 from apps.funds.models import Scheme
@@ -113,8 +114,8 @@ class FundListApi(CachedCatalogApi):
 
     @extend_schema(
         operation_id="funds_list",
-        parameters=[FilterSerializer, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=OutputSerializer(many=True),
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=page_of(OutputSerializer, name="FundPage"),
     )
     def get(self, request):
         def build():
