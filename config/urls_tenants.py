@@ -7,6 +7,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.api_docs import RedocView, SwaggerUiView
+from apps.web.views import invitation_redirect
 from tenants.views import BrandingApi, TenantHomeView
 
 api_v1 = [
@@ -25,7 +26,9 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("apps.oauth.urls")),
     path("portal/", include("apps.portal.urls")),
-    path("web/", include("apps.portal.web_urls")),
+    path("web/", include("apps.web.urls")),
+    # the link each invitation carries; the one invitation page is the web one
+    path("invite/<str:token>/", invitation_redirect, name="invitation"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

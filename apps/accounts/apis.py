@@ -13,16 +13,13 @@ from apps.accounts import selectors, services
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import BankAccount, Investor, KycStatus, Nominee, StaffRole
 from apps.accounts.permissions import Capability, HasCapability, staff_member_for_user
+from apps.core.client_ip import client_ip
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
 from apps.core.openapi import name_nested_serializers
 from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import IpRateThrottle, ScopedRateThrottle
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class ChallengeSerializer(serializers.Serializer):
@@ -115,7 +112,7 @@ class RegistrationApi(APIView):
             code=data.validated_data["code"],
             full_name=data.validated_data["full_name"],
             password=data.validated_data.get("password") or None,
-            request_ip=_client_ip(request),
+            request_ip=client_ip(request),
         )
         return Response(InvestorSerializer(investor).data, status=status.HTTP_201_CREATED)
 

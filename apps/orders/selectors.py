@@ -153,3 +153,24 @@ def gateway_call_list_recent(*, limit: int = 200, outcome: str | None = None):
     if outcome:
         qs = qs.filter(outcome=outcome)
     return list(qs[:limit])
+
+
+def sip_list_for_investors(
+    *,
+    investors: QuerySet[Investor],
+    status: str = "",
+    frequency: str = "",
+    start_from: date | None = None,
+    start_to: date | None = None,
+) -> QuerySet[SipRegistration]:
+    """The SIP book of a set of investors (a staff member's book), newest first, with optional filters."""
+    qs = SipRegistration.objects.filter(investor__in=investors).select_related("investor", "scheme")
+    if status:
+        qs = qs.filter(status=status)
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    if start_from:
+        qs = qs.filter(start_date__gte=start_from)
+    if start_to:
+        qs = qs.filter(start_date__lte=start_to)
+    return qs.order_by("-created_at", "-id")

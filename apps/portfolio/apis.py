@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
+from apps.core.etags import not_modified
 from apps.core.fields import BoundedDateTimeField
 from apps.core.throttling import ScopedRateThrottle
 from apps.portfolio.models import Tombstone, TransactionKind
@@ -42,20 +43,11 @@ def _investor(request):
     return investor_get_for_user(user=request.user)
 
 
-def _etag_matches(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return etag in {tag.strip() for tag in header.split(",")}
-
-
 def _with_etag(request, key: str, build) -> Response:
     """304 when the client has this version, else the built response with its ETag. Private data:
     caches may keep it but must revalidate."""
     etag = f'W/"{key}"'
-    response = Response(status=status.HTTP_304_NOT_MODIFIED) if _etag_matches(request, etag) else build()
+    response = Response(status=status.HTTP_304_NOT_MODIFIED) if not_modified(request, etag) else build()
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Cookie"

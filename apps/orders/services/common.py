@@ -1,6 +1,5 @@
 """Small pieces the order, SIP and mandate services share: references, the outbox, OTP, backoff."""
 
-import random
 import secrets
 from datetime import datetime, timedelta
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Investor
 from apps.accounts.otp import otp_issue
+from apps.core.http import backoff_delay
 from apps.orders.cutoff import IST
 from apps.orders.models import OutboxMessage
 
@@ -35,9 +35,8 @@ def attempt_ref_next(*, member_id: str, now: datetime | None = None) -> str:
 
 
 def backoff_seconds(attempt: int) -> float:
-    """Exponential backoff with full jitter for transient faults."""
-    cap = min(settings.ORDERS_RETRY_MAX_SECONDS, settings.ORDERS_RETRY_BASE_SECONDS * 2 ** max(0, attempt - 1))
-    return random.uniform(cap / 2, cap) if cap > 0 else 0.0  # noqa: S311
+    """Exponential backoff with jitter for transient faults (the shared rule of apps.core.http)."""
+    return backoff_delay(attempt, base=settings.ORDERS_RETRY_BASE_SECONDS, cap=settings.ORDERS_RETRY_MAX_SECONDS)
 
 
 def outbox_enqueue(*, kind: str, order=None, sip=None, mandate=None, delay: float = 0.0) -> OutboxMessage:

@@ -6,7 +6,6 @@ finished (or failed with an error code and a message a person can act on)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import os
@@ -17,14 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from apps.core import crypto
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
 from apps.funds.models import Amc
@@ -101,21 +98,17 @@ class CasImportError(ApplicationError):
 # ----------------------------------------------------------------------------- private storage
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"portfolio.cas-password", info=b"v1").derive(
-        settings.SECRET_KEY.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+CAS_PASSWORD_PURPOSE = "portfolio.cas-password"
 
 
 def password_seal(password: str) -> str:
-    return _fernet().encrypt(password.encode()).decode()
+    return crypto.encrypt(password, purpose=CAS_PASSWORD_PURPOSE)
 
 
 def password_open(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # the secret key rotated since the upload
+        return crypto.decrypt(token, purpose=CAS_PASSWORD_PURPOSE)
+    except crypto.DecryptionFailed as exc:  # the key was dropped since the upload
         raise CasImportError(Error.INTERNAL) from exc
 
 

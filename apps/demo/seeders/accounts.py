@@ -9,7 +9,7 @@ from django.db import transaction
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import BankAccount, Investor, KycStatus, Nominee
-from apps.demo.distributors import DISTRIBUTORS
+from apps.demo.seeders.distributors import DISTRIBUTORS
 from apps.oauth.services import mobile_app_ensure
 from apps.users.models import User
 from tenants.models import Distributor

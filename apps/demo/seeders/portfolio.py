@@ -1,5 +1,5 @@
 """Demo portfolios (make run): each demo investor of each distributor gets a CAS statement generated from
-the demo fund universe (apps.funds.demo) and its NAV history, rendered as an encrypted PDF with the
+the demo fund universe (apps.demo.seeders.funds) and its NAV history, rendered as an encrypted PDF with the
 investor's PAN as its password, and imported through the real pipeline (private storage, casparser,
 ledger, valuations). Runs after the accounts and funds seeders; does nothing for an investor who has
 already imported a statement, and nothing at all when there are no investors or no funds yet."""
@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
+from apps.demo.casgen import SchemeSpec, statement_build, statement_render_pdf
 from apps.funds.models import NavHistory, Scheme, SchemeCode
-from apps.portfolio.casgen import SchemeSpec, statement_build, statement_render_pdf
 from apps.portfolio.models import CasImport
 
 SCHEMES_PER_INVESTOR = 6
