@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.core.logging import mask_pan
 from apps.core.models import PublicIdModel, TimeStampedModel
 
 
@@ -136,8 +137,6 @@ class Investor(PublicIdModel):
 
     @property
     def masked_pan(self) -> str:
-        from apps.core.logging import mask_pan
-
         return mask_pan(self.pan or "")
 
 

@@ -22,7 +22,7 @@ from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.orders.selectors import access_order_by_id, order_list
-from apps.orders.services.orders import order_confirm_otp, order_otp_resend
+from apps.orders.services.confirmation import otp_confirm, otp_resend
 from apps.portal import services as portal_services
 from apps.portal.forms import CasUploadForm, InvestorOrderForm, InvitationAcceptForm, OrderOtpForm
 from apps.portfolio.selectors import holdings as portfolio
@@ -126,7 +126,7 @@ class CasImportView(InvestorView):
 
     def get(self, request, import_id):
         try:
-            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, import_id=import_id)
+            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, public_id=import_id)
         except NotFoundError:
             raise Http404("No such import.") from None
         context = {
@@ -207,7 +207,7 @@ class OrderConfirmView(InvestorView):
         order = self._order(request, order_id)
         if request.POST.get("action") == "resend":
             try:
-                order_otp_resend(order=order)
+                otp_resend(target=order)
             except ApplicationError as exc:
                 return self._render(request, order, status=exc.status_code, error=exc.message)
             return self._render(request, order, notice="We have sent you a new code.")
@@ -215,7 +215,7 @@ class OrderConfirmView(InvestorView):
         if not form.is_valid():
             return self._render(request, order, form, status=400)
         try:
-            order_confirm_otp(order=order, code=form.cleaned_data["code"].strip(), actor=request.user)
+            otp_confirm(target=order, code=form.cleaned_data["code"].strip(), actor=request.user)
         except ApplicationError as exc:
             order = self._order(request, order_id)  # as it is now (a wrong code leaves it pending)
             return self._render(request, order, form, status=exc.status_code, error=exc.message)

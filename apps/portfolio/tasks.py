@@ -4,7 +4,9 @@ they were sent from (tenant-schemas-celery)."""
 from celery import shared_task
 from django.db import transaction
 
+from apps.core.tasks import fan_out_to_tenants
 from apps.portfolio.services import valuation
+from apps.portfolio.services.cas_import import cas_import_process
 
 VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
 
@@ -22,8 +24,6 @@ def valuations_refresh_stale_task() -> int:
 def valuations_refresh_schedule(*, scheme_ids) -> None:
     """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
     schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
-    from apps.core.tasks import fan_out_to_tenants
-
     ids = sorted({int(i) for i in scheme_ids})
     if ids:
         transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
@@ -31,6 +31,4 @@ def valuations_refresh_schedule(*, scheme_ids) -> None:
 
 @shared_task(name="portfolio.cas_import_process", acks_late=True)
 def cas_import_process_task(import_id: int) -> str:
-    from apps.portfolio.services.cas_import import cas_import_process
-
     return cas_import_process(import_id=import_id).status

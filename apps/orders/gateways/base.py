@@ -2,6 +2,7 @@
 of transport failures into "not sent" (safe to retry) or "outcome unknown" (ask before retrying)."""
 
 import logging
+import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -134,8 +135,6 @@ def guarded_call(
 def with_retries(fn: Callable[[], T], *, attempts: int = 3, base_delay: float = 0.2, max_delay: float = 2.0) -> T:
     """Retries `fn` on GatewayNotSent (never on an unknown outcome or a rejection), with exponential
     backoff and full jitter. For reads and for calls the exchange never received."""
-    import random
-
     for attempt in range(1, attempts + 1):
         try:
             return fn()

@@ -275,10 +275,41 @@ class CallContext:
     extra: dict = field(default_factory=dict)
 
 
+class Operation:
+    """What a gateway may be asked to do. Each gateway lists the ones it offers in `operations`."""
+
+    PURCHASE = "purchase"
+    REDEMPTION = "redemption"
+    SWITCH = "switch"
+    ORDER_CANCEL = "order_cancel"
+    SIP_REGISTER = "sip_register"
+    SIP_CANCEL = "sip_cancel"
+    MANDATE_REGISTER = "mandate_register"
+
+    ALL = frozenset({PURCHASE, REDEMPTION, SWITCH, ORDER_CANCEL, SIP_REGISTER, SIP_CANCEL, MANDATE_REGISTER})
+
+
 class TransactionGateway(ABC):
-    """One exchange. Implementations raise the errors above and return the dataclasses above."""
+    """One exchange. Implementations raise the errors above and return the dataclasses above.
+
+    A gateway declares once what it offers (`operations`, read through `supports`) and owns what only it
+    knows: the scheme codes it trades under and the member id its attempt references carry."""
 
     name: str
+    operations: frozenset[str] = Operation.ALL
+
+    @classmethod
+    def supports(cls, operation: str) -> bool:
+        return operation in cls.operations
+
+    @property
+    @abstractmethod
+    def reference_member_id(self) -> str:
+        """The member id written into each attempt's reference (BSE's TransNo)."""
+
+    @abstractmethod
+    def scheme_code(self, *, scheme) -> str:
+        """The code this exchange trades `scheme` under; GatewayRejected("scheme_not_available") if none."""
 
     @abstractmethod
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult: ...

@@ -105,3 +105,7 @@ ERRORS: dict[str, tuple[str, bool]] = {
     "FAILED: MINIMUM": ("below_minimum", False),
     "FAILED: INSUFFICIENT UNITS": ("insufficient_units", False),
 }
+
+
+# The scheme master's codes BSE trades under.
+SCHEME_CODE_SOURCES = ("bse",)

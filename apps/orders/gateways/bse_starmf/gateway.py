@@ -19,6 +19,7 @@ from apps.orders.gateways.bse_starmf.parsing import (
     to_decimal,
     units_str,
 )
+from apps.orders.gateways.codes import scheme_code_lookup
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -69,6 +70,13 @@ class BseStarMfGateway(TransactionGateway):
             services_url=conf["SERVICES_URL"],
             timeout=float(conf["TIMEOUT"]),
         )
+
+    @property
+    def reference_member_id(self) -> str:
+        return self.member_id
+
+    def scheme_code(self, *, scheme) -> str:
+        return scheme_code_lookup(scheme=scheme, sources=consts.SCHEME_CODE_SOURCES)
 
     # --- helpers ------------------------------------------------------------------------------------
 

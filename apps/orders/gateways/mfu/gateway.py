@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from apps.orders.gateways.base import with_retries
+from apps.orders.gateways.codes import scheme_code_lookup
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -19,6 +20,7 @@ from apps.orders.gateways.interface import (
     MandateRegistered,
     MandateRegisterRequest,
     MandateStatusRecord,
+    Operation,
     OrderCancelRequest,
     OrderPlaced,
     OrderStatusRecord,
@@ -48,6 +50,12 @@ def _money(value: Decimal | None) -> str | None:
 
 class MfuGateway(TransactionGateway):
     name = "mfu"
+    # no SIP or mandate registration through MF Utilities here
+    operations = Operation.ALL - {Operation.SIP_REGISTER, Operation.SIP_CANCEL, Operation.MANDATE_REGISTER}
+    # MFU takes the RTA / BSE code when it has no own mapping
+    scheme_code_sources = ("mfu", "bse")
+    # MFU has no member id of BSE's kind: its attempt references carry zeros in that place
+    reference_member_id = "00000"
 
     def __init__(self, *, entity_id: str = "", config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["mfu"]
@@ -56,6 +64,9 @@ class MfuGateway(TransactionGateway):
             password=conf["PASSWORD"], aes_key=conf["AES_KEY"], version=conf["VERSION"],
             timeout=float(conf["TIMEOUT"]),
         )  # fmt: skip
+
+    def scheme_code(self, *, scheme) -> str:
+        return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)
 
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult:
         body = {
