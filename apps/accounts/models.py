@@ -15,8 +15,8 @@ class StaffRole(models.TextChoices):
     READ_ONLY = "read_only", "Read-only"
 
 
-class StaffMember(TimeStampedModel):
-    """A distributor's staff member: a user of the tenant schema with a role."""
+class StaffMember(PublicIdModel):
+    """A distributor's staff member: a user of the tenant schema with a role. Addressed by its public id."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=20, choices=StaffRole.choices)

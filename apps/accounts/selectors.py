@@ -18,6 +18,7 @@ from apps.accounts.models import (
     StaffMember,
     StaffRole,
 )
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.exceptions import NotFoundError
 
 INVITATION_SALT = "accounts.invitation"
@@ -130,6 +131,17 @@ def access_investor_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> Invest
     if investor is None:
         raise NotFoundError("No such investor.")
     return investor
+
+
+def access_staff_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> StaffMember:
+    """A colleague at this distributor; staff who may not view the team reach only themselves."""
+    qs = StaffMember.objects.select_related("user")
+    if not role_has_capability(staff.role, Capability.STAFF_VIEW):
+        qs = qs.filter(pk=staff.pk)
+    member = qs.filter(public_id=public_id).first()
+    if member is None:
+        raise NotFoundError("No such staff member.")
+    return member
 
 
 def invitation_get_by_token(*, token: str, max_age: int) -> Invitation:

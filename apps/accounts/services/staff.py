@@ -16,7 +16,7 @@ from apps.accounts.validators import (
     identifier_parse,
 )
 from apps.core.audit import audit_record
-from apps.core.exceptions import ApplicationError, ConflictError, NotFoundError
+from apps.core.exceptions import ApplicationError, ConflictError
 from apps.users.models import User
 
 # --- staff ------------------------------------------------------------------------------------------------
@@ -64,14 +64,15 @@ def staff_create_by(*, actor_staff: StaffMember, email: str, role: str, full_nam
 
 
 @transaction.atomic
-def staff_update_by(*, actor_staff: StaffMember, member_id: int, role: str, is_active: bool, euin: str = ""):
-    """An owner or admin changes a colleague's role or (de)activates them. Only owners touch owners; the
-    last active owner stays; a deactivated member can no longer sign in (their sessions stop working)."""
+def staff_update_by(
+    *, actor_staff: StaffMember, member: StaffMember, role: str, is_active: bool, euin: str = ""
+) -> StaffMember:
+    """An owner or admin changes a colleague's role or (de)activates them (the colleague fetched through
+    access_staff_by_id). Only owners touch owners; the last active owner stays; a deactivated member can
+    no longer sign in (their sessions stop working). Returns the member as now stored."""
     if not role_has_capability(actor_staff.role, Capability.STAFF_MANAGE):
         raise ApplicationError("You may not manage staff.", code="permission_denied", status_code=403)
-    member = StaffMember.objects.select_for_update().select_related("user").filter(pk=member_id).first()
-    if member is None:
-        raise NotFoundError("No such staff member.")
+    member = StaffMember.objects.select_for_update().select_related("user").get(pk=member.pk)
     if role not in StaffRole.values:
         raise field_error("role", "Unknown role.")
     touches_owner = StaffRole.OWNER in (member.role, role)
