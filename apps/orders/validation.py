@@ -7,7 +7,7 @@ from apps.accounts.models import Investor, KycStatus
 from apps.core.exceptions import ApplicationError
 from apps.funds.models import Scheme, SchemeCode
 from apps.orders.gateways.interface import Operation
-from apps.orders.gateways.registry import operation_offered
+from apps.orders.gateways.registry import operation_offered, scheme_code_sources
 from apps.orders.models import OrderKind
 from apps.orders.selectors import free_units
 
@@ -37,7 +37,7 @@ def investor_check(*, investor: Investor) -> None:
 
 
 def scheme_code_check(*, scheme: Scheme) -> None:
-    if not SchemeCode.objects.filter(scheme=scheme, source__in=["bse", "mfu"]).exists():
+    if not SchemeCode.objects.filter(scheme=scheme, source__in=scheme_code_sources()).exists():
         _refuse("scheme_not_available", "This scheme cannot be bought through the exchange.")
 
 

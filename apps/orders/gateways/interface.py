@@ -297,6 +297,8 @@ class TransactionGateway(ABC):
 
     name: str
     operations: frozenset[str] = Operation.ALL
+    # the scheme master's code sources this exchange trades under, in order of preference
+    scheme_code_sources: tuple[str, ...] = ()
 
     @classmethod
     def supports(cls, operation: str) -> bool:

@@ -39,6 +39,11 @@ def operation_offered(operation: str) -> bool:
     return any(gateway_supports(name, operation) for name in gateway_names())
 
 
+def scheme_code_sources() -> frozenset[str]:
+    """Every scheme code source some configured gateway trades under."""
+    return frozenset(source for name in gateway_names() for source in gateway_class(name).scheme_code_sources)
+
+
 def gateway_get(name: str, *, routing: GatewayRouting | None = None) -> TransactionGateway:
     backend = gateway_class(name)
     conf = settings.ORDER_GATEWAYS[name]

@@ -57,6 +57,7 @@ def _rows(result: dict | None, array: str) -> list[dict]:
 
 class BseStarMfGateway(TransactionGateway):
     name = "bse_starmf"
+    scheme_code_sources = consts.SCHEME_CODE_SOURCES
 
     def __init__(self, *, member_id: str = "", user_id: str = "", config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["bse_starmf"]
@@ -76,7 +77,7 @@ class BseStarMfGateway(TransactionGateway):
         return self.member_id
 
     def scheme_code(self, *, scheme) -> str:
-        return scheme_code_lookup(scheme=scheme, sources=consts.SCHEME_CODE_SOURCES)
+        return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)
 
     # --- helpers ------------------------------------------------------------------------------------
 
