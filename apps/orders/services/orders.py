@@ -36,6 +36,7 @@ from apps.orders.gateways.interface import (
     RedemptionRequest,
     StatusQuery,
     SwitchRequest,
+    TransactionGateway,
 )
 from apps.orders.gateways.registry import gateway_get
 from apps.orders.gateways.router import route_for
@@ -188,21 +189,8 @@ def order_submit(*, order_id: int) -> str:
         )  # fmt: skip
 
     # 2. the call, outside any transaction
-    ctx = _context(order, client, trans_no)
     try:
-        if order.kind == OrderKind.PURCHASE:
-            placed = gateway.purchase(
-                PurchaseRequest(ctx=ctx, scheme_code=codes[0], amount=order.amount, folio_number=order.folio_number,
-                                additional=order.is_additional), call=call)  # fmt: skip
-        elif order.kind == OrderKind.REDEMPTION:
-            placed = gateway.redeem(
-                RedemptionRequest(ctx=ctx, scheme_code=codes[0], folio_number=order.folio_number, amount=order.amount,
-                                  units=order.units, all_units=order.all_units), call=call)  # fmt: skip
-        else:
-            placed = gateway.switch(
-                SwitchRequest(ctx=ctx, from_scheme_code=codes[0], to_scheme_code=codes[1],
-                              folio_number=order.folio_number, amount=order.amount, units=order.units,
-                              all_units=order.all_units), call=call)  # fmt: skip
+        placed = _place(gateway, order, ctx=_context(order, client, trans_no), codes=codes, call=call)
     except GatewayRejected as exc:
         attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.REJECTED, error=exc)
         with transaction.atomic():
@@ -230,6 +218,21 @@ def order_submit(*, order_id: int) -> str:
     attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.ACCEPTED, message=placed.message)
     order_record_acceptance(order_id=order_id, exchange_order_id=placed.exchange_order_id, message=placed.message)
     return "done"
+
+
+def _place(gateway: TransactionGateway, order: Order, *, ctx: OrderContext, codes: tuple[str, str], call: CallContext):
+    """The one exchange call that places the order (purchase, redemption or switch)."""
+    if order.kind == OrderKind.PURCHASE:
+        return gateway.purchase(
+            PurchaseRequest(ctx=ctx, scheme_code=codes[0], amount=order.amount, folio_number=order.folio_number,
+                            additional=order.is_additional), call=call)  # fmt: skip
+    if order.kind == OrderKind.REDEMPTION:
+        return gateway.redeem(
+            RedemptionRequest(ctx=ctx, scheme_code=codes[0], folio_number=order.folio_number, amount=order.amount,
+                              units=order.units, all_units=order.all_units), call=call)  # fmt: skip
+    return gateway.switch(
+        SwitchRequest(ctx=ctx, from_scheme_code=codes[0], to_scheme_code=codes[1], folio_number=order.folio_number,
+                      amount=order.amount, units=order.units, all_units=order.all_units), call=call)  # fmt: skip
 
 
 def order_record_acceptance(*, order_id: int, exchange_order_id: str, message: str = "") -> Order:
@@ -443,30 +446,7 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
             message=f"allotted {order.allotted_units} units at {order.allotted_nav}",
             data={"rta_trans_no": record.rta_trans_no, "nav_date": record.nav_date.isoformat()},
         )  # fmt: skip
-        common = {"investor": order.investor, "folio_number": folio, "trade_date": order.nav_date, "source": "order"}
-        if order.kind == OrderKind.PURCHASE:
-            transaction_record(
-                **common, scheme=order.scheme, kind="sip" if order.sip_id else "purchase", amount=order.allotted_amount,
-                units=order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
-                description=f"Order {order.exchange_order_id}",
-            )  # fmt: skip
-        elif order.kind == OrderKind.REDEMPTION:
-            transaction_record(
-                **common, scheme=order.scheme, kind="redemption", amount=-order.allotted_amount,
-                units=-order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
-                description=f"Order {order.exchange_order_id}",
-            )  # fmt: skip
-        else:
-            transaction_record(
-                **common, scheme=order.scheme, kind="switch_out", amount=-order.allotted_amount,
-                units=-order.allotted_units, nav=order.allotted_nav, source_ref=f"{order.client_ref}:out",
-                description=f"Switch {order.exchange_order_id} out",
-            )  # fmt: skip
-            transaction_record(
-                **common, scheme=order.to_scheme, kind="switch_in", amount=order.allotted_amount,
-                units=order.switch_in_units, nav=order.switch_in_nav, source_ref=f"{order.client_ref}:in",
-                description=f"Switch {order.exchange_order_id} in",
-            )  # fmt: skip
+        _ledger_record(order)
         if order.sip_id and hasattr(order, "instalment"):
             order.instalment.status = "successful"
             order.instalment.save(update_fields=["status", "updated_at"])
@@ -478,6 +458,39 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
             data={"order_id": str(order.public_id), "status": order.status},
         )  # fmt: skip
     return order
+
+
+def _ledger_record(order: Order) -> None:
+    """The allotted order as lines of the investor's ledger (a switch: one line out, one in)."""
+    common = {
+        "investor": order.investor,
+        "folio_number": order.folio_number,
+        "trade_date": order.nav_date,
+        "source": "order",
+    }
+    if order.kind == OrderKind.PURCHASE:
+        transaction_record(
+            **common, scheme=order.scheme, kind="sip" if order.sip_id else "purchase", amount=order.allotted_amount,
+            units=order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+            description=f"Order {order.exchange_order_id}",
+        )  # fmt: skip
+    elif order.kind == OrderKind.REDEMPTION:
+        transaction_record(
+            **common, scheme=order.scheme, kind="redemption", amount=-order.allotted_amount,
+            units=-order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+            description=f"Order {order.exchange_order_id}",
+        )  # fmt: skip
+    else:
+        transaction_record(
+            **common, scheme=order.scheme, kind="switch_out", amount=-order.allotted_amount,
+            units=-order.allotted_units, nav=order.allotted_nav, source_ref=f"{order.client_ref}:out",
+            description=f"Switch {order.exchange_order_id} out",
+        )  # fmt: skip
+        transaction_record(
+            **common, scheme=order.to_scheme, kind="switch_in", amount=order.allotted_amount,
+            units=order.switch_in_units, nav=order.switch_in_nav, source_ref=f"{order.client_ref}:in",
+            description=f"Switch {order.exchange_order_id} in",
+        )  # fmt: skip
 
 
 def order_record_exchange_status(*, order_id: int, status: str, remarks: str) -> Order:
