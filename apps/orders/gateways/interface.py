@@ -10,6 +10,7 @@ Errors say what the caller may do next:
 
 from __future__ import annotations
 
+import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -308,6 +309,10 @@ class TransactionGateway(ABC):
     @abstractmethod
     def reference_member_id(self) -> str:
         """The member id written into each attempt's reference (BSE's TransNo)."""
+
+    @abstractmethod
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """The code the investor is registered under at this exchange, derived from their public id."""
 
     @abstractmethod
     def scheme_code(self, *, scheme) -> str:

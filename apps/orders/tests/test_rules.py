@@ -313,3 +313,8 @@ class TestGatewayCapabilities:
         assert mfu.scheme_code(scheme=scheme) == "MFUCAP1"
         # and each gateway's attempt references carry its own member id
         assert bse.reference_member_id == "10234" and mfu.reference_member_id == "00000"
+        # and the client code an investor is registered under (BSE's UCC: at most 10 characters)
+        investor_id = uuid.uuid4()
+        code = bse.client_code_for(investor_public_id=investor_id)
+        assert len(code) == 10 and code == "C" + investor_id.hex[:9].upper()
+        assert mfu.client_code_for(investor_public_id=investor_id) == code

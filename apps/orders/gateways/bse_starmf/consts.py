@@ -109,3 +109,6 @@ ERRORS: dict[str, tuple[str, bool]] = {
 
 # The scheme master's codes BSE trades under.
 SCHEME_CODE_SOURCES = ("bse",)
+
+# A client's UCC (unique client code) is at most this long.
+UCC_MAX_LENGTH = 10

@@ -1,5 +1,6 @@
 """BSE StAR MF behind the TransactionGateway interface."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -75,6 +76,10 @@ class BseStarMfGateway(TransactionGateway):
     @property
     def reference_member_id(self) -> str:
         return self.member_id
+
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """At most 10 characters, as BSE's UCC allows."""
+        return "C" + investor_public_id.hex[: consts.UCC_MAX_LENGTH - 1].upper()
 
     def scheme_code(self, *, scheme) -> str:
         return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)

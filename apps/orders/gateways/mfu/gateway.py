@@ -2,6 +2,7 @@
 redemption and switch, cancellation, status, allotment and redemption statements, payment link and
 status. SIPs and mandates go through BSE (the router's default); here they are refused as unsupported."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -64,6 +65,11 @@ class MfuGateway(TransactionGateway):
             password=conf["PASSWORD"], aes_key=conf["AES_KEY"], version=conf["VERSION"],
             timeout=float(conf["TIMEOUT"]),
         )  # fmt: skip
+
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """Our reference for the investor's CAN request; the same shape as BSE's UCC, so that an investor
+        is known by one code at both exchanges."""
+        return "C" + investor_public_id.hex[:9].upper()
 
     def scheme_code(self, *, scheme) -> str:
         return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)
