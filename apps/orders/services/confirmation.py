@@ -80,6 +80,6 @@ def otp_confirm(*, target: Confirmable, code: str, actor=None) -> Confirmable:
         if target.status != PENDING_OTP:
             raise ConflictError(f"This {flow.noun} was confirmed already.", code="otp_not_expected")
         flow.queue(target, actor_label(actor))
-        outbox_enqueue(kind=flow.outbox_kind, **{flow.purpose: target})
+        outbox_enqueue(kind=flow.outbox_kind, **{flow.purpose: target})  # order= / sip= / mandate=
         audit_record(action=f"orders.{flow.purpose}.confirmed", actor=actor or target.investor.user, target=target)
     return target
