@@ -10,6 +10,9 @@ from apps.core.api_docs import RedocView, SwaggerUiView
 from apps.web.views import invitation_redirect
 from tenants.views import BrandingApi, TenantHomeView
 
+# an API path that matches nothing (a malformed id included) answers in the API's error shape
+handler404 = "apps.core.exceptions.not_found"
+
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),
     path("", include("apps.accounts.urls")),

@@ -426,13 +426,13 @@ class BankAccountDetailApi(APIView):
     @extend_schema(responses=BankAccountSerializer, operation_id="me_bank_accounts_retrieve")
     def get(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         return Response(BankAccountSerializer(account).data)
 
     @extend_schema(responses={204: None}, operation_id="me_bank_accounts_remove")
     def delete(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         services.bank_account_remove(investor=investor, bank_account=account, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -443,7 +443,7 @@ class BankAccountPrimaryApi(APIView):
     @extend_schema(request=None, responses=BankAccountSerializer, operation_id="me_bank_accounts_make_primary")
     def post(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         account = services.bank_account_set_primary(investor=investor, bank_account=account, actor=request.user)
         return Response(BankAccountSerializer(account).data)
 
@@ -496,13 +496,12 @@ class NomineeListApi(APIView):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.nominees_replace(
+        investor = services.nominees_replace(
             investor=investor,
             nominees=[dict(item) for item in data.validated_data.get("nominees", [])],
             opt_out=data.validated_data["opted_out"],
             actor=request.user,
         )
-        investor.refresh_from_db(fields=["nomination_opted_out"])
         return Response(self._nomination(investor))
 
 
@@ -512,7 +511,7 @@ class NomineeDetailApi(APIView):
     @extend_schema(responses=NomineeSerializer, operation_id="me_nominees_detail")
     def get(self, request, nominee_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        return Response(NomineeSerializer(selectors.access_nominee_by_id(investor, nominee_id)).data)
+        return Response(NomineeSerializer(selectors.access_nominee_by_id(investor=investor, public_id=nominee_id)).data)
 
 
 # --- staff ----------------------------------------------------------------------------------------------------
@@ -569,7 +568,7 @@ class StaffInvestorDetailApi(APIView):
 
     @extend_schema(responses=StaffInvestorSerializer, operation_id="staff_investors_retrieve")
     def get(self, request, investor_id):
-        investor = selectors.access_investor_for_staff(_staff(request), investor_id)
+        investor = selectors.access_investor_by_id(staff=_staff(request), public_id=investor_id)
         return Response(StaffInvestorSerializer(investor).data)
 
 
@@ -578,7 +577,7 @@ class StaffKycCheckApi(APIView):
 
     @extend_schema(request=None, responses=StaffInvestorSerializer, operation_id="staff_investors_kyc_check")
     def post(self, request, investor_id):
-        investor = selectors.access_investor_for_staff(_staff(request), investor_id)
+        investor = selectors.access_investor_by_id(staff=_staff(request), public_id=investor_id)
         if not investor.pan:
             raise ApplicationError("This investor has not given a PAN.", code="pan_missing")
         try:

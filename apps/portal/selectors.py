@@ -83,7 +83,7 @@ def investor_list_for_staff(
 def access_investor_for_staff(*, member: StaffMember, public_id) -> Investor:
     """One investor this staff member may see; NotFoundError (404) for anyone else's or a bad id."""
     try:
-        return accounts_selectors.access_investor_for_staff(member, public_id)
+        return accounts_selectors.access_investor_by_id(staff=member, public_id=public_id)
     except (ValueError, ValidationError):
         raise NotFoundError("No such investor.") from None
 
@@ -217,7 +217,7 @@ def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
 def cas_import_for_investor(*, investor: Investor, public_id):
     """One CAS import of this investor (the portfolio's access selector: 404 for anyone else's)."""
 
-    return access_cas_import_by_id(investor=investor, import_id=public_id)
+    return access_cas_import_by_id(investor=investor, public_id=public_id)
 
 
 # --- Orders and SIPs across the staff member's book -------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.core.exceptions import ApplicationError, NotFoundError
@@ -235,11 +236,12 @@ class StaffUpdateView(PortalView):
 
     capability = permissions.STAFF
 
-    def post(self, request, pk: int):
+    def post(self, request, public_id):
         try:
+            member = accounts_selectors.access_staff_by_id(staff=request.staff, public_id=public_id)
             member = accounts_services.staff_update_by(
                 actor_staff=request.staff,
-                member_id=pk,
+                member=member,
                 role=request.POST.get("role", ""),
                 is_active=request.POST.get("is_active") == "on",
                 euin=request.POST.get("euin", ""),

@@ -24,8 +24,8 @@ from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
 from apps.orders.forms import OrderForm, OrderOtpForm
 from apps.orders.selectors import access_order_by_id, order_list
+from apps.orders.services.confirmation import otp_confirm, otp_resend
 from apps.orders.services.forms import order_place_from_form
-from apps.orders.services.orders import order_confirm_otp, order_otp_resend
 from apps.portfolio.forms import CasUploadForm
 from apps.portfolio.selectors import holdings as portfolio
 from apps.portfolio.selectors.performance import performance_series
@@ -129,7 +129,7 @@ class CasImportView(InvestorView):
 
     def get(self, request, import_id):
         try:
-            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, import_id=import_id)
+            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, public_id=import_id)
         except NotFoundError:
             raise Http404("No such import.") from None
         context = {
@@ -201,7 +201,7 @@ class OrderConfirmView(InvestorView):
         order = self._order(request, order_id)
         if request.POST.get("action") == "resend":
             try:
-                order_otp_resend(order=order)
+                otp_resend(target=order)
             except ApplicationError as exc:
                 return self._render(request, order, status=exc.status_code, error=exc.message)
             return self._render(request, order, notice="We have sent you a new code.")
@@ -209,7 +209,7 @@ class OrderConfirmView(InvestorView):
         if not form.is_valid():
             return self._render(request, order, form, status=400)
         try:
-            order_confirm_otp(order=order, code=form.cleaned_data["code"].strip(), actor=request.user)
+            otp_confirm(target=order, code=form.cleaned_data["code"].strip(), actor=request.user)
         except ApplicationError as exc:
             order = self._order(request, order_id)  # as it is now (a wrong code leaves it pending)
             return self._render(request, order, form, status=exc.status_code, error=exc.message)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from apps.core import crypto
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
+from apps.core.logging import mask_pan
 from apps.funds.models import Amc
 from apps.portfolio.models import (
     CasImport,
@@ -43,8 +44,11 @@ from apps.portfolio.services.ledger import (
 )
 from apps.portfolio.services.mapping import SchemeMatcher
 from apps.portfolio.services.valuation import holdings_revalue, investor_valuation_refresh
+from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+
+CAS_IMPORT_TASK = "portfolio.cas_import_process"
 
 Error = CasImport.Error
 Stage = CasImport.Stage
@@ -144,6 +148,7 @@ def _delete_private(cas_import: CasImport) -> None:
 
 def _pdf_check(path: Path, password: str) -> int:
     """Opens the PDF as casparser will: the page count, or the error a person can act on."""
+    # the PDF and statement parsers are heavy native libraries: loaded only when a statement is imported
     import pypdfium2 as pdfium
     from pypdfium2._helpers.misc import PdfiumError
 
@@ -167,8 +172,6 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None, enqu
     cas_import_process to the caller). The file goes to private storage (never a public URL). Size, PDF
     structure, password and page count are checked at once; a failed check leaves a failed import with
     its reason (and no file) and raises CasImportError."""
-    from apps.portfolio.tasks import cas_import_process_task
-
     max_bytes = settings.CAS_UPLOAD_MAX_BYTES
     cas_import = CasImport.objects.create(
         investor=investor,
@@ -199,7 +202,8 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None, enqu
         extra={"size": cas_import.file_size, "pages": cas_import.page_count},
     )
     if enqueue:
-        transaction.on_commit(lambda: cas_import_process_task.delay(cas_import.pk))
+        # sent by its registered name: the tasks import the services, never the other way round
+        transaction.on_commit(lambda: celery_app.tasks[CAS_IMPORT_TASK].delay(cas_import.pk))
     return cas_import
 
 
@@ -234,6 +238,7 @@ def _progress(cas_import: CasImport, stage: str, percent: int) -> None:
 
 def cas_parse(path: Path, password: str):
     """casparser on the file, its exceptions turned into our error codes."""
+    # heavy, loaded only when a statement is imported (as pypdfium2 above)
     import casparser
     from casparser.exceptions import CASParseError, IncorrectPasswordError, ParserException
 
@@ -516,8 +521,6 @@ def _folio_for(investor, row: _SchemeRows, amc) -> Folio:
         folio.holders = row.holders
         changed.append("holders")
     if row.pan:
-        from apps.core.logging import mask_pan
-
         masked = mask_pan(row.pan)[:10]
         if folio.pan_masked != masked:
             folio.pan_masked = masked
