@@ -63,6 +63,11 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 # Clones of the template made ahead of time, so onboarding only renames one (tenants/schema_template.py).
 TENANT_SPARE_SCHEMAS = env.int("TENANT_SPARE_SCHEMAS", default=2)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# `SET search_path` once per schema switch, not before every cursor: django-tenants forgets the setting
+# whenever the tenant changes, the connection closes or a transaction (or savepoint) rolls back.
+TENANT_LIMIT_SET_CALLS = True
+# Hosts whose distributor each web process keeps in memory (tenants/lookup.py); bounded.
+TENANT_LOOKUP_CACHE_SIZE = env.int("TENANT_LOOKUP_CACHE_SIZE", default=1000)
 # Per-tenant set-up run inside the onboarding transaction, in the new schema (see tenants/hooks.py).
 DISTRIBUTOR_CREATED_HOOKS: list[str] = []
 # Scheme and port used when the platform prints a tenant's URL (set-password links, demo URLs).
@@ -73,7 +78,8 @@ PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", default="localhost")
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' middleware with the host lookup cached (tenants/lookup.py)
+    "tenants.lookup.CachedTenantMainMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -188,6 +194,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 NOTIFIER_BACKEND = env("NOTIFIER_BACKEND", default="apps.accounts.notifiers.ConsoleNotifier")
 SMS_NOTIFIER_BACKEND = env("SMS_NOTIFIER_BACKEND", default="apps.accounts.notifiers.ConsoleNotifier")
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (one round-trip) and written through to the tenant's table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
@@ -479,6 +487,9 @@ CACHES["gateways"] = {
     "KEY_PREFIX": CACHE_KEY_PREFIX + "-gw",
 }
 CACHES["gateways"].pop("REVERSE_KEY_FUNCTION", None)
+# Platform-wide keys (the tenant lookup version): the same key on every host.
+CACHES["platform"] = {**CACHES["default"], "KEY_FUNCTION": "tenants.lookup.make_key"}
+CACHES["platform"].pop("REVERSE_KEY_FUNCTION", None)
 # An attempt whose outcome is unknown is looked up at the exchange no sooner than this after it was sent,
 # and is taken as absent (safe to send again under a new TransNo) only when the query ran this late.
 ORDERS_UNKNOWN_SETTLE_SECONDS = env.float("ORDERS_UNKNOWN_SETTLE_SECONDS", default=30.0)
