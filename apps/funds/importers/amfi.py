@@ -6,9 +6,13 @@ category lines (``Open Ended Schemes(Debt Scheme - Liquid Fund)``), AMC lines an
 lines. Each row carries its own date (stale schemes keep publishing an old one). The AMFI code is a
 scheme's identity in every layout."""
 
+import codecs
+import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,7 +28,7 @@ from apps.funds.importers.loader import import_lock, nav_records_load
 from apps.funds.importers.staging import CHUNK_CHARS, Columns, StagedFile, lines_copy, rows_parse
 from apps.funds.models import ImportRun
 from apps.funds.selectors import nav_expected_date
-from apps.funds.sources import NavSource, SourceUnavailable, nav_source_for
+from apps.funds.sources import LocalFileSource, NavDocument, NavSource, SourceUnavailable, nav_source_for
 
 
 class Layout(StrEnum):
@@ -34,6 +38,10 @@ class Layout(StrEnum):
 
 
 DAILY_LAYOUTS = frozenset({Layout.NAVALL_6, Layout.NAVALL_8})
+# Local files larger than this (history reports) are read in pieces, never whole (see nav_text_streamed).
+STREAM_ABOVE_BYTES = 32 * 1024 * 1024
+READ_BYTES = 4 * 1024 * 1024
+HEAD_BYTES = 64 * 1024  # enough for the header and what may come before it
 
 # Header names, lower-cased without spaces, to the field each column holds.
 _COLUMNS = {
@@ -127,10 +135,70 @@ def nav_file_head(text: str, *, accept: frozenset[Layout] | set[Layout]) -> NavF
     return NavFileHead(layout=layout, columns=columns, header_line=header_line, ignored_columns=ignored)
 
 
-def nav_file_stage(cursor, text: str, head: NavFileHead) -> StagedFile:
+@dataclass(frozen=True)
+class NavText:
+    """A NAV file's text, read in pieces: its digest, its beginning (for the header) and its pieces."""
+
+    digest: str
+    head: str
+    pieces: Callable[[], Iterator[str]]
+
+
+def nav_text_of(document: NavDocument) -> NavText:
+    text = _decode(document.content)
+    return NavText(
+        digest=content_digest(document.content),
+        head=text,
+        pieces=lambda: (text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)),
+    )
+
+
+def nav_text_streamed(path: Path) -> NavText:
+    """A large file is never held in memory: one pass hashes it and finds its encoding (UTF-8, else
+    cp1252, as _decode), the import reads it again piece by piece."""
+    digest, encoding = hashlib.sha256(), "utf-8-sig"
+    checker = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as file:
+        while block := file.read(READ_BYTES):
+            digest.update(block)
+            if encoding == "utf-8-sig":
+                try:
+                    checker.decode(block)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+
+    def pieces() -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        with path.open("rb") as file:
+            while block := file.read(READ_BYTES):
+                text = decoder.decode(block)
+                if "\x00" in text:
+                    raise ImportRefused("Not an AMFI NAV file: it is binary.")
+                yield text
+            yield decoder.decode(b"", final=True)
+
+    with path.open("rb") as file:
+        head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(file.read(HEAD_BYTES))
+    return NavText(digest=digest.hexdigest(), head=head, pieces=pieces)
+
+
+def nav_text_fetch(nav_source: NavSource) -> tuple[str, NavText]:
+    """(origin, text) of the source's file; local files above STREAM_ABOVE_BYTES are streamed."""
+    if isinstance(nav_source, LocalFileSource):
+        try:
+            size = nav_source.path.stat().st_size
+        except OSError:
+            size = 0  # fetch() reports it
+        if size > STREAM_ABOVE_BYTES:
+            return nav_source.describe(), nav_text_streamed(nav_source.path)
+    document = nav_source.fetch()
+    return document.origin, nav_text_of(document)
+
+
+def nav_file_stage(cursor, pieces: Iterable[str], head: NavFileHead) -> StagedFile:
     """Parses the file in the database (apps/funds/importers/staging.py): its NAV points wait in
     funds_stage_nav, its scheme records and skip log come back. Refuses a file without rows."""
-    lines_copy(cursor, (text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)))
+    lines_copy(cursor, pieces)
     staged = rows_parse(cursor, head.columns, header_line=head.header_line, daily=head.layout in DAILY_LAYOUTS)
     if staged.rows == 0:
         raise ImportRefused("The file has a NAV header but no scheme rows (a truncated download?).")
@@ -155,10 +223,9 @@ def nav_file_import(job: NavImportJob, *, source: str | NavSource, actor_label: 
     nav_source = nav_source_for(source) if isinstance(source, str) else source
     origin, digest, layout = nav_source.describe(), "", ""
     try:
-        document = nav_source.fetch()
-        origin, digest = document.origin, content_digest(document.content)
-        text = _decode(document.content)
-        head = nav_file_head(text, accept=job.accept)
+        origin, text = nav_text_fetch(nav_source)
+        digest = text.digest
+        head = nav_file_head(text.head, accept=job.accept)
         layout = head.layout
         with transaction.atomic():
             expected = nav_expected_date(at=now or timezone.now()) if job.check_freshness else None
@@ -201,9 +268,9 @@ def nav_file_import(job: NavImportJob, *, source: str | NavSource, actor_label: 
         raise
 
 
-def _outcome_loaded(job: NavImportJob, *, text: str, head: NavFileHead, expected) -> RunOutcome:
+def _outcome_loaded(job: NavImportJob, *, text: NavText, head: NavFileHead, expected) -> RunOutcome:
     with connection.cursor() as cursor:
-        staged = nav_file_stage(cursor, text, head)
+        staged = nav_file_stage(cursor, text.pieces(), head)
     result = nav_records_load(schemes=staged.schemes, navs=None, authoritative=job.authoritative)
     report = {
         "rows": staged.rows,

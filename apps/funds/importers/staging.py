@@ -35,7 +35,7 @@ CHUNK_CHARS = 4 * 1024 * 1024
 
 _STAGE_LINE = """
 CREATE TEMP TABLE funds_stage_line (
-    line_no bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    line_no bigint GENERATED ALWAYS AS IDENTITY,
     line text
 ) ON COMMIT DROP
 """

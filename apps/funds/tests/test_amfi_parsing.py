@@ -131,3 +131,39 @@ def test_another_import_in_between_makes_the_same_file_load_in_full(tmp_path):
     assert "same_file_as_run" not in again.report
     assert again.report["navs"]["updated"] == 1
     assert NavHistory.objects.get(scheme__amfi_code="100001").nav == Decimal("1000.5")
+
+
+def test_a_large_file_is_streamed_with_the_same_result(tmp_path, monkeypatch):
+    from apps.funds.importers import amfi
+
+    monkeypatch.setattr(amfi, "STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(amfi, "READ_BYTES", 7)  # pieces that cut lines, "\r\n" pairs and characters
+    lines = [*DAILY_LINES[:-2], "100008;-;-;Crédit Fund - Growth;5;19-Aug-2026", ""]
+
+    run = import_amfi_navs(source=str(_write(tmp_path, "NAVAll.txt", lines)), now=AFTER_19_AUG)
+
+    assert {reason: value["lines"] for reason, value in run.report["skipped_reasons"].items()} == {
+        "zero_nav": [7],
+        "unparsable_nav": [8],
+        "unparsable_date": [9],
+        "invalid_amfi_code": [10],
+        "duplicate_amfi_code": [11],
+        "missing_scheme_name": [12],
+        "malformed_row": [14],
+    }
+    assert Scheme.objects.get(amfi_code="100008").name == "Crédit Fund - Growth"
+    assert run.inserted == 3
+
+
+def test_a_streamed_file_with_a_nul_byte_is_refused(tmp_path, monkeypatch):
+    from apps.funds.importers import amfi
+    from apps.funds.importers.base import ImportRefused
+
+    monkeypatch.setattr(amfi, "STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(amfi, "READ_BYTES", 64)
+    monkeypatch.setattr(amfi, "HEAD_BYTES", 200)  # the NUL comes after the beginning read for the header
+    path = _write(tmp_path, "NAVAll.txt", [*DAILY_LINES[:8], "100009;-;-;Nul\x00 Fund;1;19-Aug-2026"])
+
+    with pytest.raises(ImportRefused, match="binary"):
+        import_amfi_navs(source=str(path), now=AFTER_19_AUG)
+    assert not Scheme.objects.exists()
