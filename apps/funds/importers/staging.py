@@ -105,58 +105,73 @@ def _field(index: int | None) -> str:
     return "''" if index is None else f"coalesce(f[{index + 1}], '')"
 
 
+_DATE_SQL = """
+    CASE WHEN cardinality(d) = 3 AND d[1] ~ '^[0-9]{1,9}$' AND d[3] ~ '^[0-9]{4}$' AND d[3] <> '0000'
+              AND month IS NOT NULL
+         THEN CASE WHEN d[1]::int BETWEEN 1 AND extract(day FROM make_date(d[3]::int, month, 1)
+                                                        + interval '1 month - 1 day')
+                   THEN make_date(d[3]::int, month, d[1]::int) END
+    END"""
+
+
 def _rows_sql(columns: Columns, *, header_line: int, daily: bool) -> str:
     """One row per data line with its fields and the reason it (or its NAV) is skipped, in the order the
-    rules are applied. The CTEs are materialised so each line is split once (inlined, every reference to a
-    field would split it again); codes compare bytewise (COLLATE "C"), which is all they need."""
+    rules are applied. Subqueries fenced with OFFSET 0 keep each line split once (inlined, every reference
+    to a field would split it again); a date string is parsed once however many rows carry it; codes
+    compare bytewise (COLLATE "C"), which is all they need. A daily file needs the first named row of each
+    code (later ones are duplicates), a history report the first row of each code and day; each sorts once."""
     code, nav = _TRIM.format(_field(columns.amfi_code)), _TRIM.format(_field(columns.nav))
     name = _TRIM.format(_field(columns.name))  # its inner whitespace is collapsed in Python
-    duplicate_code = "first_named < line_no" if daily else "false"
+    if daily:
+        window = "min(line_no) FILTER (WHERE code_ok AND name <> '') OVER (PARTITION BY amfi_code) AS first"
+        duplicate_code, duplicate_nav = "first < line_no", "NULL::text"
+    else:  # the history report: one row per scheme and day
+        window = (
+            "row_number() OVER (PARTITION BY amfi_code, nav_date, wide_enough AND code_ok AND name <> '' "
+            "AND nav_skip IS NULL ORDER BY line_no) AS first"
+        )
+        duplicate_code = "false"
+        duplicate_nav = "CASE WHEN row_skip IS NULL AND nav_skip IS NULL AND first > 1 THEN 'duplicate_nav' END"
     return f"""
     CREATE TEMP TABLE funds_stage_row ON COMMIT DROP AS
-    WITH split AS MATERIALIZED (
-        SELECT line_no, f, cardinality(f) = {columns.width} AS wide_enough
-        FROM (SELECT line_no, string_to_array(substr(line, 2), ';') AS f FROM funds_stage_line
-              WHERE line_no > {header_line} AND strpos(line, ';') > 0) lines
-    ), fields AS MATERIALIZED (
+    WITH fields AS MATERIALIZED (
         SELECT line_no, wide_enough,
             CASE WHEN wide_enough THEN {code} END COLLATE "C" AS amfi_code,
             CASE WHEN wide_enough THEN {name} END AS name,
             CASE WHEN wide_enough THEN {nav} END AS nav_raw,
-            CASE WHEN wide_enough THEN string_to_array({_TRIM.format(_field(columns.date))}, '-') END AS d,
+            CASE WHEN wide_enough THEN {_TRIM.format(_field(columns.date))} END AS date_raw,
             {_field(columns.isin_growth)} AS isin_growth, {_field(columns.isin_reinvest)} AS isin_reinvest,
             {_field(columns.plan)} AS plan_text, {_field(columns.option)} AS option_text
-        FROM split
-    ), dated AS MATERIALIZED (
-        SELECT *, CASE
-            WHEN cardinality(d) = 3 AND d[1] ~ '^[0-9]{{1,9}}$' AND d[3] ~ '^[0-9]{{4}}$' AND d[3] <> '0000'
-                 AND array_position({_MONTHS}, lower(left(d[2], 3))) IS NOT NULL
-            THEN CASE WHEN d[1]::int BETWEEN 1 AND extract(day FROM make_date(
-                          d[3]::int, array_position({_MONTHS}, lower(left(d[2], 3))), 1) + interval '1 month - 1 day')
-                      THEN make_date(d[3]::int, array_position({_MONTHS}, lower(left(d[2], 3))), d[1]::int) END
-            END AS nav_date
-        FROM fields
-    ), coded AS (
-        SELECT *, amfi_code ~ '^[0-9]{{1,12}}$' AS code_ok FROM dated
-    ), ranked AS (
-        SELECT *, min(line_no) FILTER (WHERE code_ok AND name <> '') OVER (PARTITION BY amfi_code) AS first_named
-        FROM coded
+        FROM (SELECT line_no, f, cardinality(f) = {columns.width} AS wide_enough
+              FROM (SELECT line_no, string_to_array(substr(line, 2), ';') AS f FROM funds_stage_line
+                    WHERE line_no > {header_line} AND strpos(line, ';') > 0 OFFSET 0) lines
+              OFFSET 0) split
+    ), dates AS (
+        SELECT date_raw, {_DATE_SQL} AS nav_date
+        FROM (SELECT date_raw, d, array_position({_MONTHS}, lower(left(d[2], 3))) AS month
+              FROM (SELECT date_raw, string_to_array(date_raw, '-') AS d
+                    FROM (SELECT DISTINCT date_raw FROM fields) distinct_dates OFFSET 0) parts OFFSET 0) parsed
     ), judged AS (
-        SELECT line_no, amfi_code, name, nav_date, isin_growth, isin_reinvest, plan_text, option_text,
+        SELECT *,
+            CASE WHEN nav_raw !~ '^[0-9]{{1,12}}(\\.[0-9]*)?$' THEN 'unparsable_nav'
+                 WHEN nav_raw::numeric <= 0 THEN 'zero_nav'
+                 WHEN nav_date IS NULL THEN 'unparsable_date' END AS nav_skip
+        FROM (SELECT fields.*, dates.nav_date, amfi_code ~ '^[0-9]{{1,12}}$' AS code_ok
+              FROM fields LEFT JOIN dates ON dates.date_raw = fields.date_raw OFFSET 0) coded
+    ), ranked AS (
+        SELECT *, {window} FROM judged
+    ), skipped AS (
+        SELECT *,
             CASE WHEN NOT wide_enough THEN 'malformed_row'
                  WHEN NOT code_ok THEN 'invalid_amfi_code'
                  WHEN {duplicate_code} THEN 'duplicate_amfi_code'
-                 WHEN name = '' THEN 'missing_scheme_name' END AS row_skip,
-            CASE WHEN nav_raw !~ '^[0-9]{{1,12}}(\\.[0-9]*)?$' THEN 'unparsable_nav'
-                 WHEN nav_raw::numeric <= 0 THEN 'zero_nav'
-                 WHEN nav_date IS NULL THEN 'unparsable_date' END AS nav_skip,
-            CASE WHEN nav_raw ~ '^[0-9]{{1,12}}(\\.[0-9]*)?$' THEN nav_raw::numeric END AS nav
+                 WHEN name = '' THEN 'missing_scheme_name' END AS row_skip
         FROM ranked
     )
-    SELECT *, CASE WHEN row_skip IS NULL AND nav_skip IS NULL AND row_number() OVER (
-                  PARTITION BY amfi_code, nav_date, row_skip IS NULL AND nav_skip IS NULL ORDER BY line_no) > 1
-              THEN 'duplicate_nav' END AS duplicate_skip
-    FROM judged
+    SELECT line_no, amfi_code, name, nav_date, isin_growth, isin_reinvest, plan_text, option_text, row_skip,
+        nav_skip, {duplicate_nav} AS duplicate_skip,
+        CASE WHEN nav_skip IS NULL THEN nav_raw::numeric END AS nav
+    FROM skipped
     """
 
 
