@@ -166,6 +166,11 @@ def nav_text_streamed(path: Path) -> NavText:
                     checker.decode(block)
                 except UnicodeDecodeError:
                     encoding = "cp1252"
+    if encoding == "utf-8-sig":
+        try:
+            checker.decode(b"", final=True)  # a character cut off at the end
+        except UnicodeDecodeError:
+            encoding = "cp1252"
 
     def pieces() -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
