@@ -34,7 +34,11 @@ if str(ROOT) not in sys.path:
 TENANT_HOST = "bench1.localhost"
 PLAIN_HOST = "plain.bench"
 PING = "/api/v1/bench/ping"
-TENANCY_MIDDLEWARE = {"tenants.lookup.CachedTenantMainMiddleware", "tenants.middleware.TenantStatusMiddleware"}
+TENANCY_MIDDLEWARE = {
+    "tenants.lookup.CachedTenantMainMiddleware",
+    "django_tenants.middleware.main.TenantMainMiddleware",
+    "tenants.middleware.TenantStatusMiddleware",
+}
 TARGET_RATIO = 0.7
 
 if os.environ.get("REQUEST_PATH_BENCH_SERVER") == "1":
@@ -54,6 +58,11 @@ if os.environ.get("REQUEST_PATH_BENCH_SERVER") == "1":
         def get(self, request):
             return Response({"ok": True})
 
+    if os.environ.get("REQUEST_PATH_BENCH_STOCK") == "1":  # --stock: django-tenants' own lookup, as before
+        stock = {"tenants.lookup.CachedTenantMainMiddleware": "django_tenants.middleware.main.TenantMainMiddleware"}
+        settings.MIDDLEWARE = [stock.get(m, m) for m in settings.MIDDLEWARE]
+        settings.TENANT_LIMIT_SET_CALLS = False
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     urlpatterns = [path(PING.lstrip("/"), BenchPingApi.as_view()), path("", include(settings.ROOT_URLCONF))]
     settings.ROOT_URLCONF = __name__
     full_middleware = list(settings.MIDDLEWARE)
@@ -108,10 +117,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(port: int) -> subprocess.Popen:
+def _serve(port: int, *, stock: bool) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         REQUEST_PATH_BENCH_SERVER="1",
+        REQUEST_PATH_BENCH_STOCK="1" if stock else "0",
         THROTTLE_RATE_IP="100000000/min",
         THROTTLE_RATE_USER="100000000/min",
         LOG_LEVEL="WARNING",
@@ -168,6 +178,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--stock",
+        action="store_true",
+        help="for comparison: django-tenants' uncached lookup, search_path before every cursor, sessions in the "
+        "database (throttles stay as they are)",
+    )
     args = parser.parse_args()
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
@@ -178,7 +194,7 @@ def main() -> int:
         django_setup("config.settings.prod")
         cookies = _prepare()
         port = _free_port()
-        server = _serve(port)
+        server = _serve(port, stock=args.stock)
         url = f"http://127.0.0.1:{port}{PING}"
         rounds = []
         try:
@@ -213,6 +229,7 @@ def main() -> int:
         json.dumps(
             {
                 "benchmark": "request_path",
+                "stock_django_tenants": args.stock,
                 "plain_rps": round(statistics.median(p[0] for p, _ in rounds), 1),
                 "tenant_rps": round(statistics.median(t[0] for _, t in rounds), 1),
                 "plain_p95_ms": round(statistics.median(p[1] for p, _ in rounds), 2),
