@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from apps.core.crypto import DecryptionFailed, decrypt, encrypt
 from apps.orders.gateways.interface import GatewayNotSent
 from apps.orders.models import Gateway, GatewayRouting
-from apps.portal.crypto import decrypt, encrypt
 
 
 class ExchangeIdentityMissing(GatewayNotSent):
@@ -51,12 +51,21 @@ def distributor_arn() -> str:
     return (getattr(tenant, "arn", "") or "").strip()
 
 
+SECRET_PURPOSE = "exchange-credentials"
+
+
 def secret_seal(value: str) -> str:
-    return encrypt(value)
+    return encrypt(value, purpose=SECRET_PURPOSE)
 
 
 def secret_open(token: str) -> str | None:
-    return decrypt(token) if token else None
+    """The secret, or None when none is stored or no configured key opens it (a dropped key)."""
+    if not token:
+        return None
+    try:
+        return decrypt(token, purpose=SECRET_PURPOSE)
+    except DecryptionFailed:
+        return None
 
 
 def exchange_identity_get(*, gateway: str, routing: GatewayRouting) -> BseIdentity | MfuIdentity:

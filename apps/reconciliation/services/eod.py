@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import StaffMember, StaffRole
 from apps.core.audit import audit_record
-from apps.funds.selectors import trading_day_is, trading_holidays
+from apps.funds.market_calendar import trading_day_is, trading_holidays
 from apps.orders.models import Order, OrderStatus
 from apps.reconciliation.models import Discrepancy, ReconciliationSettings, RegistrarTransaction, RtaFeed
 from apps.reconciliation.services.dropfolder import DropFolderResult, drop_folder_scan
