@@ -29,7 +29,7 @@ def _gateway_state_clean():
 @pytest.fixture
 def sandbox_gateways(settings, live_server, live_db, celery_eager):
     """Gateways at the sandbox over loopback; faults fire fast; the sweeper can resolve at once."""
-    from apps.orders.demo import identities_seed
+    from apps.demo.seeders.orders import identities_seed
 
     base = live_server.url("localhost", "/sandbox")
     bse = dict(settings.ORDER_GATEWAYS["bse_starmf"])
