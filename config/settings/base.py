@@ -49,6 +49,8 @@ TENANT_APPS = [
     "apps.orders",
     "apps.portfolio",
     "apps.portal",
+    "apps.reports",
+    "apps.goals",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
