@@ -72,7 +72,7 @@ def test_every_cbdt_grandfathering_example(row):
 def test_the_cost_inflation_index_is_the_notified_one():
     with (TAX_DATA / "cost_inflation_index_casparser.csv").open(newline="") as handle:
         notified = {int(row["financial_year"][2:6]): int(row["cii"]) for row in csv.DictReader(handle)}
-    assert COST_INFLATION_INDEX == notified
+    assert notified == COST_INFLATION_INDEX
 
 
 # ------------------------------------------------------------------ equity around 31-Jan-2018

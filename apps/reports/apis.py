@@ -1,0 +1,164 @@
+"""The investor's tax reports and statements (mounted under /api/v1/). Figures come from
+apps.reports.selectors; statements are made by apps.reports.services and fetched through access
+selectors, so another investor's ids answer 404."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.selectors import investor_get_for_user
+from apps.core.exceptions import ApplicationError
+from apps.reports import selectors
+from apps.reports.capital_gains import CapitalGainsError, financial_year_parse
+from apps.reports.schedule_112a import schedule_112a_csv
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+UNITS = {"max_digits": 20, "decimal_places": 4}
+RATE = {"max_digits": 5, "decimal_places": 2, "allow_null": True}
+
+
+def _investor(request):
+    return investor_get_for_user(user=request.user)
+
+
+def _financial_year(request) -> str:
+    label = request.query_params.get("fy", "")
+    if not label:
+        return selectors.financial_year_label(selectors.financial_year_start(selectors.today_ist()))
+    try:
+        financial_year_parse(label)
+    except CapitalGainsError as exc:
+        raise ApplicationError(str(exc), code="invalid_financial_year", extra={"fy": label}) from exc
+    return label
+
+
+class SchemeRefSerializer(serializers.Serializer):
+    isin = serializers.CharField()
+    name = serializers.CharField(source="scheme_name")
+
+
+class LotGainOutputSerializer(serializers.Serializer):
+    scheme = SchemeRefSerializer(source="*")
+    folio = serializers.CharField()
+    buy_date = serializers.DateField()
+    sell_date = serializers.DateField()
+    sale_kind = serializers.CharField(help_text="redemption, switch_out (switches, STP and SWP legs are sales)")
+    units = serializers.DecimalField(**UNITS)
+    purchase_value = serializers.DecimalField(**MONEY, allow_null=True, help_text="stamp duty included")
+    fmv_31jan2018 = serializers.DecimalField(**MONEY, allow_null=True, help_text="where grandfathering used it")
+    fmv_nav_31jan2018 = serializers.DecimalField(max_digits=20, decimal_places=8, allow_null=True)
+    indexed_cost = serializers.DecimalField(**MONEY, allow_null=True)
+    cost_used = serializers.DecimalField(**MONEY, allow_null=True)
+    sale_value = serializers.DecimalField(**MONEY)
+    gain = serializers.DecimalField(**MONEY, allow_null=True)
+    term = serializers.CharField(help_text="short or long")
+    section = serializers.CharField(help_text="111A, 112A, 112, 50AA, slab (or 10(38) before 1-Apr-2018)")
+    rate = serializers.DecimalField(**RATE, help_text="percent; null where the slab rate applies")
+    tax_class_at_purchase = serializers.CharField()
+    tax_class_at_sale = serializers.CharField()
+    stt = serializers.DecimalField(**MONEY, help_text="shown, not deducted")
+    grandfathered = serializers.BooleanField()
+    fmv_missing = serializers.BooleanField(help_text="no 31-Jan-2018 NAV is known: actual cost used, review")
+    cost_known = serializers.BooleanField()
+
+
+class SectionSummarySerializer(serializers.Serializer):
+    section = serializers.CharField()
+    term = serializers.CharField()
+    rate = serializers.DecimalField(**RATE)
+    lots = serializers.IntegerField()
+    sale_value = serializers.DecimalField(**MONEY)
+    cost = serializers.DecimalField(**MONEY)
+    gains = serializers.DecimalField(**MONEY)
+    losses = serializers.DecimalField(**MONEY)
+    net = serializers.DecimalField(**MONEY)
+    exemption = serializers.DecimalField(**MONEY)
+    taxable = serializers.DecimalField(**MONEY)
+    tax = serializers.DecimalField(**MONEY, allow_null=True, help_text="null at slab rate")
+
+
+class YearSummarySerializer(serializers.Serializer):
+    financial_year = serializers.CharField()
+    rows = SectionSummarySerializer(many=True)
+    exemption_112a_limit = serializers.DecimalField(**MONEY)
+    exemption_112a_used = serializers.DecimalField(**MONEY)
+    tax_estimated = serializers.DecimalField(**MONEY, help_text="at the fixed rates, before cess and surcharge")
+    slab_gains = serializers.DecimalField(**MONEY, help_text="added to income, taxed at the slab rate")
+    lots_without_cost = serializers.IntegerField()
+    lots_missing_fmv = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class IncomeLineSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    scheme = SchemeRefSerializer(source="*")
+    folio = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY)
+
+
+class CapitalGainsOutputSerializer(serializers.Serializer):
+    financial_year = serializers.CharField()
+    lots = LotGainOutputSerializer(many=True)
+    summary = YearSummarySerializer()
+    idcw = IncomeLineSerializer(many=True, help_text="IDCW payouts: income at slab rate, not capital gains")
+    idcw_total = serializers.DecimalField(**MONEY)
+    tds_total = serializers.DecimalField(**MONEY)
+
+
+class UnrealisedOutputSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    financial_year = serializers.CharField()
+    value = serializers.DecimalField(**MONEY)
+    cost = serializers.DecimalField(**MONEY)
+    short_term_gain = serializers.DecimalField(**MONEY)
+    long_term_gain = serializers.DecimalField(**MONEY)
+    by_section = serializers.DictField(child=serializers.DecimalField(**MONEY))
+    ltcg_112a_realised = serializers.DecimalField(**MONEY, help_text="this financial year, net")
+    exemption_112a_limit = serializers.DecimalField(**MONEY)
+    exemption_112a_left = serializers.DecimalField(**MONEY)
+    ltcg_tax_free_available = serializers.DecimalField(
+        **MONEY, help_text="equity LTCG that could still be realised this year within the exemption"
+    )
+    lots_without_cost = serializers.IntegerField()
+    lots_without_nav = serializers.IntegerField()
+    lots = LotGainOutputSerializer(many=True)
+
+
+class FinancialYearFilterSerializer(serializers.Serializer):
+    fy = serializers.CharField(required=False, help_text="financial year, e.g. 2024-25 (default: the current one)")
+
+
+class CapitalGainsApi(APIView):
+    @extend_schema(tags=["tax"], parameters=[FinancialYearFilterSerializer], responses=CapitalGainsOutputSerializer)
+    def get(self, request):
+        report = selectors.capital_gains_get(investor=_investor(request), financial_year=_financial_year(request))
+        return Response(CapitalGainsOutputSerializer(report).data, headers={"Cache-Control": "private, no-store"})
+
+
+class UnrealisedGainsApi(APIView):
+    @extend_schema(tags=["tax"], responses=UnrealisedOutputSerializer)
+    def get(self, request):
+        report = selectors.unrealised_get(investor=_investor(request))
+        return Response(UnrealisedOutputSerializer(report).data, headers={"Cache-Control": "private, no-store"})
+
+
+class Schedule112ACsvApi(APIView):
+    @extend_schema(
+        tags=["tax"],
+        parameters=[FinancialYearFilterSerializer],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Schedule 112A, ITR utility CSV")},
+    )
+    def get(self, request):
+        label = _financial_year(request)
+        report = selectors.capital_gains_get(investor=_investor(request), financial_year=label)
+        response = HttpResponse(
+            schedule_112a_csv(gains=report.lots, fy_start=financial_year_parse(label)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="schedule-112a-{label}.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
