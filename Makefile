@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser-deps lint format clean
+.PHONY: run test install browser-deps pdf-deps lint format clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(PY) scripts/devstack.py run
 
-test: install browser-deps
+test: install browser-deps pdf-deps
 	$(PY) scripts/devstack.py test
 
 # The browser tests drive Debian's Chromium; CI machines start without it.
@@ -26,6 +26,13 @@ browser-deps:
 		echo "==> installing chromium"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The statement tests read the PDFs' text with Debian's pdftotext (poppler-utils).
+pdf-deps:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "==> installing poppler-utils"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -4,10 +4,14 @@ selectors, so another investor's ids answer 404."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from urllib.parse import urlencode
+
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +19,9 @@ from apps.accounts.selectors import investor_get_for_user
 from apps.core.exceptions import ApplicationError
 from apps.reports import selectors
 from apps.reports.capital_gains import CapitalGainsError, financial_year_parse
+from apps.reports.models import StatementKind, StatementStatus
 from apps.reports.schedule_112a import schedule_112a_csv
+from apps.reports.services import statement_download_token, statement_for_download, statement_request
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 UNITS = {"max_digits": 20, "decimal_places": 4}
@@ -161,4 +167,85 @@ class Schedule112ACsvApi(APIView):
         )
         response["Content-Disposition"] = f'attachment; filename="schedule-112a-{label}.csv"'
         response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# ------------------------------------------------------------------------------------ statements
+
+
+class StatementOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    kind = serializers.CharField()
+    period_from = serializers.DateField(allow_null=True)
+    period_to = serializers.DateField(allow_null=True)
+    financial_year = serializers.CharField()
+    status = serializers.CharField(help_text="queued, running, done, failed")
+    percent = serializers.IntegerField()
+    error_message = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True)
+    file_size = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="signed link, valid for a few minutes; present once the statement is done"
+    )
+
+    def get_download_url(self, statement) -> str | None:
+        if statement.status != StatementStatus.DONE:
+            return None
+        token = statement_download_token(statement=statement)
+        path = reverse("v1:statement-download", kwargs={"statement_id": statement.public_id})
+        return self.context["request"].build_absolute_uri(f"{path}?{urlencode({'token': token})}")
+
+
+class StatementListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=StatementKind.choices)
+        period_from = serializers.DateField(required=False, help_text="transactions: first day")
+        period_to = serializers.DateField(required=False, help_text="transactions: last day")
+        financial_year = serializers.CharField(required=False, default="", help_text="capital gains: e.g. 2024-25")
+
+    @extend_schema(tags=["statements"], operation_id="statements_list", responses=StatementOutputSerializer(many=True))
+    def get(self, request):
+        statements = selectors.statement_list(investor=_investor(request))[:50]
+        return Response(StatementOutputSerializer(statements, many=True, context={"request": request}).data)
+
+    @extend_schema(tags=["statements"], request=InputSerializer, responses={202: StatementOutputSerializer})
+    def post(self, request):
+        investor = _investor(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        statement = statement_request(investor=investor, requested_by=request.user, **data.validated_data)
+        return Response(
+            StatementOutputSerializer(statement, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class StatementDetailApi(APIView):
+    @extend_schema(tags=["statements"], responses=StatementOutputSerializer)
+    def get(self, request, statement_id):
+        statement = selectors.access_statement_by_id(investor=_investor(request), statement_id=statement_id)
+        return Response(
+            StatementOutputSerializer(statement, context={"request": request}).data,
+            headers={"Cache-Control": "private, no-store"},
+        )
+
+
+class StatementDownloadApi(APIView):
+    """The PDF, for whoever holds an unexpired signed link (a browser or the app's viewer, without a token)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["statements"],
+        auth=[],
+        parameters=[OpenApiParameter("token", str, required=True, description="from download_url")],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: OpenApiResponse()},
+    )
+    def get(self, request, statement_id):
+        statement, path = statement_for_download(token=request.query_params.get("token", ""), statement_id=statement_id)
+        response = FileResponse(path.open("rb"), content_type="application/pdf", filename=statement.file_name)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
         return response

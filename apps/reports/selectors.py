@@ -3,15 +3,17 @@ realise, and IDCW income. The rules themselves are in apps.reports.capital_gains
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from apps.core.exceptions import NotFoundError
 from apps.funds.models import NavHistory
 from apps.portfolio.models import Lot, LotDisposal, Transaction, TransactionKind
 from apps.reports.capital_gains import (
@@ -31,6 +33,7 @@ from apps.reports.capital_gains import (
     ltcg_112a_realised,
     year_summary,
 )
+from apps.reports.models import Statement, StatementBatch, StatementStatus
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -250,3 +253,47 @@ def financial_years_with_sales(*, investor) -> list[str]:
         .distinct()
     )
     return [financial_year_label(y) for y in sorted({financial_year_start(d) for d in days}, reverse=True)]
+
+
+# ------------------------------------------------------------------------------------ statements
+
+
+def _uuid(value, what: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFoundError(f"No such {what}.") from exc
+
+
+def access_statement_by_id(*, investor, statement_id) -> Statement:
+    """One of the investor's own statements; 404 for anyone else's."""
+    statement = Statement.objects.filter(investor=investor, public_id=_uuid(statement_id, "statement")).first()
+    if statement is None:
+        raise NotFoundError("No such statement.")
+    return statement
+
+
+def statement_list(*, investor) -> QuerySet:
+    return Statement.objects.filter(investor=investor).order_by("-created_at", "-id")
+
+
+def access_statement_batch_by_id(*, batch_id) -> StatementBatch:
+    """Staff only (the caller checks the role): a batch of this distributor."""
+    batch = StatementBatch.objects.filter(public_id=_uuid(batch_id, "batch")).first()
+    if batch is None:
+        raise NotFoundError("No such batch.")
+    return batch
+
+
+def statement_batch_progress(*, batch: StatementBatch) -> dict:
+    counts = {status: 0 for status in StatementStatus.values}
+    for row in batch.statements.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    finished = counts[StatementStatus.DONE] + counts[StatementStatus.FAILED]
+    return {
+        "total": batch.total,
+        "done": counts[StatementStatus.DONE],
+        "failed": counts[StatementStatus.FAILED],
+        "percent": int(finished * 100 / batch.total) if batch.total else 100,
+        "finished": finished >= batch.total,
+    }

@@ -8,4 +8,7 @@ urlpatterns = [
     path("tax/capital-gains", apis.CapitalGainsApi.as_view(), name="tax-capital-gains"),
     path("tax/unrealised", apis.UnrealisedGainsApi.as_view(), name="tax-unrealised"),
     path("tax/schedule-112a.csv", apis.Schedule112ACsvApi.as_view(), name="tax-schedule-112a"),
+    path("statements", apis.StatementListCreateApi.as_view(), name="statements"),
+    path("statements/<uuid:statement_id>", apis.StatementDetailApi.as_view(), name="statement"),
+    path("statements/<uuid:statement_id>/download", apis.StatementDownloadApi.as_view(), name="statement-download"),
 ]

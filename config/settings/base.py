@@ -554,3 +554,10 @@ CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_k
 DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
 FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+
+# --- Reports (apps.reports) -----------------------------------------------------------------------
+# PDF statements render on a queue of their own (a worker per queue scales them apart from the rest);
+# the signed download link the API hands out expires after this many seconds.
+REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
+CELERY_TASK_ROUTES = {"reports.*": {"queue": REPORTS_STATEMENT_QUEUE}}
+REPORTS_STATEMENT_LINK_SECONDS = env.int("REPORTS_STATEMENT_LINK_SECONDS", default=10 * 60)
