@@ -70,6 +70,8 @@ class Scheme(TimeStampedModel):
         max_length=10,
         choices=AssetClass.choices,
         blank=True,
+        default="",
+        db_default="",  # the importers' bulk inserts name only the columns they know
         help_text="Overrides the asset class for capital gains; leave blank to follow the category.",
     )
     is_liquid = models.BooleanField(default=False, help_text="Liquid or overnight: 1:30 pm purchase cut-off")
