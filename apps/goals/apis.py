@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -127,6 +127,7 @@ class GoalDetailApi(APIView):
 
 
 class GoalLinkCreateApi(APIView):
+    @extend_schema_serializer(component_name="GoalLinkRequest")
     class InputSerializer(serializers.Serializer):
         holding_id = serializers.UUIDField(required=False)
         sip_id = serializers.UUIDField(required=False)

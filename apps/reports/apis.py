@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -43,13 +43,13 @@ def _financial_year(request) -> str:
     return label
 
 
-class SchemeRefSerializer(serializers.Serializer):
+class TaxSchemeSerializer(serializers.Serializer):
     isin = serializers.CharField()
     name = serializers.CharField(source="scheme_name")
 
 
 class LotGainOutputSerializer(serializers.Serializer):
-    scheme = SchemeRefSerializer(source="*")
+    scheme = TaxSchemeSerializer(source="*")
     folio = serializers.CharField()
     buy_date = serializers.DateField()
     sell_date = serializers.DateField()
@@ -102,7 +102,7 @@ class YearSummarySerializer(serializers.Serializer):
 
 class IncomeLineSerializer(serializers.Serializer):
     date = serializers.DateField()
-    scheme = SchemeRefSerializer(source="*")
+    scheme = TaxSchemeSerializer(source="*")
     folio = serializers.CharField()
     amount = serializers.DecimalField(**MONEY)
 
@@ -199,6 +199,7 @@ class StatementOutputSerializer(serializers.Serializer):
 
 
 class StatementListCreateApi(APIView):
+    @extend_schema_serializer(component_name="StatementRequest")
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=StatementKind.choices)
         period_from = serializers.DateField(required=False, help_text="transactions: first day")

@@ -133,3 +133,23 @@ def test_unrealised_gains_and_the_exemption_left(ledger, api_for, record_line, m
     # 1,420 of 112A gains already realised this year: 1,23,580 of the exemption is left
     assert D(body["ltcg_112a_realised"]) == D("1420.00") and D(body["exemption_112a_left"]) == D("123580.00")
     assert D(body["ltcg_tax_free_available"]) == D("1200.00")
+
+
+def test_the_tax_statement_and_goal_endpoints_are_in_the_openapi_schema(alpha_api):
+    response = alpha_api.get("/api/schema/?format=json")
+
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/tax/capital-gains",
+        "/api/v1/tax/unrealised",
+        "/api/v1/tax/schedule-112a.csv",
+        "/api/v1/statements",
+        "/api/v1/statements/{statement_id}",
+        "/api/v1/statements/{statement_id}/download",
+        "/api/v1/goals",
+        "/api/v1/goals/{goal_id}/links",
+    ):
+        assert path in paths, path
+    lot = response.json()["components"]["schemas"]["LotGainOutput"]["properties"]
+    assert {"scheme", "folio", "buy_date", "sell_date", "units", "purchase_value", "fmv_31jan2018", "cost_used",
+            "sale_value", "gain", "term", "section", "rate"} <= set(lot)  # fmt: skip
