@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -82,7 +82,9 @@ def _styles(brand: Brand) -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     primary = _colour(brand.primary, "#1F4E79")
     return {
-        "title": ParagraphStyle("title", parent=base["Title"], textColor=primary, fontSize=16, spaceAfter=2),
+        "title": ParagraphStyle(
+            "title", parent=base["Title"], textColor=primary, fontSize=16, spaceAfter=2, alignment=TA_LEFT
+        ),
         "subtitle": ParagraphStyle("subtitle", parent=base["Normal"], fontSize=9, textColor=colors.HexColor("#444444")),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], textColor=primary, fontSize=11, spaceBefore=8),
         "body": ParagraphStyle("body", parent=base["Normal"], fontSize=8, leading=10),
@@ -166,7 +168,8 @@ def _table_style(block: TableBlock, primary: colors.Color, rows: int, has_totals
 
 def _table_blocks(block: TableBlock, styles, width: float, primary: colors.Color, progress: Callable[[int], None]):
     flow = [Paragraph(_escape(block.title), styles["h2"])]
-    widths = [width * f for f in block.widths] if block.widths else None
+    fractions = block.widths or [1 / len(block.columns)] * len(block.columns)
+    widths = [width * f for f in fractions]
     rows = [list(map(str, row)) for row in block.rows]
     if not rows:
         flow.append(Paragraph("Nothing in this period.", styles["body"]))
