@@ -27,6 +27,7 @@ DISCLAIMERS = (
     "Values use the latest NAV available on the date of this statement. Capital gains are computed by FIFO from "
     "the transactions recorded with us; the tax shown is an estimate at the rates in force, before surcharge and "
     "cess, and is not tax advice. Please check figures against your registrar's statement before filing.",
+    "Section numbers are those of the Income-tax Act, 1961.",
 )
 
 
