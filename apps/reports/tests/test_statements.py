@@ -152,3 +152,20 @@ def test_a_statement_that_cannot_render_is_marked_failed(ledger, in_alpha, priva
 
     assert result.status == StatementStatus.FAILED and "ZeroDivisionError" in result.error_message
     assert not result.stored_path
+
+
+def test_family_statement_holds_members_who_consented_only(
+    ledger, api_for, in_alpha, make_investor, private_storage, django_capture_on_commit_callbacks, celery_eager
+):
+    from apps.portfolio.models import FamilyLink
+
+    pending = make_investor(name="Chitra Pending")
+    FamilyLink.objects.create(owner=ledger["asha"], member=ledger["bala"], status=FamilyLink.Status.ACTIVE)
+    FamilyLink.objects.create(owner=ledger["asha"], member=pending, status=FamilyLink.Status.PENDING)
+    client = api_for(ledger["asha"])
+
+    family = _ask(client, django_capture_on_commit_callbacks, celery_eager, kind="family")
+
+    text = pdf_text(b"".join(_download(client.get(f"/api/v1/statements/{family['id']}").json()["download_url"])))
+    assert "Family portfolio statement" in text and "2 member(s)" in text
+    assert "Asha" in text and "Bala" in text and "Chitra Pending" not in text

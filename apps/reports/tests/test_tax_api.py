@@ -153,3 +153,22 @@ def test_the_tax_statement_and_goal_endpoints_are_in_the_openapi_schema(alpha_ap
     lot = response.json()["components"]["schemas"]["LotGainOutput"]["properties"]
     assert {"scheme", "folio", "buy_date", "sell_date", "units", "purchase_value", "fmv_31jan2018", "cost_used",
             "sale_value", "gain", "term", "section", "rate"} <= set(lot)  # fmt: skip
+
+
+def test_platform_staffs_tax_class_override_decides_the_section(ledger, api_for):
+    # an "equity" scheme by its category that platform staff know to hold mostly debt
+    ledger["equity_b"].tax_asset_class_override = "debt"
+    ledger["equity_b"].save(update_fields=["tax_asset_class_override"])
+    asha = ledger["asha"]
+    from apps.portfolio.services import transaction_record
+
+    transaction_record(
+        investor=asha, scheme=ledger["equity_b"], folio_number="F1", kind="redemption", trade_date=date(2024, 11, 4),
+        amount=D("-1200"), units=D("-22.4"), nav=None, source="order", source_ref="override-1",
+    )  # fmt: skip
+
+    body = api_for(asha).get("/api/v1/tax/capital-gains?fy=2024-25").json()
+
+    (lot,) = _lots(body, ledger["equity_b"].isin_growth)
+    # switched in on 5-May-2024, after 1-Apr-2023: a specified fund's gain, short term at slab rate
+    assert lot["section"] == "50AA" and lot["tax_class_at_sale"] == "specified" and D(lot["gain"]) == D("80.00")
