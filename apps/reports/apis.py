@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.exceptions import ApplicationError
+from apps.core.pagination import PagePagination
+from apps.core.throttling import ScopedRateThrottle
 from apps.reports import selectors
 from apps.reports.capital_gains import CapitalGainsError, financial_year_parse
 from apps.reports.models import StatementKind, StatementStatus
@@ -199,6 +201,15 @@ class StatementOutputSerializer(serializers.Serializer):
 
 
 class StatementListCreateApi(APIView):
+    """The investor's statements, newest first (paged), and asking for a new one (throttled: each is a PDF
+    to render)."""
+
+    throttle_scope = "statements"
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        return [*throttles, ScopedRateThrottle()] if self.request.method == "POST" else throttles
+
     @extend_schema_serializer(component_name="StatementRequest")
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=StatementKind.choices)
@@ -208,8 +219,10 @@ class StatementListCreateApi(APIView):
 
     @extend_schema(tags=["statements"], operation_id="statements_list", responses=StatementOutputSerializer(many=True))
     def get(self, request):
-        statements = selectors.statement_list(investor=_investor(request))[:50]
-        return Response(StatementOutputSerializer(statements, many=True, context={"request": request}).data)
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(selectors.statement_list(investor=_investor(request)), request, view=self)
+        data = StatementOutputSerializer(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
 
     @extend_schema(tags=["statements"], request=InputSerializer, responses={202: StatementOutputSerializer})
     def post(self, request):

@@ -561,3 +561,4 @@ FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
 REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
 CELERY_TASK_ROUTES = {"reports.*": {"queue": REPORTS_STATEMENT_QUEUE}}
 REPORTS_STATEMENT_LINK_SECONDS = env.int("REPORTS_STATEMENT_LINK_SECONDS", default=10 * 60)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["statements"] = env("THROTTLE_RATE_STATEMENTS", default="30/hour")

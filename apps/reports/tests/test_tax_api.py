@@ -172,3 +172,18 @@ def test_platform_staffs_tax_class_override_decides_the_section(ledger, api_for)
     (lot,) = _lots(body, ledger["equity_b"].isin_growth)
     # switched in on 5-May-2024, after 1-Apr-2023: a specified fund's gain, short term at slab rate
     assert lot["section"] == "50AA" and lot["tax_class_at_sale"] == "specified" and D(lot["gain"]) == D("80.00")
+
+
+def test_capital_gains_queries_do_not_grow_with_the_lots(ledger, api_for, record_line, django_assert_max_num_queries):
+    asha = ledger["asha"]
+    for month in range(1, 13):
+        record_line(asha, ledger["equity_b"], "purchase", date(2023, month, 2), "1000", "10", f"q{month}")
+    for month in range(4, 13):
+        record_line(asha, ledger["equity_b"], "redemption", date(2024, month, 20), "-600", "-5", f"r{month}")
+    client = api_for(asha)
+
+    # tenant lookup, investor, sold lots, STT, 31-Jan-2018 NAVs, IDCW (each after a search_path SET)
+    with django_assert_max_num_queries(12):
+        body = client.get("/api/v1/tax/capital-gains?fy=2024-25").json()
+
+    assert len(body["lots"]) > 12
