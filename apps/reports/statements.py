@@ -76,7 +76,7 @@ def _holdings_table(holdings: list[Holding], *, title: str, with_owner: bool = F
     rows = []
     for h in holdings:
         row = [
-            (h.scheme.name if h.scheme else h.source_name)[:60],
+            (h.scheme.name if h.scheme else h.source_name)[: 48 if with_owner else 56],
             h.folio.folio_number,
             units(h.units),
             inr(h.nav, places=4) if h.nav is not None else "-",
@@ -101,7 +101,11 @@ def _holdings_table(holdings: list[Holding], *, title: str, with_owner: bool = F
         inr(sum((h.unrealised_gain for h in holdings), ZERO)),
     ]
     numeric = range(len(pad) + 2, len(columns))
-    widths = [0.14, 0.26, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08, 0.08] if with_owner else None
+    widths = (
+        [0.13, 0.27, 0.1, 0.08, 0.08, 0.08, 0.09, 0.09, 0.08]
+        if with_owner
+        else [0.35, 0.12, 0.08, 0.08, 0.09, 0.09, 0.1, 0.09]
+    )
     return TableBlock(title, columns, rows, numeric=frozenset(numeric), totals=totals, widths=widths)
 
 

@@ -97,7 +97,7 @@ def test_bad_requests_write_nothing(ledger, api_for):
     ]:
         response = client.post("/api/v1/statements", body, format="json")
         assert response.status_code == 400 and response.json()["code"] == code
-    assert not Statement.objects.exists()
+    assert not Statement.objects.filter(investor=ledger["asha"]).exists()
 
 
 def test_another_investors_statement_and_link_answer_404(
