@@ -1,9 +1,11 @@
-"""Renders a queued statement to its private file (the statements queue's task calls it)."""
+"""Renders a queued statement to its private file (the statements queue's task calls it), and purges
+statements past their retention."""
 
 from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -70,3 +72,16 @@ def statement_render(*, statement_id: int) -> Statement:
         update_fields=["status", "percent", "stored_path", "page_count", "file_size", "finished_at", "updated_at"]
     )
     return statement
+
+
+def statements_purge_expired(*, older_than_days: int | None = None) -> int:
+    """Deletes statements (rows and files) older than the retention period; returns how many."""
+    days = settings.REPORTS_STATEMENT_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    expired = list(Statement.objects.filter(created_at__lt=cutoff).only("id", "stored_path"))
+    for statement in expired:
+        path = statement_path(statement)
+        if path is not None:
+            path.unlink(missing_ok=True)
+    Statement.objects.filter(pk__in=[s.pk for s in expired]).delete()
+    return len(expired)

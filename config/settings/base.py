@@ -562,3 +562,12 @@ REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
 CELERY_TASK_ROUTES = {"reports.*": {"queue": REPORTS_STATEMENT_QUEUE}}
 REPORTS_STATEMENT_LINK_SECONDS = env.int("REPORTS_STATEMENT_LINK_SECONDS", default=10 * 60)
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["statements"] = env("THROTTLE_RATE_STATEMENTS", default="30/hour")
+# Statements (rows and PDFs) are kept this long; a nightly job per distributor deletes older ones.
+REPORTS_STATEMENT_RETENTION_DAYS = env.int("REPORTS_STATEMENT_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE |= {
+    "reports-statements-purge": {
+        "task": "core.fan_out_to_tenants",
+        "schedule": crontab(minute=40, hour=3),
+        "args": ("reports.statements_purge",),
+    },
+}

@@ -169,3 +169,29 @@ def test_family_statement_holds_members_who_consented_only(
     text = pdf_text(b"".join(_download(client.get(f"/api/v1/statements/{family['id']}").json()["download_url"])))
     assert "Family portfolio statement" in text and "2 member(s)" in text
     assert "Asha" in text and "Bala" in text and "Chitra Pending" not in text
+
+
+def test_statements_past_their_retention_are_purged_with_their_files(
+    ledger, in_alpha, private_storage, django_capture_on_commit_callbacks, celery_eager, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.reports.rendering import statement_path, statements_purge_expired
+    from apps.reports.services import statement_request
+
+    settings.REPORTS_STATEMENT_RETENTION_DAYS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        old = statement_request(investor=ledger["asha"], kind="portfolio")
+        new = statement_request(investor=ledger["asha"], kind="portfolio")
+    old.refresh_from_db()
+    new.refresh_from_db()
+    Statement.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    old_file = statement_path(old)
+    assert old_file.exists()
+
+    purged = statements_purge_expired()
+
+    assert purged >= 1 and not old_file.exists() and not Statement.objects.filter(pk=old.pk).exists()
+    assert statement_path(new).exists() and Statement.objects.filter(pk=new.pk).exists()
