@@ -80,6 +80,7 @@ class SchemeAdmin(CatalogAdmin):
                     "plan",
                     "option",
                     "asset_class",
+                    "tax_asset_class_override",
                     "is_liquid",
                     "is_open_ended",
                     "lock_in_days",
