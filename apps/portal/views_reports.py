@@ -50,7 +50,8 @@ class InvestorTaxView(InvestorPortalView):
         return self.render(request, "portal/investor_tax.html", context, status=status)
 
     def get(self, request, public_id):
-        return self._render(request, self.investor(request, public_id), StatementRequestForm())
+        form = StatementRequestForm(initial={"kind": "capital_gains", "financial_year": financial_year_from(request)})
+        return self._render(request, self.investor(request, public_id), form)
 
     def post(self, request, public_id):
         investor = self.investor(request, public_id)
