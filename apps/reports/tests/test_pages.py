@@ -11,6 +11,7 @@ from apps.goals.models import Goal, GoalLink
 from apps.reports.models import Statement, StatementBatch
 
 BACKEND = "apps.accounts.backends.EmailOrMobileBackend"
+STAFF_PASSWORD = "tax-staff-pass-2026"
 
 
 @pytest.fixture
@@ -38,9 +39,13 @@ def staff(ledger, tenant_alpha):
 
     def make(role="owner"):
         with tenant_context(tenant_alpha):
-            user = User.objects.create_user(email=f"tax-{role}@alpha.test", password=None)
+            user = User.objects.create_user(email=f"tax-{role}@alpha.test", password=STAFF_PASSWORD)
             StaffMember.objects.create(user=user, role=role)
-        return signed_in(tenant_alpha, user)
+        client = Client(HTTP_HOST="alpha.localhost")
+        # staff pages need a session that passed the portal's own sign-in
+        response = client.post("/portal/login/", {"email": user.email, "password": STAFF_PASSWORD})
+        assert response.status_code == 302
+        return client
 
     return make
 
