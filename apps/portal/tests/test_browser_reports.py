@@ -64,6 +64,8 @@ def test_investor_reads_gains_gets_a_statement_and_sets_a_goal(
     from apps.reports.rendering import statement_render
 
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(f"{page.url}: {m.text}"))
     email = f"{unique('tax')}@example.test"
     investor = make_investor(live_alpha, full_name=unique("Esha Tax"), email=email, password=PASSWORD)
     _ledger(live_alpha, investor)
@@ -141,3 +143,6 @@ def test_investor_reads_gains_gets_a_statement_and_sets_a_goal(
     page.wait_for_url("**fy=2024-25")
     assert "50AA" in page.get_by_test_id("cg-summary").inner_text()
     _both_widths(page, screenshot, "portal-investor-tax")
+
+    # every page ran on our own scripts only
+    assert csp_violations == []
