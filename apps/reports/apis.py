@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.exceptions import ApplicationError
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import ScopedRateThrottle
 from apps.reports import selectors
@@ -217,7 +218,12 @@ class StatementListCreateApi(APIView):
         period_to = serializers.DateField(required=False, help_text="transactions: last day")
         financial_year = serializers.CharField(required=False, default="", help_text="capital gains: e.g. 2024-25")
 
-    @extend_schema(tags=["statements"], operation_id="statements_list", responses=StatementOutputSerializer(many=True))
+    @extend_schema(
+        tags=["statements"],
+        operation_id="statements_list",
+        parameters=page_parameters(),
+        responses=page_of(StatementOutputSerializer, name="StatementPage"),
+    )
     def get(self, request):
         paginator = PagePagination()
         page = paginator.paginate_queryset(selectors.statement_list(investor=_investor(request)), request, view=self)
