@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.core.audit import audit_record
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.goals.models import Goal, GoalLink
 from apps.orders.models import SipRegistration
 from apps.orders.selectors import access_sip_by_id
@@ -75,6 +76,13 @@ def goal_delete(*, goal: Goal, actor) -> None:
         goal.delete()
 
 
+def _public_id(value, what: str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFoundError(f"No such {what}.") from exc
+
+
 def _check_share(share: Decimal) -> None:
     if not (0 < share <= HUNDRED):
         raise ApplicationError("The share must be more than 0 and at most 100 percent.", code="invalid_share")
@@ -84,7 +92,7 @@ def goal_link_holding(*, goal: Goal, actor, holding_id, share: Decimal = HUNDRED
     """Sets aside `share` percent of one of the investor's holdings for the goal (replacing an earlier share
     for the same goal). Across goals a holding is never set aside more than 100%."""
     _check_share(share)
-    holding = access_holding_by_id(investor=goal.investor, holding_id=holding_id)
+    holding = access_holding_by_id(investor=goal.investor, public_id=_public_id(holding_id, "holding"))
     with transaction.atomic():
         Holding.objects.select_for_update().filter(pk=holding.pk).first()  # one writer per holding
         taken = GoalLink.objects.filter(holding=holding).exclude(goal=goal).aggregate(total=Sum("share"))["total"] or 0
@@ -102,7 +110,7 @@ def goal_link_holding(*, goal: Goal, actor, holding_id, share: Decimal = HUNDRED
 
 def goal_link_sip(*, goal: Goal, actor, sip_id, share: Decimal = HUNDRED) -> GoalLink:
     _check_share(share)
-    sip = access_sip_by_id(investor=goal.investor, public_id=sip_id)
+    sip = access_sip_by_id(investor=goal.investor, public_id=_public_id(sip_id, "SIP"))
     with transaction.atomic():
         SipRegistration.objects.select_for_update().filter(pk=sip.pk).first()
         taken = GoalLink.objects.filter(sip=sip).exclude(goal=goal).aggregate(total=Sum("share"))["total"] or 0

@@ -44,5 +44,5 @@ urlpatterns = [
     path("statements/<uuid:batch_id>/", views_reports.StatementBatchView.as_view(), name="statement_batch"),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
     path("settings/staff/", views.StaffView.as_view(), name="staff"),
-    path("settings/staff/<int:pk>/", views.StaffUpdateView.as_view(), name="staff_update"),
+    path("settings/staff/<uuid:public_id>/", views.StaffUpdateView.as_view(), name="staff_update"),
 ]

@@ -13,7 +13,6 @@ from apps.goals import services as goal_services
 from apps.goals.forms import GoalForm, GoalLinkForm
 from apps.goals.pages import goal_page_post
 from apps.orders.selectors import sip_list
-from apps.portal.web_views import InvestorView
 from apps.portfolio.selectors.holdings import holding_list
 from apps.reports import selectors as report_selectors
 from apps.reports.capital_gains import financial_year_parse
@@ -21,6 +20,7 @@ from apps.reports.forms import StatementRequestForm, financial_year_choices
 from apps.reports.pages import financial_year_from, statement_download_url
 from apps.reports.schedule_112a import schedule_112a_csv
 from apps.reports.services import statement_request
+from apps.web.views import InvestorView
 
 
 class TaxView(InvestorView):

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from apps.portal import web_reports_views, web_views
+from apps.web import reports_views as web_reports_views
+from apps.web import views as web_views
 
 app_name = "web"
 
