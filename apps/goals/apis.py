@@ -15,6 +15,7 @@ from apps.accounts.selectors import investor_get_for_user
 from apps.goals import selectors, services
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
+PROJECTED = {"max_digits": 40, "decimal_places": 2}  # future values compound past the 18 digits money is stored in
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 PAISA = Decimal("0.01")
 
@@ -25,13 +26,13 @@ def _investor(request):
 
 class ProjectionSerializer(serializers.Serializer):
     months_left = serializers.IntegerField()
-    target_future = serializers.DecimalField(**MONEY, help_text="the target in the money of the target date")
-    current_value = serializers.DecimalField(**MONEY, help_text="the goal's share of the linked holdings today")
-    projected_holdings = serializers.DecimalField(**MONEY)
-    projected_sips = serializers.DecimalField(**MONEY)
-    projected_total = serializers.DecimalField(**MONEY)
-    shortfall = serializers.DecimalField(**MONEY)
-    monthly_sip_needed = serializers.DecimalField(**MONEY, help_text="more a month to reach the target")
+    target_future = serializers.DecimalField(**PROJECTED, help_text="the target in the money of the target date")
+    current_value = serializers.DecimalField(**PROJECTED, help_text="the goal's share of the linked holdings today")
+    projected_holdings = serializers.DecimalField(**PROJECTED)
+    projected_sips = serializers.DecimalField(**PROJECTED)
+    projected_total = serializers.DecimalField(**PROJECTED)
+    shortfall = serializers.DecimalField(**PROJECTED)
+    monthly_sip_needed = serializers.DecimalField(**PROJECTED, help_text="more a month to reach the target")
     sip_needed_return = serializers.DecimalField(**PERCENT)
     on_track = serializers.BooleanField()
     progress_percent = serializers.DecimalField(**PERCENT)

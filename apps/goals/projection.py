@@ -91,7 +91,7 @@ def goal_project(
     sip_return: Decimal,
 ) -> GoalProjection:
     with localcontext() as context:
-        context.prec = 28
+        context.prec = 50  # compounding over decades at high assumed returns outgrows 28 digits
         months = months_between(today, target_date)
         target_future = _grow(target_amount, inflation, months)
         current = sum((h.value for h in holdings), ZERO)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +21,8 @@ from apps.portfolio.selectors.holdings import access_holding_by_id
 EDITABLE = ("name", "target_amount", "target_date", "inflation", "return_equity", "return_hybrid", "return_debt",
             "return_other")  # fmt: skip
 HUNDRED = Decimal("100")
+MAX_HORIZON_DAYS = 60 * 366  # projections compound over at most 60 years
+MAX_TARGET = Decimal("1000000000000")  # Rs 1 lakh crore
 
 
 def _validate(fields: dict) -> None:
@@ -29,9 +31,14 @@ def _validate(fields: dict) -> None:
     if "target_amount" in fields and fields["target_amount"] <= 0:
         raise ApplicationError("The target amount must be more than zero.", code="invalid_goal",
                                extra={"field": "target_amount"})  # fmt: skip
-    if "target_date" in fields and fields["target_date"] <= timezone.localdate():
-        raise ApplicationError("The target date must be in the future.", code="invalid_goal",
+    if "target_date" in fields and not (
+        timezone.localdate() < fields["target_date"] <= timezone.localdate() + timedelta(days=MAX_HORIZON_DAYS)
+    ):
+        raise ApplicationError("The target date must be in the future, at most 60 years away.", code="invalid_goal",
                                extra={"field": "target_date"})  # fmt: skip
+    if "target_amount" in fields and fields["target_amount"] > MAX_TARGET:
+        raise ApplicationError("The target amount is too large.", code="invalid_goal",
+                               extra={"field": "target_amount"})  # fmt: skip
     if "inflation" in fields and not (0 <= fields["inflation"] <= 30):
         raise ApplicationError("Inflation must be between 0 and 30 percent.", code="invalid_goal",
                                extra={"field": "inflation"})  # fmt: skip

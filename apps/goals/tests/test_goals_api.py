@@ -130,3 +130,16 @@ def test_another_distributor_gets_nothing(savers, tenant_alpha):
     beta.cookies = alpha.cookies
     assert beta.get("/api/v1/goals").status_code in (401, 403)
     assert beta.get(f"/api/v1/goals/{goal['id']}").status_code in (401, 403)
+
+
+def test_goals_beyond_sixty_years_or_a_lakh_crore_are_refused(savers, api_for):
+    client = api_for(savers["asha"])
+    far = savers["target_date"].replace(year=savers["target_date"].year + 60)
+
+    assert client.post("/api/v1/goals", {"name": "x", "target_amount": "100", "target_date": far},
+                       format="json").status_code == 400  # fmt: skip
+    huge = client.post(
+        "/api/v1/goals", {"name": "x", "target_amount": "9999999999999", "target_date": savers["target_date"]},
+        format="json",
+    )  # fmt: skip
+    assert huge.status_code == 400 and huge.json()["extra"]["field"] == "target_amount"
