@@ -2,11 +2,9 @@
 they were sent from (tenant-schemas-celery)."""
 
 from celery import shared_task
-from django.db import transaction
 
 from apps.portfolio.services import valuation
-
-VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
+from apps.portfolio.services.valuation import VALUATIONS_REFRESH_TASK
 
 
 @shared_task(name=VALUATIONS_REFRESH_TASK)
@@ -17,16 +15,6 @@ def valuations_refresh_for_schemes_task(scheme_ids: list[int]) -> int:
 @shared_task(name="portfolio.valuations_refresh_stale")
 def valuations_refresh_stale_task() -> int:
     return valuation.valuations_refresh_stale()
-
-
-def valuations_refresh_schedule(*, scheme_ids) -> None:
-    """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
-    schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
-    from apps.core.tasks import fan_out_to_tenants
-
-    ids = sorted({int(i) for i in scheme_ids})
-    if ids:
-        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
 
 
 @shared_task(name="portfolio.cas_import_process", acks_late=True)

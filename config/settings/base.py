@@ -551,4 +551,4 @@ CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_k
 # The fund universe is seeded right after the distributors: later seeders place orders in its schemes.
 DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
-FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.services.valuation.valuations_refresh_schedule"]

@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 
 from apps.core.exceptions import NotFoundError
 from apps.portfolio.models import FamilyLink, InvestorValuation
+from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
 from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, _uuid_or_404, summary_from_valuation
-from apps.portfolio.services.valuation import allocation_compute, portfolio_xirr
 
 ZERO = Decimal("0")
 
