@@ -10,8 +10,16 @@ import socket
 import pytest
 from django.db import connection
 
+from tests.shared_data import SHARED_DATA
+
 ALPHA_HOST = "alpha.localhost"
 BETA_HOST = "beta.localhost"
+
+
+def pytest_sessionstart(session):
+    """The suite replays real public data; without it a run would pass with those tests missing."""
+    if not (SHARED_DATA / "MANIFEST.md").is_file():
+        raise pytest.UsageError(f"{SHARED_DATA} is missing: put the shared data beside the repository")
 
 
 @pytest.fixture(scope="session", autouse=True)

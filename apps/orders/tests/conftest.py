@@ -4,15 +4,15 @@ gateways pointed at the sandbox on the live server (BSE's real MFOrder WSDL from
 import re
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-REAL_MFORDER_WSDL = Path(django_settings.BASE_DIR).parent / "shared" / "data" / "bse" / "bse_MFOrder_wsdl_AviNormie.xml"
+from tests.shared_data import shared_data
+
+REAL_MFORDER_WSDL = shared_data("bse", "bse_MFOrder_wsdl_AviNormie.xml")
 
 
 @pytest.fixture(autouse=True)
