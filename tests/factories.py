@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 from factory.django import DjangoModelFactory, Password
 
@@ -175,3 +176,67 @@ class SchemeCodeFactory(DjangoModelFactory):
     scheme = factory.SubFactory(SchemeFactory)
     source = "bse"
     code = factory.LazyFunction(lambda: unique("BSE"))
+
+
+# --- Orders (a tenant's schema) ------------------------------------------------------------------------
+
+
+class OrderFactory(DjangoModelFactory):
+    """An order as the investor placed it (waiting for their OTP unless `status` says otherwise); a
+    purchase by amount, any other kind by units from a folio."""
+
+    class Meta:
+        model = "orders.Order"
+
+    investor = factory.SubFactory(InvestorFactory, ready_to_invest=True)
+    scheme = factory.SubFactory(SchemeFactory, orderable=True)
+    kind = "purchase"
+    status = "pending_otp"
+    amount = factory.LazyAttribute(lambda order: Decimal("1000") if order.kind == "purchase" else None)
+    units = factory.LazyAttribute(lambda order: None if order.kind == "purchase" else Decimal("10"))
+    folio_number = factory.LazyAttribute(lambda order: "" if order.kind == "purchase" else "F123")
+    client_ref = factory.LazyFunction(lambda: f"T{uuid.uuid4().hex[:12]}")
+    placed_at = factory.LazyFunction(timezone.now)
+    expected_nav_date = factory.LazyAttribute(lambda order: order.placed_at.date())
+
+
+class MandateFactory(DjangoModelFactory):
+    class Meta:
+        model = "orders.Mandate"
+
+    investor = factory.SubFactory(InvestorFactory, ready_to_invest=True)
+    bank_account = factory.LazyAttribute(
+        lambda mandate: mandate.investor.bank_accounts.first() or BankAccountFactory(investor=mandate.investor)
+    )
+    amount_limit = Decimal("100000")
+    start_date = date(2026, 1, 5)
+    end_date = factory.LazyAttribute(lambda mandate: mandate.start_date + timedelta(days=3650))
+
+
+class SipRegistrationFactory(DjangoModelFactory):
+    """An active monthly SIP of 12 instalments on its own mandate."""
+
+    class Meta:
+        model = "orders.SipRegistration"
+
+    investor = factory.SubFactory(InvestorFactory, ready_to_invest=True)
+    scheme = factory.SubFactory(SchemeFactory, orderable=True)
+    start_date = date(2026, 1, 5)
+    mandate = factory.SubFactory(
+        MandateFactory, investor=factory.SelfAttribute("..investor"), start_date=factory.SelfAttribute("..start_date")
+    )
+    amount = Decimal("2000")
+    frequency = "MONTHLY"
+    instalments = 12
+    status = "active"
+    client_ref = factory.LazyFunction(lambda: f"S{uuid.uuid4().hex[:12]}")
+
+
+def make_order(tenant, investor, scheme, **fields):
+    with tenant_context(tenant):
+        return OrderFactory(investor=investor, scheme=scheme, **fields)
+
+
+def make_sip(tenant, investor, scheme, **fields):
+    with tenant_context(tenant):
+        return SipRegistrationFactory(investor=investor, scheme=scheme, **fields)

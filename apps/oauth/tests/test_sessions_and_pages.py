@@ -11,20 +11,19 @@ from django_tenants.utils import tenant_context
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
-from apps.accounts.tests.factories import (
-    PASSWORD,
+from apps.oauth.authentication import JwtAccessTokenAuthentication
+from apps.oauth.tests.flows import (
     authorize,
     exchange,
-    make_investor,
     mobile_app,
-    otp_code_sent_to,
     pkce_pair,
     redirect_params,
     refresh,
     signed_in_client,
     tokens_for,
 )
-from apps.oauth.authentication import JwtAccessTokenAuthentication
+from tests.factories import PASSWORD, make_investor
+from tests.messages import otp_code_sent_to
 
 pytestmark = pytest.mark.django_db
 
