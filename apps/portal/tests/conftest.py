@@ -34,15 +34,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives headless Chromium through Playwright (needs /usr/bin/chromium)")
 
 
-def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM):
-        return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
-
-
 @pytest.fixture
 def staff_client():
     """A Django test client on a tenant host, signed in as a new staff member of the given role."""
@@ -65,7 +56,7 @@ def staff_client():
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,14 +1,12 @@
-"""The demo fund universe and the platform admin pages."""
+"""The demo fund universe: generated, idempotent, and read from nowhere outside the repository."""
 
 import os
 import sys
 import tempfile
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from apps.funds import demo
@@ -105,36 +103,3 @@ def test_demo_universe_is_generated_idempotent_and_reads_nothing_outside_the_rep
     rerun = ImportRun.objects.get(kind=ImportRun.Kind.DEMO)
     assert rerun.report["changed"] is False
     assert dict(NavHistory.objects.filter(scheme=scheme).values_list("date", "nav")) == navs
-
-
-@pytest.fixture
-def platform_admin(db):
-    from apps.users.models import User
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.get(email="admin@platform.localhost"))
-    return client
-
-
-def test_admin_pages(platform_admin, amfi_dir, make_scheme):
-    from apps.funds.importers.amfi import import_amfi_navs
-
-    run = import_amfi_navs(source=str(amfi_dir / "mfscreener_fixture_amfi_6_column.txt"))
-    scheme = Scheme.objects.get(amfi_code="120465")
-    TradingHoliday.objects.create(date=date(2026, 12, 25), description="Christmas")
-
-    for url in (
-        "/admin/funds/importrun/",
-        f"/admin/funds/importrun/{run.pk}/change/",
-        "/admin/funds/scheme/",
-        "/admin/funds/scheme/?q=flexi",
-        f"/admin/funds/scheme/{scheme.pk}/change/",
-        "/admin/funds/amc/",
-        "/admin/funds/schemecode/",
-        "/admin/funds/tradingholiday/",
-    ):
-        response = platform_admin.get(url)
-        assert response.status_code == 200, url
-    detail = platform_admin.get(f"/admin/funds/importrun/{run.pk}/change/").content.decode()
-    assert "navall_6col" in detail and "&quot;schemes&quot;" in detail
-    assert platform_admin.get("/admin/funds/importrun/add/").status_code == 403
