@@ -38,6 +38,10 @@ def random_pan() -> str:
     return pan_with(f"{secrets.randbelow(10_000):04d}")
 
 
+def random_isin() -> str:
+    return f"INF{uuid.uuid4().hex[:8].upper()}0"
+
+
 def random_mobile() -> str:
     return f"9{secrets.randbelow(10**9):09d}"
 

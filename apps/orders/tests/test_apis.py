@@ -77,3 +77,19 @@ def test_the_sip_list_costs_the_same_queries_for_2_or_20_sips(
 
     assert len(page["results"]) == 20
     assert many == few <= 8, few
+
+
+def test_another_investors_and_another_distributors_ids_answer_404(
+    tenant_alpha, alpha_investor, alpha_investor_2, beta_investor
+):
+    order = make_order(tenant_alpha, alpha_investor, SchemeFactory(orderable=True))
+    sip = make_sip(tenant_alpha, alpha_investor, SchemeFactory(orderable=True))
+    paths = [f"/api/v1/orders/{order.public_id}", f"/api/v1/sips/{sip.public_id}"]
+
+    for path in paths:
+        assert _client(alpha_investor).get(path).status_code == 200
+        assert _client(alpha_investor_2).get(path).status_code == 404
+        beta = APIClient(HTTP_HOST="beta.localhost")
+        beta.force_authenticate(beta_investor.user)
+        assert beta.get(path).status_code == 404
+    assert _client(alpha_investor_2).get("/api/v1/orders").json()["results"] == []

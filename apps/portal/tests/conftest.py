@@ -1,8 +1,8 @@
-"""Fixtures of the portal tests: staff and investors per tenant, a signed-in Django test client, and one
+"""Fixtures of the portal tests: a staff member signed in with a Django test client, a CAS statement for an
+investor, and one
 headless Chromium (Debian's, driven by Playwright) shared by every browser test of the session."""
 
 import os
-import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -115,26 +115,3 @@ def cas_pdf_for(investor, *, scheme_name: str, isin: str, amc: str = "Alpha Test
         period_to=date(2024, 12, 31),
     )
     return statement_render_pdf(statement, password=investor.pan)
-
-
-def make_scheme(*, name: str, isin: str, nav="31.25"):
-    """A scheme of the funds master (public schema) the CAS's ISIN maps to."""
-
-    from apps.funds.models import Amc, Scheme
-
-    amc, _ = Amc.objects.get_or_create(code="alpha-test-mf", defaults={"name": "Alpha Test Mutual Fund"})
-    return Scheme.objects.create(
-        amfi_code=str(uuid.uuid4().int % 10**9),
-        isin_growth=isin,
-        name=name,
-        amc=amc,
-        plan=Scheme.Plan.DIRECT,
-        option=Scheme.Option.GROWTH,
-        asset_class=Scheme.AssetClass.EQUITY,
-        latest_nav=Decimal(nav),
-        latest_nav_date=date(2025, 3, 31),
-    )
-
-
-def random_isin() -> str:
-    return f"INF{uuid.uuid4().hex[:8].upper()}0"

@@ -2,11 +2,12 @@
 with different brands. Few tests, each a whole journey; one browser for the session."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 
-from apps.portal.tests.conftest import cas_pdf_for, make_scheme, random_isin, sign_in
-from tests.factories import SchemeFactory, make_investor, make_staff, unique
+from apps.portal.tests.conftest import cas_pdf_for, sign_in
+from tests.factories import AmcFactory, SchemeFactory, make_investor, make_staff, random_isin, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -81,7 +82,8 @@ def test_cas_upload_shows_progress_then_holdings(
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     scheme_name = f"Alpha Test Flexi Cap Fund {uuid.uuid4().hex[:6]} - Direct Plan - Growth"
     isin = random_isin()
-    make_scheme(name=scheme_name, isin=isin)
+    amc = AmcFactory(code="alpha-test-mf", name="Alpha Test Mutual Fund")  # the AMC the statement names
+    SchemeFactory(name=scheme_name, isin_growth=isin, amc=amc, latest_nav=Decimal("31.25"))
     investor = make_investor(live_alpha, full_name=unique("Chitra Cas"), verified=True)
     statement = tmp_path / "cas.pdf"
     statement.write_bytes(cas_pdf_for(investor, scheme_name=scheme_name, isin=isin))
