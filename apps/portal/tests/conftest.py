@@ -1,6 +1,5 @@
 """Fixtures of the portal tests: a staff member signed in with a Django test client, a CAS statement for an
-investor, and one
-headless Chromium (Debian's, driven by Playwright) shared by every browser test of the session."""
+investor, and one headless Chromium (Debian's, driven by Playwright) shared by every browser test."""
 
 import os
 from datetime import date
