@@ -11,6 +11,7 @@ from tenants.views import BrandingApi, TenantHomeView
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.oauth.api_urls")),
     path("", include("apps.funds.urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.portfolio.urls")),
