@@ -2,7 +2,9 @@
 they were sent from (tenant-schemas-celery)."""
 
 from celery import shared_task
+from django.conf import settings
 
+from apps.core.limits import address_space_limit
 from apps.portfolio.services import valuation
 from apps.portfolio.services.valuation import VALUATIONS_REFRESH_TASK
 
@@ -17,8 +19,18 @@ def valuations_refresh_stale_task() -> int:
     return valuation.valuations_refresh_stale()
 
 
-@shared_task(name="portfolio.cas_import_process", acks_late=True)
-def cas_import_process_task(import_id: int) -> str:
+@shared_task(
+    bind=True,
+    name="portfolio.cas_import_process",
+    acks_late=True,
+    # routed to the imports queue (CELERY_TASK_ROUTES): a slow or hostile PDF never holds up orders
+    soft_time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS + 30,
+)
+def cas_import_process_task(self, import_id: int) -> str:
     from apps.portfolio.services.cas_import import cas_import_process
 
-    return cas_import_process(import_id=import_id).status
+    # in-process (eager) runs share the caller's process: no cap there
+    limit = None if self.request.is_eager else settings.CAS_IMPORT_MAX_MEMORY_BYTES
+    with address_space_limit(limit):
+        return cas_import_process(import_id=import_id).status

@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from tests.clients import signed_in_client
+
 
 def mobile_app(tenant):
     from oauth2_provider.models import get_application_model
@@ -22,14 +24,6 @@ def pkce_pair() -> tuple[str, str]:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     return verifier, challenge
-
-
-def signed_in_client(tenant, user) -> Client:
-    """A browser on the tenant's host with a session for `user` (sessions live in the tenant schema)."""
-    client = Client(HTTP_HOST=tenant.get_primary_domain().domain)
-    with tenant_context(tenant):
-        client.force_login(user, backend="apps.accounts.backends.EmailOrMobileBackend")
-    return client
 
 
 def authorize(client: Client, app, *, challenge: str | None, method: str | None = "S256", **params):

@@ -16,9 +16,9 @@ from apps.oauth.tests.flows import (
     pkce_pair,
     redirect_params,
     refresh,
-    signed_in_client,
     tokens_for,
 )
+from tests.clients import signed_in_client
 from tests.factories import make_investor
 
 

@@ -12,16 +12,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from apps.oauth.authentication import JwtAccessTokenAuthentication
-from apps.oauth.tests.flows import (
-    authorize,
-    exchange,
-    mobile_app,
-    pkce_pair,
-    redirect_params,
-    refresh,
-    signed_in_client,
-    tokens_for,
-)
+from apps.oauth.tests.flows import authorize, exchange, mobile_app, pkce_pair, redirect_params, refresh, tokens_for
+from tests.clients import signed_in_client
 from tests.factories import PASSWORD, make_investor
 from tests.messages import otp_code_sent_to
 
