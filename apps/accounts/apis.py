@@ -16,6 +16,7 @@ from apps.accounts.permissions import Capability, HasCapability, staff_member_fo
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
 from apps.core.openapi import name_nested_serializers
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import IpRateThrottle, ScopedRateThrottle
 
@@ -552,8 +553,8 @@ class StaffInvestorListApi(APIView):
     permission_classes = [HasCapability.of(Capability.INVESTORS_VIEW)]
 
     @extend_schema(
-        responses=StaffInvestorSerializer(many=True),
-        parameters=[OpenApiParameter("kyc_status", str, enum=KycStatus.values)],
+        responses=page_of(StaffInvestorSerializer, name="StaffInvestorPage"),
+        parameters=[OpenApiParameter("kyc_status", str, enum=KycStatus.values), *page_parameters()],
         operation_id="staff_investors_list",
     )
     def get(self, request):

@@ -22,6 +22,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from apps.core.exceptions import ApplicationError
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.funds.cache import catalog_version, funds_cache
 from apps.funds.models import Scheme
@@ -119,8 +120,8 @@ class FundListApi(CachedCatalogApi):
 
     @extend_schema(
         operation_id="funds_list",
-        parameters=[FilterSerializer, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=OutputSerializer(many=True),
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=page_of(OutputSerializer, name="FundPage"),
     )
     def get(self, request):
         def build():

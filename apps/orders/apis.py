@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.openapi import name_nested_serializers
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import ScopedRateThrottle
 from apps.funds.models import Scheme
@@ -147,7 +148,9 @@ class OrderListCreateApi(APIView):
         )
 
     @extend_schema(
-        parameters=[FilterSerializer], responses=OrderOutputSerializer(many=True), operation_id="orders_list"
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=page_of(OrderOutputSerializer, name="OrderPage"),
+        operation_id="orders_list",
     )
     def get(self, request):
         investor = _investor(request)
@@ -273,7 +276,9 @@ class SipListCreateApi(APIView):
         folio_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
         first_order_today = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(responses=SipOutputSerializer(many=True), operation_id="sips_list")
+    @extend_schema(
+        parameters=page_parameters(), responses=page_of(SipOutputSerializer, name="SipPage"), operation_id="sips_list"
+    )
     def get(self, request):
         qs = sip_list(investor=_investor(request), status=request.query_params.get("status"))
         paginator = PagePagination()
@@ -357,7 +362,11 @@ class MandateListCreateApi(APIView):
         start_date = serializers.DateField()
         end_date = serializers.DateField()
 
-    @extend_schema(responses=MandateOutputSerializer(many=True), operation_id="mandates_list")
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=page_of(MandateOutputSerializer, name="MandatePage"),
+        operation_id="mandates_list",
+    )
     def get(self, request):
         qs = mandate_list(investor=_investor(request))
         paginator = PagePagination()

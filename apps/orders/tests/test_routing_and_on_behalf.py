@@ -399,30 +399,31 @@ def test_postgres_token_bucket_limits_and_refills(settings):
 
     settings.REDIS_URL = ""  # the path taken when there is no Redis
     name = f"test-{uuid.uuid4().hex[:8]}"
-    settings.ORDER_GATEWAY_RATE_LIMITS = {"default": {"rate": 10.0, "burst": 3.0}}
+    # one token each half second: slow enough that a loaded machine's pauses do not change the answers
+    settings.ORDER_GATEWAY_RATE_LIMITS = {"default": {"rate": 2.0, "burst": 3.0}}
     # a full bucket gives its burst at once
     assert [ratelimit.take_token(name) for _ in range(3)] == [0.0, 0.0, 0.0]
-    # then it is empty: the answer is how long until the next token (about 1/rate), and nothing is taken
+    # then it is empty: the answer is how long until the next token (at most 1/rate), and nothing is taken
     wait = ratelimit.take_token(name)
-    assert 0.05 < wait <= 0.1
+    assert 0 < wait <= 0.5
     with pytest.raises(RateLimited):
-        ratelimit.acquire(name, max_wait=0.01)
+        ratelimit.acquire(name, max_wait=0)
     # the state lives in the public table, shared by every worker
     with connection.cursor() as cursor:
         cursor.execute("SELECT tokens FROM public.orders_rate_bucket WHERE name = %s", [name])
         (tokens,) = cursor.fetchone()
     assert float(tokens) < 1
-    # after a short wait it has refilled at the rate (one token per 0.1 s), but not beyond one
-    time.sleep(0.15)
+    # after a wait it has refilled at the rate, but not beyond what the wait gives
+    time.sleep(0.6)
     assert ratelimit.take_token(name) == 0.0
     assert ratelimit.take_token(name) > 0
     # acquire blocks for a token when the wait is within its limit (it sleeps for the wait it is told)
     slept, time_sleep = [], time.sleep
     with mock.patch.object(ratelimit.time, "sleep", side_effect=lambda s: (slept.append(s), time_sleep(s))):
-        ratelimit.acquire(name, max_wait=0.5)
-    assert slept and all(0 < s <= 0.1 for s in slept)
+        ratelimit.acquire(name, max_wait=2.0)
+    assert slept and all(0 < s <= 0.5 for s in slept)
     # and a different gateway has its own bucket
     assert ratelimit.take_token(f"{name}-other") == 0.0
     # a refill never exceeds the burst
-    time.sleep(0.4)
+    time.sleep(2.0)
     assert [ratelimit.take_token(name) == 0.0 for _ in range(4)] == [True, True, True, False]
