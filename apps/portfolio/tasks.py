@@ -3,10 +3,14 @@ they were sent from (tenant-schemas-celery)."""
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from apps.core.limits import address_space_limit
+from apps.core.tasks import fan_out_to_tenants
 from apps.portfolio.services import valuation
-from apps.portfolio.services.valuation import VALUATIONS_REFRESH_TASK
+from apps.portfolio.services.cas_import import cas_import_process
+
+VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
 
 
 @shared_task(name=VALUATIONS_REFRESH_TASK)
@@ -19,6 +23,14 @@ def valuations_refresh_stale_task() -> int:
     return valuation.valuations_refresh_stale()
 
 
+def valuations_refresh_schedule(*, scheme_ids) -> None:
+    """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
+    schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
+    ids = sorted({int(i) for i in scheme_ids})
+    if ids:
+        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
+
+
 @shared_task(
     bind=True,
     name="portfolio.cas_import_process",
@@ -28,8 +40,6 @@ def valuations_refresh_stale_task() -> int:
     time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS + 30,
 )
 def cas_import_process_task(self, import_id: int) -> str:
-    from apps.portfolio.services.cas_import import cas_import_process
-
     # in-process (eager) runs share the caller's process: no cap there
     limit = None if self.request.is_eager else settings.CAS_IMPORT_MAX_MEMORY_BYTES
     with address_space_limit(limit):

@@ -1,5 +1,6 @@
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
+from .demo import *  # noqa: F403
 
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"
 DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -6,14 +6,7 @@ from dataclasses import dataclass
 
 from apps.orders.gateways import circuit
 from apps.orders.gateways.interface import CircuitOpen
-from apps.orders.gateways.registry import gateway_names, routing_get
-
-# Operations a gateway does not offer (the MFU adapter has no SIP or mandate registration).
-UNSUPPORTED = {"mfu": frozenset({"sip_register", "sip_cancel", "mandate_register"})}
-
-
-def supports(gateway: str, operation: str) -> bool:
-    return operation not in UNSUPPORTED.get(gateway, frozenset())
+from apps.orders.gateways.registry import gateway_names, gateway_supports, routing_get
 
 
 @dataclass(frozen=True)
@@ -35,12 +28,12 @@ def route_for(operation: str, *, pinned: str = "") -> Route:
         return Route(gateway=pinned)
     routing = routing_get()
     primary = routing.primary.get(operation) or routing.default_gateway
-    if not supports(primary, operation):
-        primary = next(name for name in gateway_names() if supports(name, operation))
+    if not gateway_supports(primary, operation):
+        primary = next(name for name in gateway_names() if gateway_supports(name, operation))
     if not circuit.is_open(primary):
         return Route(gateway=primary)
     if routing.fallback_enabled:
         for other in gateway_names():
-            if other != primary and supports(other, operation) and not circuit.is_open(other):
+            if other != primary and gateway_supports(other, operation) and not circuit.is_open(other):
                 return Route(gateway=other, fallback=True)
     raise CircuitOpen(f"{primary} is unavailable and no fallback is open.", code="circuit_open")

@@ -22,14 +22,13 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(
     sandbox_gateways, settings, live_alpha, funds, monkeypatch
 ):
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
-    from apps.orders.services import common, outbox
+    from apps.orders.services import outbox, outbox_runner
     from apps.orders.services.orders import order_create_confirmed
     from apps.sandbox.faults import fault_plan
     from apps.sandbox.models import BseOrder
 
     settings.ORDER_GATEWAYS["bse_starmf"]["TIMEOUT"] = 1.0
     # the outbox is driven by this test (worker threads, then the sweeper) instead of Celery
-    monkeypatch.setattr(common, "outbox_dispatch", lambda **kwargs: None)
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda **kwargs: None)
     investors = [make_investor(live_alpha, ready_to_invest=True) for _ in range(5)]
     with tenant_context(live_alpha):
@@ -51,7 +50,7 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(
     def work(message_id):
         try:
             with tenant_context(live_alpha):
-                return outbox.outbox_process(message_id=message_id)
+                return outbox_runner.outbox_process(message_id=message_id)
         finally:
             connection.close()
 
@@ -61,7 +60,7 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(
     assert first_pass.count("done") >= 30  # the clean ones went straight through
     # and the sweeper runs until nothing is due
     with tenant_context(live_alpha):
-        outbox.outbox_drain(rounds=10)
+        outbox_runner.outbox_drain(rounds=10)
         statuses = dict(
             Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status").annotate(n=Count("id"))
         )

@@ -31,9 +31,8 @@ def no_faults_left(live_db):
 @pytest.fixture
 def outbox_by_hand(monkeypatch):
     """The test drives the outbox itself (outbox_process), instead of eager Celery tasks on commit."""
-    from apps.orders.services import common, outbox
+    from apps.orders.services import outbox
 
-    monkeypatch.setattr(common, "outbox_dispatch", lambda **kwargs: None)
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda **kwargs: None)
 
 
@@ -55,7 +54,7 @@ def routing_bse_primary(live_alpha):
 
 def _process(live_alpha, order):
     from apps.orders.models import OutboxMessage
-    from apps.orders.services.outbox import outbox_process
+    from apps.orders.services.outbox_runner import outbox_process
 
     with tenant_context(live_alpha):
         message = OutboxMessage.objects.filter(order=order).latest("created_at")
@@ -200,7 +199,7 @@ def test_router_rules_while_bse_is_down(settings, tenant_alpha):
 
 def _mfu_context(client_code: str, **overrides):
     from apps.orders.gateways.interface import OrderContext
-    from apps.orders.services.common import attempt_ref_next, client_ref_new
+    from apps.orders.services.references import attempt_ref_next, client_ref_new
 
     values = {
         "reference": client_ref_new("O"), "attempt_ref": attempt_ref_next(member_id="00000"),
@@ -338,7 +337,8 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, live_alpha, f
     from apps.accounts.otp import OtpError
     from apps.core.models import AuditLog
     from apps.orders.models import GatewayCall, OutboxMessage
-    from apps.orders.services.orders import order_confirm_otp, order_place
+    from apps.orders.services.confirmation import otp_confirm
+    from apps.orders.services.orders import order_place
     from apps.sandbox.models import BseOrder
     from apps.users.models import User
 
@@ -365,7 +365,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, live_alpha, f
         wrong = f"{(int(right) + 1) % 10**6:06d}"
         # when a wrong code is given, nothing moves
         with pytest.raises(OtpError) as excinfo:
-            order_confirm_otp(order=order, code=wrong, actor=investor.user)
+            otp_confirm(target=order, code=wrong, actor=investor.user)
         assert excinfo.value.code == "otp_wrong"
         order.refresh_from_db()
         assert order.status == "pending_otp"
@@ -374,7 +374,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, live_alpha, f
 
     # when the investor confirms with the right code, it goes to the exchange (eager task on commit)
     with tenant_context(live_alpha):
-        order_confirm_otp(order=order, code=right, actor=investor.user)
+        otp_confirm(target=order, code=right, actor=investor.user)
         order.refresh_from_db()
         assert order.status == "payment_pending", list(order.events.values_list("message", flat=True))
         # and the history names who did what: the staff member placed it, the investor confirmed it

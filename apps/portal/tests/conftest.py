@@ -98,7 +98,7 @@ def cas_pdf_for(investor, *, scheme_name: str, isin: str, amc: str = "Alpha Test
     """A password-protected CAMS-style CAS (the portfolio's generator) for this investor's PAN, holding
     one scheme; the password is the PAN, as the registrars do."""
 
-    from apps.portfolio.casgen import SchemeSpec, statement_build, statement_render_pdf, synthetic_nav_series
+    from apps.demo.casgen import SchemeSpec, statement_build, statement_render_pdf, synthetic_nav_series
 
     navs = synthetic_nav_series(seed=3, start=date(2022, 1, 1), end=date(2025, 12, 31), start_nav=Decimal("25"))
     spec = SchemeSpec(amc=amc, name=scheme_name, isin=isin, rta_code="PT01DG", nav_at=navs.__getitem__)

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from apps.core.tasks import fan_out_to_tenants
+from apps.accounts.models import Investor
 from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 REFRESH_CHUNK = 500
-VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
 _HOLDING_VALUE_FIELDS = [
     "nav",
     "nav_date",
@@ -169,7 +168,7 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
 def valuations_refresh_for_schemes(*, scheme_ids: Iterable[int]) -> int:
     """Revalues every holding of these schemes in the current tenant schema and refreshes the owners'
     totals. Returns the number of holdings revalued. Call it through
-    valuations_refresh_schedule from the NAV importer (public schema): it fans out
+    apps.portfolio.tasks.valuations_refresh_schedule from the NAV importer (public schema): it fans out
     to every tenant after commit."""
     scheme_ids = sorted(set(scheme_ids))
     investor_ids: set[int] = set()
@@ -207,15 +206,5 @@ def valuations_refresh_stale() -> int:
 
 
 def investors_refresh(*, investor_ids: Iterable[int]) -> None:
-    from apps.accounts.models import Investor
-
     for investor in Investor.objects.filter(pk__in=sorted(set(investor_ids))):
         investor_valuation_refresh(investor=investor)
-
-
-def valuations_refresh_schedule(*, scheme_ids: Iterable[int]) -> None:
-    """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
-    schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
-    ids = sorted({int(i) for i in scheme_ids})
-    if ids:
-        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))

@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.core.timezones import IST
 from tests.factories import SchemeFactory, make_investor, make_order, make_staff
 
 pytestmark = pytest.mark.django_db
 
-IST = timezone.get_fixed_timezone(330)
 BACKEND = "apps.accounts.backends.EmailOrMobileBackend"
 
 
