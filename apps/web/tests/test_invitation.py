@@ -6,9 +6,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Investor
+from tests.clients import staff_api
 from tests.factories import make_staff, pan_with
 from tests.messages import otp_code_sent_to
-from tests.clients import staff_api
 
 pytestmark = pytest.mark.django_db
 
