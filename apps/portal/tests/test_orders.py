@@ -208,8 +208,12 @@ def test_sips_list_filters_and_csv_export(staff_client, tenant_alpha, tenant_bet
     client = staff_client(tenant_alpha, role="admin")
     investor = make_investor(tenant_alpha, ready_to_invest=True)
     scheme = SchemeFactory(orderable=True)
-    monthly = make_sip(tenant_alpha, investor, scheme, frequency="MONTHLY", status="active", start=date(2026, 3, 1))
-    weekly = make_sip(tenant_alpha, investor, scheme, frequency="WEEKLY", status="cancelled", start=date(2026, 5, 1))
+    monthly = make_sip(
+        tenant_alpha, investor, scheme, frequency="MONTHLY", status="active", start_date=date(2026, 3, 1)
+    )
+    weekly = make_sip(
+        tenant_alpha, investor, scheme, frequency="WEEKLY", status="cancelled", start_date=date(2026, 5, 1)
+    )
     beta_sip = make_sip(tenant_beta, make_investor(tenant_beta, ready_to_invest=True), scheme)
 
     page = client.get("/portal/sips/")
