@@ -19,6 +19,7 @@ from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
 from apps.portfolio.xirr import cash_flows_with_terminal, xirr_decimal
+from tenants.tasks import fan_out_to_tenants
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
 def valuations_refresh_for_schemes(*, scheme_ids: Iterable[int]) -> int:
     """Revalues every holding of these schemes in the current tenant schema and refreshes the owners'
     totals. Returns the number of holdings revalued. Call it through
-    apps.portfolio.tasks.valuations_refresh_schedule from the NAV importer (public schema): it fans out
+    valuations_refresh_schedule (below) from the NAV importer (public schema): it fans out
     to every tenant after commit."""
     scheme_ids = sorted(set(scheme_ids))
     investor_ids: set[int] = set()
@@ -208,3 +209,14 @@ def valuations_refresh_stale() -> int:
 def investors_refresh(*, investor_ids: Iterable[int]) -> None:
     for investor in Investor.objects.filter(pk__in=sorted(set(investor_ids))):
         investor_valuation_refresh(investor=investor)
+
+
+VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
+
+
+def valuations_refresh_schedule(*, scheme_ids) -> None:
+    """For the NAV importer (FUNDS_NAVS_CHANGED_HOOKS, public schema): after its transaction commits,
+    revalue the holdings of these schemes in every active tenant (the fan-out runs the task in each)."""
+    ids = sorted({int(i) for i in scheme_ids})
+    if ids:
+        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))

@@ -81,9 +81,9 @@ def test_nav_import_revalues_holdings_and_totals(in_alpha, make_scheme, record_l
 
 
 def test_refresh_schedule_fans_out_after_commit(in_alpha, django_capture_on_commit_callbacks):
-    from apps.portfolio.tasks import VALUATIONS_REFRESH_TASK, valuations_refresh_schedule
+    from apps.portfolio.services.valuation import VALUATIONS_REFRESH_TASK, valuations_refresh_schedule
 
-    with mock.patch("apps.core.tasks.fan_out_to_tenants.delay") as delay:
+    with mock.patch("tenants.tasks.fan_out_to_tenants.delay") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             valuations_refresh_schedule(scheme_ids=[3, 1, 3])
         delay.assert_not_called()  # nothing before the commit
