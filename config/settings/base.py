@@ -552,3 +552,32 @@ CACHES["funds"] = {**CACHES["default"], "KEY_FUNCTION": "apps.funds.cache.make_k
 DEMO_SEEDERS.insert(DEMO_SEEDERS.index("apps.demo.distributors") + 1, "apps.funds.demo")
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
 FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+
+# --- Deployment and operations: metrics, error reporting, feature flags, read replica --------------
+# Prometheus at /metrics on the platform host (apps/core/metrics.py): a bearer token, or a peer address
+# in the allowed networks. Business metrics are read at scrape time by the collectors named here.
+MIDDLEWARE.insert(0, "apps.core.metrics.RequestMetricsMiddleware")
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+METRICS_WINDOW_SECONDS = env.int("METRICS_WINDOW_SECONDS", default=300)
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+METRICS_COLLECTORS = [
+    "apps.core.metrics.CeleryQueueCollector",
+    "apps.orders.metrics.OrdersCollector",
+    "apps.orders.metrics.GatewayCollector",
+    "apps.orders.metrics.OutboxCollector",
+    "apps.funds.metrics.NavImportCollector",
+    "apps.portfolio.metrics.CasImportCollector",
+]
+# Sentry (apps/core/sentry.py) when SENTRY_DSN is set: PII masked and secrets dropped before sending.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from apps.core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end of deployment and operations ---------------------------------------------------------------
