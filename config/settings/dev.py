@@ -3,7 +3,7 @@ from pathlib import Path
 
 import environ
 
-# --- Deployment (issue 12): `make run`'s database and broker for commands in another terminal --------
+# --- Deployment: `make run`'s database and broker for management commands in another terminal -----
 # scripts/devstack.py writes .data/devstack.env while it runs (and removes it on stop); a management
 # command started without DATABASE_URL uses what it names, if the process that wrote it is still alive.
 _RUNTIME_ENV = Path(__file__).resolve().parent.parent.parent / ".data" / "devstack.env"
