@@ -580,4 +580,6 @@ if SENTRY_DSN:
         release=env("SENTRY_RELEASE", default=""),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+# Backups (tenants/backups.py): pg_dump and pg_restore from PATH, else from here.
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="/usr/lib/postgresql/15/bin")
 # --- end of deployment and operations ---------------------------------------------------------------
