@@ -580,6 +580,24 @@ if SENTRY_DSN:
         release=env("SENTRY_RELEASE", default=""),
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+# Feature flags per distributor (tenants/flags.py): django-waffle's tables in each tenant schema; the plan's
+# features are the defaults; platform staff switch them on the distributor's "Feature flags" admin page.
+TENANT_APPS += ["waffle"]
+INSTALLED_APPS += ["waffle"]
+WAFFLE_ENABLE_ADMIN_PAGES = False  # the platform admin is on the public schema, which has no flags
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "tenants.flags.FeatureGateMiddleware")  # fmt: skip
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("tenants.flags.features_context")
+# route name -> the feature it needs
+FEATURE_GATED_ROUTES = {
+    "v1:portfolio-family": "family_view",
+    "v1:portfolio-family-summary": "family_view",
+    "v1:portfolio-family-invite": "family_view",
+    "v1:portfolio-family-consent": "family_view",
+    "v1:portfolio-family-unlink": "family_view",
+    "web:order_place": "web_ordering",
+    "web:order_confirm": "web_ordering",
+}
 # Backups (tenants/backups.py): pg_dump and pg_restore from PATH, else from here.
 POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="/usr/lib/postgresql/15/bin")
 # --- end of deployment and operations ---------------------------------------------------------------
