@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything secret or host-specific comes from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -598,6 +599,38 @@ FEATURE_GATED_ROUTES = {
     "web:order_place": "web_ordering",
     "web:order_confirm": "web_ordering",
 }
+# setup_platform migrates tenant schemas in parallel: django-tenants' multiprocessing executor, one
+# process per core by default, schemas handed out in chunks.
+TENANT_MIGRATION_EXECUTOR = env("TENANT_MIGRATION_EXECUTOR", default="multiprocessing")
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MIGRATION_PROCESSES", default=max(2, os.cpu_count() or 2))
+TENANT_MULTIPROCESSING_CHUNKS = env.int("TENANT_MIGRATION_CHUNKS", default=10)
+# A streaming read replica (apps/core/db_router.py) for heavy read-only analytics, when configured.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "ENGINE": "django_tenants.postgresql_backend",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ("apps.core.db_router.ReplicaRouter", "django_tenants.routers.TenantSyncRouter")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("tenants.flags.FeatureGateMiddleware") + 1, "apps.core.db_router.ReplicaRoutingMiddleware"
+)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)  # longer than the replica's usual lag
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=10)
+REPLICA_READ_ROUTES = frozenset(
+    {
+        "v1:funds:fund-list",
+        "v1:funds:fund-navs",
+        "v1:funds:fund-returns",
+        "v1:portfolio-performance",
+        "v1:portfolio-allocation",
+        "v1:portfolio-transactions",
+        "portal:dashboard",
+    }
+)
 # Backups (tenants/backups.py): pg_dump and pg_restore from PATH, else from here.
 POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="/usr/lib/postgresql/15/bin")
 # --- end of deployment and operations ---------------------------------------------------------------
