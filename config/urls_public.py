@@ -5,15 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from apps.core.metrics import metrics_view
-
 admin.site.site_header = "Distributor platform administration"
 admin.site.site_title = "Platform admin"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="platform/home.html"), name="platform_home"),
     path("admin/", admin.site.urls),
-    path("metrics", metrics_view, name="metrics"),
 ]
 
 if settings.SANDBOX_ENABLED:

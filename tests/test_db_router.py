@@ -37,7 +37,10 @@ def replica(monkeypatch, settings):
 
     monkeypatch.setattr(db_router, "connections", {db_router.REPLICA: FakeReplica()})
     settings.REPLICA_RETRY_SECONDS = 30
-    return state
+    tokens = db_router._wrote.set(False), db_router._reads_on_replica.set(False)
+    yield state
+    db_router._wrote.reset(tokens[0])
+    db_router._reads_on_replica.reset(tokens[1])
 
 
 def _through_middleware(method: str, path: str, cookies: dict | None = None, write: bool = False):
@@ -114,3 +117,30 @@ def test_every_routed_and_gated_name_exists(settings):
     names = set(_route_names(get_resolver("config.urls_tenants").url_patterns))
     assert not set(settings.REPLICA_READ_ROUTES) - names
     assert not set(settings.FEATURE_GATED_ROUTES) - names
+
+
+def test_a_read_that_loses_the_replica_is_answered_again_from_the_primary(replica):
+    from django.http import HttpResponse
+    from django.urls import ResolverMatch
+
+    seen = []
+
+    def view(request):
+        seen.append(router.db_for_read(Scheme))
+        return HttpResponse("from the primary")
+
+    request = RequestFactory().get("/api/v1/funds/")
+    request.resolver_match = ResolverMatch(view, (), {}, url_name="fund-list", namespaces=["v1", "funds"])
+    middleware = db_router.ReplicaRoutingMiddleware(lambda req: None)
+    token = db_router._reads_on_replica.set(True)
+    try:
+        response = middleware.process_exception(request, OperationalError("the connection is lost"))
+    finally:
+        db_router._reads_on_replica.reset(token)
+    assert response.content == b"from the primary" and seen == ["default"]
+    # and the replica stays out of use for a while
+    assert _through_middleware("GET", "/api/v1/funds/")[0] == "default"
+    # a write request is never replayed
+    post = RequestFactory().post("/api/v1/funds/")
+    post.resolver_match = request.resolver_match
+    assert middleware.process_exception(post, OperationalError("lost")) is None

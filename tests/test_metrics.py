@@ -85,3 +85,14 @@ def test_business_metrics_read_every_distributor(client, tenant_alpha, tenant_be
     assert 'mfd_nav_import_last_duration_seconds{kind="amfi_navs"} 42.0' in text
     for family in ("mfd_orders", "mfd_outbox_oldest_age_seconds", "mfd_cas_imports", "mfd_celery_queue_depth"):
         assert f"# TYPE {family} gauge" in text
+
+
+def test_metrics_answer_on_the_process_address_before_tenant_routing(client):
+    # a scraper in Kubernetes reaches each pod by its IP address
+    assert "mfd_http_requests" in metrics_text_on(client, "10.1.2.3:8000")
+
+
+def metrics_text_on(client, host: str) -> str:
+    response = client.get("/metrics", HTTP_HOST=host)
+    assert response.status_code == 200
+    return response.content.decode()

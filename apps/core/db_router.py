@@ -15,7 +15,7 @@ The replica connection is put on the same tenant schema as the primary connectio
 import contextvars
 import logging
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -35,7 +35,8 @@ def replica_configured() -> bool:
 
 
 def _replica_usable() -> bool:
-    global _replica_down_until
+    """Asked once per request (or `replica_reads()` block); a failure keeps the replica out of use for
+    REPLICA_RETRY_SECONDS."""
     if time.monotonic() < _replica_down_until:
         return False
     replica = connections[REPLICA]
@@ -44,12 +45,18 @@ def _replica_usable() -> bool:
         if not replica.is_usable():
             raise DatabaseError("replica connection is not usable")
     except DatabaseError as exc:
-        _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
-        logger.warning("read replica unavailable, reading from the primary for %ss: %s",
-                       settings.REPLICA_RETRY_SECONDS, exc)  # fmt: skip
-        replica.close()
+        _replica_mark_down(exc)
         return False
     return True
+
+
+def _replica_mark_down(exc: Exception) -> None:
+    global _replica_down_until
+    _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+    logger.warning("read replica unavailable, reading from the primary for %ss: %s",
+                   settings.REPLICA_RETRY_SECONDS, exc)  # fmt: skip
+    with suppress(DatabaseError):
+        connections[REPLICA].close()
 
 
 def _replica_on_current_tenant() -> None:
@@ -62,11 +69,13 @@ def _replica_on_current_tenant() -> None:
 @contextmanager
 def replica_reads():
     """Reads inside go to the replica when it is safe (see the module's rules)."""
-    token = _reads_on_replica.set(True)
+    wrote_token = _wrote.set(False)  # a scope of its own: writes before it were committed already
+    token = _reads_on_replica.set(replica_configured() and _replica_usable())
     try:
         yield
     finally:
         _reads_on_replica.reset(token)
+        _wrote.reset(wrote_token)
 
 
 class ReplicaRouter:
@@ -74,9 +83,7 @@ class ReplicaRouter:
     which schema gets which migrations."""
 
     def db_for_read(self, model, **hints):
-        if not (replica_configured() and _reads_on_replica.get()) or _wrote.get():
-            return DEFAULT_DB_ALIAS
-        if not _replica_usable():
+        if not _reads_on_replica.get() or _wrote.get() or time.monotonic() < _replica_down_until:
             return DEFAULT_DB_ALIAS
         _replica_on_current_tenant()
         return REPLICA
@@ -121,6 +128,19 @@ class ReplicaRoutingMiddleware:
             pinned = int(request.COOKIES.get(PIN_COOKIE, "0")) > time.time()
         except ValueError:
             pinned = False
-        if not pinned:
+        if not pinned and replica_configured() and _replica_usable():
             _reads_on_replica.set(True)
         return None
+
+    def process_exception(self, request, exception):
+        """The replica went away during this read-only request: answer it again from the primary."""
+        if not (_reads_on_replica.get() and isinstance(exception, DatabaseError)) or _wrote.get():
+            return None
+        if request.method not in ("GET", "HEAD") or getattr(request, "_replica_retried", False):
+            return None
+        _replica_mark_down(exception)
+        _reads_on_replica.set(False)
+        request._replica_retried = True
+        match = request.resolver_match
+        response = match.func(request, *match.args, **match.kwargs)
+        return response.render() if hasattr(response, "render") and not response.is_rendered else response

@@ -129,7 +129,10 @@ class RequestMetricsMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        response = self.get_response(request)
+        if request.path_info == "/metrics" and _is_platform_or_address(request):
+            response = metrics_view(request)
+        else:
+            response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         if match is not None:
             route = match.view_name or UNMATCHED_ROUTE
@@ -139,6 +142,19 @@ class RequestMetricsMiddleware:
             route=route, method=request.method, status=response.status_code, seconds=time.perf_counter() - started
         )
         return response
+
+
+def _is_platform_or_address(request: HttpRequest) -> bool:
+    """/metrics is served on the platform host and on the process's own address (what a scraper uses
+    in Kubernetes), before tenant routing; on a distributor's host it does not exist."""
+    host = request.get_host().rsplit(":", 1)[0].strip("[]") if request.get_host() else ""
+    if host == settings.PLATFORM_DOMAIN:
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _metrics_allowed(request: HttpRequest) -> bool:
