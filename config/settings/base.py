@@ -631,6 +631,8 @@ REPLICA_READ_ROUTES = frozenset(
         "portal:dashboard",
     }
 )
+# Old secret keys still accepted for sessions and signed links during a rotation (deploy/README.md).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 # Backups (tenants/backups.py): pg_dump and pg_restore from PATH, else from here.
 POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="/usr/lib/postgresql/15/bin")
 # --- end of deployment and operations ---------------------------------------------------------------
