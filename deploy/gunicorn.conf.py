@@ -13,6 +13,9 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Processes are managed by signals (honcho, make cluster, the orchestrator); no control socket, which
+# would need a writable home directory.
+control_socket_disable = True
 # Trust X-Forwarded-* only from the proxy in front of us.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
