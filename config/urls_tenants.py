@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from apps.core.api_docs import RedocView, SwaggerUiView
 from tenants.views import BrandingApi, TenantHomeView
 
 api_v1 = [
@@ -20,7 +21,8 @@ urlpatterns = [
     path("", TenantHomeView.as_view(), name="home"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerUiView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("apps.oauth.urls")),
     path("portal/", include("apps.portal.urls")),
     path("web/", include("apps.portal.web_urls")),

@@ -1,5 +1,9 @@
-"""One-time passwords: 6 digits, stored as an HMAC, valid 5 minutes, at most 5 verify attempts, at most
-3 sends per target in 10 minutes. Used for sign-up, sign-in, orders (SEBI two-factor) and consents."""
+"""One-time passwords: 6 digits, stored as an HMAC, valid 5 minutes, at most 5 verify attempts. Used for
+sign-up, sign-in, orders (SEBI two-factor), contact changes and consents.
+
+Sends are budgeted per target and per purpose group: codes anyone can ask for without signing in
+(sign-in, registration, invitations) cannot use up the budget of an investor's order, mandate, contact
+change or family-consent codes, nor one another's. Every text says what its code is for."""
 
 import hashlib
 import hmac
@@ -17,7 +21,46 @@ from apps.core.exceptions import ApplicationError
 OTP_TTL = timedelta(minutes=5)
 OTP_MAX_ATTEMPTS = 5
 OTP_SEND_WINDOW = timedelta(minutes=10)
-OTP_MAX_SENDS = 3
+OTP_MAX_SENDS = 3  # per target, purpose group and window (OTP_BUDGETS may give a group more)
+
+# purpose -> budget group; a purpose not listed is a group of its own
+OTP_BUDGET_GROUPS = {
+    "login": "sign_in",
+    "register": "registration",
+    "invitation": "registration",
+    "order": "transaction",
+    "sip": "transaction",
+    "mandate": "transaction",
+    "basket": "transaction",
+    "contact": "contact_change",
+    "family": "family_consent",
+}
+# sends per window for a group; a basket of orders and SIPs needs more than a sign-in does
+OTP_BUDGETS = {"transaction": 6}
+
+# what a code confirms, in the text that carries it
+OTP_PURPOSE_TEXT = {
+    "login": "to sign in",
+    "register": "to create your account",
+    "invitation": "to accept your invitation",
+    "order": "to confirm your order",
+    "sip": "to confirm your SIP",
+    "mandate": "to approve your bank mandate",
+    "basket": "to confirm your orders",
+    "contact": "to change your contact details",
+    "family": "to share your portfolio with a family member",
+}
+
+
+def otp_budget_group(purpose: str) -> str:
+    return OTP_BUDGET_GROUPS.get(purpose, purpose)
+
+
+def otp_message_body(*, purpose: str, code: str, what: str = "") -> str:
+    """`what` names the particular thing confirmed (e.g. "2 orders, total Rs 10,000"); the purpose's
+    phrase is used when it is not given."""
+    action = what or OTP_PURPOSE_TEXT.get(purpose, "to verify this request")
+    return f"{code} is your code {action}. It expires in 5 minutes. Do not share it with anyone."
 
 
 class OtpError(ApplicationError):
@@ -33,21 +76,27 @@ def _hash(challenge_id, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{challenge_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def otp_issue(*, purpose: str, channel: str, target: str, subject: str = "") -> OtpChallenge:
-    """Creates a challenge and sends its code (after commit). Raises OtpRateLimited past 3 sends per
-    target in 10 minutes."""
+def otp_issue(*, purpose: str, channel: str, target: str, subject: str = "", what: str = "") -> OtpChallenge:
+    """Creates a challenge and sends its code (after commit). Raises OtpRateLimited, with the seconds to
+    wait, once the target's budget for this purpose's group is spent in the window."""
     now = timezone.now()
     target = target.strip().lower()
     with transaction.atomic():
         # serialise sends to one target so concurrent requests cannot exceed the limit
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"otp:{connection.schema_name}:{target}"])
-        recent = OtpChallenge.objects.filter(target=target, created_at__gte=now - OTP_SEND_WINDOW)
-        if recent.count() >= OTP_MAX_SENDS:
+        group = otp_budget_group(purpose)
+        same_group = [p for p, g in OTP_BUDGET_GROUPS.items() if g == group] or [purpose]
+        recent = OtpChallenge.objects.filter(
+            target=target, purpose__in=same_group, created_at__gte=now - OTP_SEND_WINDOW
+        )
+        if recent.count() >= OTP_BUDGETS.get(group, OTP_MAX_SENDS):
             oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
             retry_after = int((oldest + OTP_SEND_WINDOW - now).total_seconds()) + 1
+            minutes = max(1, -(-retry_after // 60))
             raise OtpRateLimited(
-                "Too many codes sent to this address. Try again later.", extra={"retry_after": retry_after}
+                f"Too many codes sent to this address. Try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+                extra={"retry_after": retry_after},
             )
         code = f"{secrets.randbelow(10**6):06d}"
         challenge = OtpChallenge(
@@ -59,7 +108,7 @@ def otp_issue(*, purpose: str, channel: str, target: str, subject: str = "") -> 
             channel=channel,
             target=target,
             subject="Your verification code",
-            body=f"{code} is your verification code. It expires in 5 minutes. Do not share it with anyone.",
+            body=otp_message_body(purpose=purpose, code=code, what=what),
         )
         transaction.on_commit(lambda: notifier().send(message))
     return challenge

@@ -12,6 +12,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from apps.accounts.models import StaffMember, StaffRole
+from apps.accounts.staff_sessions import staff_session_verified
+from apps.core.exceptions import ApplicationError
 
 
 class Capability(StrEnum):
@@ -85,6 +87,11 @@ class IsStaff(BasePermission):
             return False  # 401
         if staff_member_for_user(request.user) is None:
             raise NotFound()
+        if request.auth is None and not staff_session_verified(request=request):
+            # a session (or none) that did not pass the portal's sign-in and second factor
+            raise ApplicationError(
+                "Staff sign in at the distributor portal first.", code="staff_sign_in_required", status_code=403
+            )
         return True
 
 

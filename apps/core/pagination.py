@@ -1,10 +1,35 @@
 from django.conf import settings
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
+def page_size_from(request, *, default: int) -> int:
+    """The `page_size` query parameter, 1 to API_MAX_PAGE_SIZE; anything else answers 400."""
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= settings.API_MAX_PAGE_SIZE:
+        raise ValidationError({"page_size": [f"Give a whole number from 1 to {settings.API_MAX_PAGE_SIZE}."]})
+    return int(raw)
+
+
 class PagePagination(PageNumberPagination):
+    """Numbered pages. `page` and `page_size` out of range answer 400; links carry only valid values."""
+
     page_size_query_param = "page_size"
 
     @property
     def max_page_size(self) -> int:
         return settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, default=self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"])
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw != "last" and (not raw.isascii() or not raw.isdigit() or int(raw) < 1):
+            raise ValidationError({"page": ["Give a page number from 1."]})
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as exc:  # past the last page
+            raise ValidationError({"page": [str(exc.detail)]}) from exc

@@ -2,7 +2,7 @@
 unlock lives in the app, which keeps the refresh token behind the device's biometrics; here the
 investor sees the devices and signs one or all of them out."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -41,13 +41,27 @@ class DeviceSessionListApi(APIView):
         context = {"current_family": _current_family(request)}
         return Response(DeviceSessionSerializer(sessions, many=True, context=context).data)
 
+    class FilterSerializer(serializers.Serializer):
+        keep_current = serializers.BooleanField(
+            required=False, default=False, help_text="keep the device making this call signed in"
+        )
+
+        def validate_keep_current(self, value: bool) -> bool:
+            # DRF reads many spellings as booleans; the API takes exactly the two it documents
+            given = self.initial_data.get("keep_current")
+            if given is not None and given not in ("true", "false"):
+                raise serializers.ValidationError('Give "true" or "false".')
+            return value
+
     @extend_schema(
-        parameters=[OpenApiParameter("keep_current", bool, description="keep the device making this call signed in")],
+        parameters=[FilterSerializer],
         responses={200: inline_serializer("SessionsRevoked", fields={"revoked": serializers.IntegerField()})},
         operation_id="me_sessions_revoke_all",
     )
     def delete(self, request):
-        keep = request.query_params.get("keep_current", "").lower() in ("1", "true", "yes")
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        keep = filters.validated_data["keep_current"]
         count = services.device_sessions_revoke_all(
             user=request.user, actor=request.user, keep_family=_current_family(request) if keep else None
         )

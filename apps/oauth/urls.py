@@ -8,6 +8,7 @@ from oauth2_provider import views as dot_views
 
 from apps.accounts.web import InvitationView
 from apps.oauth import views
+from apps.oauth.discovery import DiscoveryView
 
 oauth2_provider_patterns = [
     path("o/authorize/", views.AuthorizeView.as_view(), name="authorize"),
@@ -16,7 +17,7 @@ oauth2_provider_patterns = [
     path("o/userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     re_path(
         r"^\.well-known/openid-configuration/?$",
-        dot_views.ConnectDiscoveryInfoView.as_view(),
+        DiscoveryView.as_view(),
         name="oidc-connect-discovery-info",
     ),
     path(

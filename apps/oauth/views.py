@@ -1,7 +1,7 @@
 """The browser side of OAuth on a distributor's host: the branded sign-in and sign-up pages the mobile
 app opens in the system browser, and the authorization endpoint around django-oauth-toolkit's view."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
@@ -19,6 +19,8 @@ from oauth2_provider.views import AuthorizationView
 
 from apps.accounts import services as accounts_services
 from apps.accounts.otp import OtpError, OtpRateLimited
+from apps.accounts.permissions import staff_member_for_user
+from apps.accounts.staff_sessions import staff_session_verified
 from apps.accounts.validators import InvalidInput, identifier_parse
 from apps.core.exceptions import ApplicationError
 from apps.core.logging import mask_text
@@ -26,6 +28,7 @@ from apps.oauth import signin
 
 SESSION_KEY = "oauth_signin"
 BACKEND = "apps.accounts.backends.EmailOrMobileBackend"
+STAFF_GO_TO_PORTAL = "This is a staff account. Staff sign in at the distributor portal (/portal/)."
 
 
 class AuthorizeView(AuthorizationView):
@@ -36,6 +39,14 @@ class AuthorizeView(AuthorizationView):
 
     def get_login_url(self):
         return reverse("oauth-login")
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if staff_member_for_user(user) is not None and not staff_session_verified(request=request):
+            # a staff member's token must come from a session that passed the portal's second factor
+            logout(request)
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': '/portal/'})}")
+        return super().dispatch(request, *args, **kwargs)
 
     def redirect(self, redirect_to, application):
         # Private-use schemes of native apps (RFC 8252 section 7.1) are allowed for the redirect URIs
@@ -104,6 +115,9 @@ class LoginView(View):
 
     def _done(self, request, user):
         request.session.pop(SESSION_KEY, None)
+        if staff_member_for_user(user) is not None:
+            # staff sign in at the portal, behind its lockout and second factor
+            return self._render(request, step="start", error=STAFF_GO_TO_PORTAL, status=403)
         login(request, user, backend=BACKEND)
         return redirect(_next_url(request))
 

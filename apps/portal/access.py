@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from apps.accounts.staff_sessions import staff_session_verified
 from apps.portal import selectors
 
 
@@ -23,7 +24,8 @@ class StaffRequiredMixin:
         if not user.is_authenticated:
             return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
         member = selectors.staff_member_for_user(user=user)
-        if member is None:
+        if member is None or not staff_session_verified(request=request):
+            # an investor's session, or staff signed in elsewhere than the portal's sign-in
             logout(request)
             return redirect(reverse("portal:login"))
         request.staff = member

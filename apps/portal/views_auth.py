@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from apps.accounts.staff_sessions import staff_session_mark
 from apps.portal import selectors, services, totp
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import SignInForm, TotpForm
@@ -37,6 +38,7 @@ def _complete_sign_in(request, user):
     # the TOTP step is not, so take the first configured backend (the one password checks go through)
     backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)  # rotates the session key and the CSRF token
+    staff_session_mark(request=request, second_factor=selectors.staff_totp_enabled(user=user))
     services.staff_signed_in(user=user, ip=client_ip(request))
 
 

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
+from apps.core.fields import BoundedDateTimeField
 from apps.core.throttling import ScopedRateThrottle
 from apps.portfolio.models import Tombstone, TransactionKind
 from apps.portfolio.selectors import family as family_selectors
@@ -87,7 +88,7 @@ class SyncCursorPagination(CursorPagination):
 
 
 class _FilterSerializer(serializers.Serializer):
-    updated_since = serializers.DateTimeField(required=False)
+    updated_since = BoundedDateTimeField(required=False)
 
 
 def _sync_page(name: str, item) -> serializers.Serializer:

@@ -2,8 +2,10 @@
 they were sent from (tenant-schemas-celery)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
+from apps.core.limits import address_space_limit
 from apps.portfolio.services import valuation
 
 VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
@@ -29,8 +31,18 @@ def valuations_refresh_schedule(*, scheme_ids) -> None:
         transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
 
 
-@shared_task(name="portfolio.cas_import_process", acks_late=True)
-def cas_import_process_task(import_id: int) -> str:
+@shared_task(
+    bind=True,
+    name="portfolio.cas_import_process",
+    acks_late=True,
+    # routed to the imports queue (CELERY_TASK_ROUTES): a slow or hostile PDF never holds up orders
+    soft_time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS + 30,
+)
+def cas_import_process_task(self, import_id: int) -> str:
     from apps.portfolio.services.cas_import import cas_import_process
 
-    return cas_import_process(import_id=import_id).status
+    # in-process (eager) runs share the caller's process: no cap there
+    limit = None if self.request.is_eager else settings.CAS_IMPORT_MAX_MEMORY_BYTES
+    with address_space_limit(limit):
+        return cas_import_process(import_id=import_id).status

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +31,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc builds served from our static files
     "django_celery_beat",
     "apps.core",
     "apps.demo",
@@ -72,11 +74,14 @@ TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=0)
 PLATFORM_DOMAIN = env("PLATFORM_DOMAIN", default="localhost")
 
 MIDDLEWARE = [
+    # outermost: its headers reach every response, health probes and unknown hosts included
+    "apps.core.security_headers.SecurityHeadersMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,6 +171,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # workers log through Django's LOGGING (JSON lines with the tenant), not Celery's own format
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues: "celery" for orders and the rest; CAS parsing (untrusted PDFs) on a queue of its own, with a time
+# and an address-space limit per task (apps/portfolio/tasks.py), served by its own worker (Procfile).
+CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_TASK_ROUTES = {"portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE}}
+CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int("CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS", default=120)
+CAS_IMPORT_MAX_MEMORY_BYTES = env.int("CAS_IMPORT_MAX_MEMORY_BYTES", default=1536 * 1024 * 1024)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic work. Entries that act per distributor go through core.fan_out_to_tenants, which runs
 # the named task once in each active tenant's schema. Later apps add their own entries.
@@ -216,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "apps.core.exceptions.api_exception_handler",
@@ -233,6 +244,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 API_MAX_PAGE_SIZE = 100
+# JSON request bodies nested deeper than this answer 400
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Distributor platform API",
     "DESCRIPTION": "Investor-facing REST API served on each distributor's domain.",
@@ -240,7 +253,31 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# --- Security headers: CSP with a per-request nonce, Referrer-Policy, HSTS (apps/core/security_headers.py) ----
+# Scripts load only from our own static files (vendored, no CDN); an inline <script> or <style> runs only
+# with the request's nonce. Style attributes stay allowed (brand colours in the branding preview).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+# includeSubDomains and preload go only on PLATFORM_DOMAIN and its subdomains, never a distributor's own domain
+HSTS_PRELOAD_PLATFORM_DOMAIN = env.bool("HSTS_PRELOAD_PLATFORM_DOMAIN", default=True)
 
 # --- Logging: JSON lines with the request id and tenant; PANs masked ------------------------------
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -145,3 +145,13 @@ def otp_code_sent_to(target: str) -> str:
         if message.target == target.lower():
             return re.search(r"\b(\d{6})\b", message.body).group(1)
     raise AssertionError(f"no code sent to {target}")
+
+
+def staff_api(member, *, host: str = "alpha.localhost", password: str = PASSWORD):
+    """An API client signed in as a staff member the only way staff can: through the portal's sign-in."""
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_HOST=host)
+    response = client.post("/portal/login/", {"email": member.user.email, "password": password})
+    assert response.status_code == 302, response.content[:300]
+    return client

@@ -8,11 +8,15 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Investor, Invitation, StaffMember
 from apps.accounts.permissions import ROLE_CAPABILITIES, Capability, role_has_capability
 from apps.accounts.selectors import INVITATION_SALT
-from apps.accounts.tests.factories import make_investor, make_staff, otp_code_sent_to, pan_with, unique
+from apps.accounts.tests.factories import PASSWORD, make_investor, make_staff, otp_code_sent_to, pan_with, unique
 
 
 def api_for(user, host="alpha.localhost") -> APIClient:
+    """Staff sign in through the portal, the only way they can (tests/test_staff_sign_in.py covers the
+    others); anyone the portal turns away (investors, deactivated staff) is authenticated directly."""
     client = APIClient(HTTP_HOST=host)
+    if client.post("/portal/login/", {"email": user.email, "password": PASSWORD}).status_code == 302:
+        return client
     client.force_authenticate(user)
     return client
 

@@ -22,6 +22,18 @@ def scrub(value: Any) -> Any:
     return value
 
 
+# Operations whose reply is itself a credential (BSE's getPassword answers "100|<session password>"): only
+# the status code before the first "|" is kept.
+_CREDENTIAL_REPLIES = ("getPassword",)
+
+
+def scrub_reply(operation: str, text: str) -> str:
+    if operation.rsplit(".", 1)[-1] in _CREDENTIAL_REPLIES and text:
+        status, separator, _ = text.partition("|")
+        return f"{status}{separator}***" if separator else "***"
+    return scrub_text(text)
+
+
 def scrub_text(text: str) -> str:
     text = _SECRET_XML.sub(r"\1***\2", text or "")
     return mask_text(text)[:4000]
@@ -48,7 +60,7 @@ def record_call(
         mandate_id=call.mandate_id,
         reference=call.reference[:60],
         request=mask_pii(scrub(request)),
-        response=scrub_text(response),
+        response=scrub_reply(operation, response),
         latency_ms=max(0, latency_ms),
         outcome=outcome,
         error_code=error_code[:40],

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -73,6 +74,7 @@ KIND_BY_CAS_TYPE = {
     "GIFT_OUT": TransactionKind.SWITCH_OUT,
 }
 
+OVER_LIMITS = "reading it took more time or memory than a statement may (a damaged or unusually large PDF)."
 MESSAGES = {
     Error.WRONG_PASSWORD: "The password does not open this PDF. CAS files are usually protected with the "
     "password you chose when you requested the statement.",
@@ -282,6 +284,10 @@ def cas_import_process(*, import_id: int) -> CasImport:
     except CasImportError as exc:
         _delete_private(cas_import)
         _fail(cas_import, exc.error, exc.message)
+    except (SoftTimeLimitExceeded, MemoryError):
+        logger.warning("CAS import over its time or memory limit", extra={"import": str(cas_import.public_id)})
+        _delete_private(cas_import)
+        _fail(cas_import, Error.UNSUPPORTED, MESSAGES[Error.UNSUPPORTED].format(detail=OVER_LIMITS))
     except Exception:
         logger.exception("CAS import failed", extra={"import": str(cas_import.public_id)})
         _delete_private(cas_import)
