@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """`make cluster`: the production shape on this machine, on loopback.
 
-nginx in front of two gunicorn web processes, two Celery workers and beat on Redis (REDIS_URL, else
+nginx in front of two gunicorn web processes, two Celery workers (and one for CAS imports) and beat on Redis (REDIS_URL, else
 127.0.0.1:6379, in database CLUSTER_REDIS_DB), and a PostgreSQL primary with a streaming replica made by
 pg_basebackup (Debian's PostgreSQL binaries). The demo is seeded on first start. Everything runs in the
 foreground; Ctrl-C (or SIGTERM) stops everything it started. Process ids and ports are written to
@@ -237,6 +237,8 @@ class Cluster:
             self.spawn(f"worker{index}", [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
                                           "--concurrency", "2", "--queues", "celery", "-n", f"worker{index}@%h"],
                        env)  # fmt: skip
+        self.spawn("imports", [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
+                               "--concurrency", "1", "--queues", "imports", "-n", "imports@%h"], env)  # fmt: skip
         self.spawn("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO", "--pidfile=",
                             "--schedule", str(CLUSTER / "celerybeat-schedule"),
                             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"], env)  # fmt: skip

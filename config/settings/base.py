@@ -598,7 +598,7 @@ MIDDLEWARE.insert(0, "apps.core.metrics.RequestMetricsMiddleware")
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 METRICS_WINDOW_SECONDS = env.int("METRICS_WINDOW_SECONDS", default=300)
-METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery", CELERY_IMPORTS_QUEUE])
 METRICS_COLLECTORS = [
     "apps.core.metrics.CeleryQueueCollector",
     "apps.orders.metrics.OrdersCollector",
