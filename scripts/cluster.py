@@ -1,11 +1,11 @@
 #!/usr/bin/env python
 """`make cluster`: the production shape on this machine, on loopback.
 
-nginx in front of two gunicorn web processes, two Celery workers (and one for CAS imports) and beat on Redis (REDIS_URL, else
-127.0.0.1:6379, in database CLUSTER_REDIS_DB), and a PostgreSQL primary with a streaming replica made by
-pg_basebackup (Debian's PostgreSQL binaries). The demo is seeded on first start. Everything runs in the
-foreground; Ctrl-C (or SIGTERM) stops everything it started. Process ids and ports are written to
-.data/cluster/state.json while it runs.
+nginx in front of two gunicorn web processes, two Celery workers (and one for CAS imports) and beat on
+Redis (REDIS_URL, else 127.0.0.1:6379, in database CLUSTER_REDIS_DB), and a PostgreSQL primary with a
+streaming replica made by pg_basebackup (Debian's PostgreSQL binaries). The demo is seeded on first
+start. Everything runs in the foreground; Ctrl-C (or SIGTERM) stops everything it started. Process ids
+and ports are written to .data/cluster/state.json while it runs.
 
 Ports: CLUSTER_PORT (nginx, default 8080), web processes on the next two ports, Postgres primary on
 CLUSTER_PG_PORT (default 55432) and the replica on the port after it.
