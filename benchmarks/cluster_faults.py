@@ -16,6 +16,7 @@ Prints its figures; the last line is one JSON object with the figures and the ta
 """
 
 import argparse
+import http.client
 import json
 import os
 import signal
@@ -67,8 +68,8 @@ def load(path: str, *, seconds: float, threads: int, cookie: str = "", during=No
                 with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
                     response.read()
                     ok = response.status == 200
-            except (urllib.error.URLError, OSError):
-                ok = False
+            except (urllib.error.URLError, OSError, http.client.HTTPException):
+                ok = False  # no answer, or an answer cut short
             with lock:
                 counts["requests"] += 1
                 counts["ok" if ok else "failed"] += 1
