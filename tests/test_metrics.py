@@ -55,7 +55,14 @@ def test_requests_are_counted_by_route_name_not_path(client, alpha_api):
     assert 'route="unmatched",status="404"' in text
 
 
-def test_business_metrics_read_every_distributor(client, tenant_alpha, tenant_beta):
+@pytest.fixture
+def mfu_circuit_reset():
+    """The circuit lives in the platform-wide gateways cache: close it again for the tests after this one."""
+    yield
+    circuit.record_success("mfu")
+
+
+def test_business_metrics_read_every_distributor(client, tenant_alpha, tenant_beta, mfu_circuit_reset):
     # given gateway trouble at two distributors, a failed NAV import and an open circuit
     for tenant, outcome in ((tenant_alpha, "transient"), (tenant_beta, "transient"), (tenant_beta, "ok")):
         with tenant_context(tenant):

@@ -594,7 +594,9 @@ FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
 # --- Deployment and operations: metrics, error reporting, feature flags, read replica --------------
 # Prometheus at /metrics on the platform host (apps/core/metrics.py): a bearer token, or a peer address
 # in the allowed networks. Business metrics are read at scrape time by the collectors named here.
-MIDDLEWARE.insert(0, "apps.core.metrics.RequestMetricsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("apps.core.middleware.RequestIdMiddleware"), "apps.core.metrics.RequestMetricsMiddleware"
+)
 METRICS_TOKEN = env("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 METRICS_WINDOW_SECONDS = env.int("METRICS_WINDOW_SECONDS", default=300)
