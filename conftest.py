@@ -31,7 +31,7 @@ def _resolve_localhost_subdomains():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from apps.demo.distributors import seed
+    from apps.demo.seeders.distributors import seed
 
     if not connection.settings_dict["NAME"].startswith("test_"):
         raise RuntimeError("Refusing to seed a database that is not a test database.")

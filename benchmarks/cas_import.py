@@ -31,7 +31,7 @@ PAN = "BENCH1234Z"  # the statement's password, PAN-shaped like the registrars' 
 
 
 def _statement(target_lines: int):
-    from apps.portfolio.casgen import SchemeSpec, statement_build, synthetic_nav_series
+    from apps.demo.casgen import SchemeSpec, statement_build, synthetic_nav_series
     from apps.portfolio.tests.factories import schemes_ensure
 
     schemes = schemes_ensure(count=16, prefix="CASB", amcs=6)
@@ -89,7 +89,7 @@ def main() -> None:
     from django_tenants.utils import tenant_context
 
     from apps.accounts.models import Investor
-    from apps.portfolio.casgen import statement_render_pdf
+    from apps.demo.casgen import statement_render_pdf
     from apps.portfolio.services.cas_import import cas_import_process, cas_upload_accept
     from apps.users.models import User
     from tenants.models import Distributor

@@ -64,7 +64,7 @@ def prepare(n: int, tenant, *, investors: int = 50):
     from apps.funds.models import Amc, Scheme, SchemeCode
     from apps.orders.gateways.interface import CallContext
     from apps.orders.gateways.registry import gateway_get
-    from apps.orders.services import common
+    from apps.orders.services import outbox
     from apps.orders.services.clients import exchange_client_ensure
     from apps.orders.services.orders import order_create_confirmed
     from apps.users.models import User
@@ -74,7 +74,7 @@ def prepare(n: int, tenant, *, investors: int = 50):
         amfi_code="BENCH1", defaults={"name": "Benchmark fund", "amc": amc, "latest_nav": Decimal("25")}
     )
     SchemeCode.objects.get_or_create(source="bse", code="BENCH1-GR", defaults={"scheme": scheme})
-    common.outbox_dispatch = lambda **kwargs: None  # the two workers below drain the outbox
+    outbox.outbox_dispatch = lambda **kwargs: None  # the two workers below drain the outbox
     run = uuid.uuid4().hex[:6]
     with tenant_context(tenant):
         people = []
@@ -102,10 +102,10 @@ def worker(schema: str, port: int, rate: float) -> None:
     connections.close_all()
     configure(port, rate)
     from apps.orders.models import OutboxMessage
-    from apps.orders.services import common, outbox
+    from apps.orders.services import outbox, outbox_runner
     from tenants.models import Distributor
 
-    common.outbox_dispatch = outbox.outbox_dispatch = lambda **kwargs: None
+    outbox.outbox_dispatch = lambda **kwargs: None
     tenant = Distributor.objects.get(schema_name=schema)
     with tenant_context(tenant):
         idle = 0
@@ -117,7 +117,7 @@ def worker(schema: str, port: int, rate: float) -> None:
                 continue
             idle = 0
             for message_id in ids:
-                outbox.outbox_process(message_id=message_id)
+                outbox_runner.outbox_process(message_id=message_id)
     connections.close_all()
 
 

@@ -5,7 +5,7 @@ same run (target: the summary at >= 0.5x the bare endpoint's requests per second
     DATABASE_URL=... REDIS_URL=... .venv/bin/python benchmarks/portfolio_api.py [--seconds 10] [--clients 4]
 
 Needs a migrated database with the demo distributors (manage.py seed_demo, or at least the
-apps.demo.distributors seeder). Creates (once) the benchmark investor bench-portfolio@alpha.localhost.
+apps.demo.seeders.distributors seeder). Creates (once) the benchmark investor bench-portfolio@alpha.localhost.
 
 Authentication: a Django session cookie (SessionAuthentication, created server-side for the benchmark
 user in alpha's schema), not a bearer JWT: both endpoints pay the same authentication cost, so the ratio

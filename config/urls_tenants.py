@@ -7,7 +7,11 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.api_docs import RedocView, SwaggerUiView
+from apps.web.views import invitation_redirect
 from tenants.views import BrandingApi, TenantHomeView
+
+# an API path that matches nothing (a malformed id included) answers in the API's error shape
+handler404 = "apps.core.exceptions.not_found"
 
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),
@@ -25,7 +29,9 @@ urlpatterns = [
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("apps.oauth.urls")),
     path("portal/", include("apps.portal.urls")),
-    path("web/", include("apps.portal.web_urls")),
+    path("web/", include("apps.web.urls")),
+    # the link each invitation carries; the one invitation page is the web one
+    path("invite/<str:token>/", invitation_redirect, name="invitation"),
     path(
         "accounts/set-password/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(

@@ -204,6 +204,8 @@ def production_like_secrets() -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "OIDC_RSA_PRIVATE_KEY": pem,
         "KRA_BASE_URL": "https://kra.invalid/",
+        "TRUSTED_PROXY_COUNT": "1",
+        "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40),
     }
 
 

@@ -10,11 +10,10 @@ from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
 from apps.core.models import TimeStampedModel
+from tenants.validators import colour_validator
 
 ARN_RE = re.compile(r"^ARN-\d{1,10}$")
-COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 arn_validator = RegexValidator(ARN_RE, "ARN must look like ARN-12345.")
-colour_validator = RegexValidator(COLOUR_RE, "Colour must be #RRGGBB.")
 
 
 class Plan(TimeStampedModel):

@@ -2,11 +2,13 @@
 one transaction: a failure leaves no schema, domain, branding or user behind."""
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -18,9 +20,12 @@ from apps.accounts.models import StaffRole
 from apps.accounts.services import staff_create
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
-from tenants.models import ARN_RE, COLOUR_RE, Branding, Distributor, Domain, Plan
+from tenants.colours import MIN_TEXT_CONTRAST, WHITE, contrast_ratio
+from tenants.logos import BrandingError, logo_validate
+from tenants.models import ARN_RE, Branding, Distributor, Domain, Plan
 from tenants.schema_template import template_schema_ensure
 from tenants.selectors import distributor_base_url, distributor_get
+from tenants.validators import colour_clean
 
 SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,29}$")
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
@@ -70,9 +75,10 @@ def _validate_domain(domain: str) -> str:
 
 
 def _validate_colour(label: str, value: str) -> str:
-    if not COLOUR_RE.match(value or ""):
-        raise OnboardingError(f"Invalid {label} colour {value!r}: use #RRGGBB.")
-    return value.upper()
+    try:
+        return colour_clean(value, label=label)
+    except ValidationError as exc:
+        raise OnboardingError(exc.messages[0]) from None
 
 
 def _validate_arn(arn: str) -> str:
@@ -218,3 +224,137 @@ def distributor_suspend(*, schema_name: str, actor=None) -> Distributor:
 
 def distributor_activate(*, schema_name: str, actor=None) -> Distributor:
     return _set_status(schema_name=schema_name, status=Distributor.Status.ACTIVE, actor=actor)
+
+
+# --- Branding ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _BrandValues:
+    display_name: str
+    primary: str
+    accent: str
+    support_email: str
+    support_phone: str
+
+
+def _brand_colour(label: str, value: str) -> str:
+    try:
+        return colour_clean(value, label=label)
+    except ValidationError as exc:
+        raise BrandingError(exc.messages[0]) from None
+
+
+def _brand_values_clean(
+    *, display_name: str, primary_color: str, accent_color: str, support_email: str, support_phone: str
+) -> _BrandValues:
+    display_name = (display_name or "").strip()
+    if not display_name or len(display_name) > 100:
+        raise BrandingError("The display name is required (at most 100 characters).")
+    primary = _brand_colour("primary", primary_color)
+    accent = _brand_colour("accent", accent_color)
+    if primary == accent:
+        raise BrandingError("The primary and accent colours must differ.")
+    if contrast_ratio(primary, WHITE) < MIN_TEXT_CONTRAST:
+        raise BrandingError(
+            f"White text on the primary colour {primary} has a contrast of "
+            f"{contrast_ratio(primary, WHITE):.1f}:1; pick a darker colour (at least {MIN_TEXT_CONTRAST}:1)."
+        )
+    support_email = (support_email or "").strip().lower()
+    if support_email:
+        try:
+            validate_email(support_email)
+        except ValidationError:
+            raise BrandingError("The support e-mail address is not valid.") from None
+    support_phone = (support_phone or "").strip()
+    if len(support_phone) > 20:
+        raise BrandingError("The support phone number is too long.")
+    return _BrandValues(display_name, primary, accent, support_email, support_phone)
+
+
+def _branding_write(
+    *,
+    distributor: Distributor,
+    actor,
+    values: _BrandValues,
+    logo: bytes | None,
+    extension: str | None,
+    remove_logo: bool,
+    stored: list[str],
+) -> Branding:
+    """The locked row updated and audited; a newly stored logo file's name goes into `stored` at once, so
+    the caller can remove it if the transaction fails."""
+    branding = Branding.objects.select_for_update().get(distributor=distributor)
+    old_logo_name = branding.logo.name if branding.logo else ""
+    branding.display_name = values.display_name
+    branding.primary_color = values.primary
+    branding.accent_color = values.accent
+    branding.support_email = values.support_email
+    branding.support_phone = values.support_phone
+    fields = ["display_name", "primary_color", "accent_color", "support_email", "support_phone", "updated_at"]
+    if logo is not None:
+        name = f"{distributor.schema_name}-{secrets.token_hex(8)}.{extension}"
+        branding.logo.save(name, ContentFile(logo), save=False)
+        stored.append(branding.logo.name)
+        fields.append("logo")
+    elif remove_logo and old_logo_name:
+        branding.logo = ""
+        fields.append("logo")
+    branding.save(update_fields=fields)
+    audit_record(
+        action="branding.updated",
+        actor=actor,
+        target=branding,
+        extra={
+            "primary": values.primary,
+            "accent": values.accent,
+            "logo": "new" if logo is not None else ("removed" if remove_logo else "kept"),
+        },
+    )
+    if old_logo_name and "logo" in fields:
+        storage = branding.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo_name))
+    return branding
+
+
+def branding_update(
+    *,
+    distributor: Distributor,
+    actor=None,
+    display_name: str,
+    primary_color: str,
+    accent_color: str,
+    support_email: str = "",
+    support_phone: str = "",
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Branding:
+    """Updates the distributor's brand (public schema). Everything is checked before anything is
+    written; the old logo file is removed only after the new brand is committed."""
+    values = _brand_values_clean(
+        display_name=display_name,
+        primary_color=primary_color,
+        accent_color=accent_color,
+        support_email=support_email,
+        support_phone=support_phone,
+    )
+    extension = None
+    if logo is not None:
+        extension = logo_validate(data=logo, max_bytes=settings.PORTAL_LOGO_MAX_BYTES)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            branding = _branding_write(
+                distributor=distributor,
+                actor=actor,
+                values=values,
+                logo=logo,
+                extension=extension,
+                remove_logo=remove_logo,
+                stored=stored,
+            )
+    except Exception:
+        for name in stored:  # the row kept its old logo: do not leave the new file behind
+            Branding._meta.get_field("logo").storage.delete(name)
+        raise
+    return branding

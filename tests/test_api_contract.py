@@ -84,3 +84,18 @@ def test_keep_current_takes_only_documented_values(value, investor_api):
     response = investor_api.delete(f"/api/v1/me/sessions?keep_current={value}")
     assert _is_error(response, 400, "validation_error")
     assert "keep_current" in response.json()["extra"]["fields"]
+
+
+def test_the_schema_documents_pages_and_every_error(alpha_api):
+    schema = alpha_api.get("/api/schema/?format=json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"code", "message", "extra"}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            for status in ("400", "404", "429"):
+                body = operation["responses"][status]["content"]["application/json"]["schema"]
+                assert body == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+    for path in ("/api/v1/orders", "/api/v1/sips", "/api/v1/mandates", "/api/v1/funds/"):
+        page = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        name = page["$ref"].rsplit("/", 1)[-1]
+        assert set(schema["components"]["schemas"][name]["properties"]) == {"count", "next", "previous", "results"}

@@ -13,15 +13,13 @@ from apps.accounts import selectors, services
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import BankAccount, Investor, KycStatus, Nominee, StaffRole
 from apps.accounts.permissions import Capability, HasCapability, staff_member_for_user
+from apps.core.client_ip import client_ip
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.logging import mask_pan, mask_text
 from apps.core.openapi import name_nested_serializers
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import IpRateThrottle, ScopedRateThrottle
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class ChallengeSerializer(serializers.Serializer):
@@ -114,7 +112,7 @@ class RegistrationApi(APIView):
             code=data.validated_data["code"],
             full_name=data.validated_data["full_name"],
             password=data.validated_data.get("password") or None,
-            request_ip=_client_ip(request),
+            request_ip=client_ip(request),
         )
         return Response(InvestorSerializer(investor).data, status=status.HTTP_201_CREATED)
 
@@ -428,13 +426,13 @@ class BankAccountDetailApi(APIView):
     @extend_schema(responses=BankAccountSerializer, operation_id="me_bank_accounts_retrieve")
     def get(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         return Response(BankAccountSerializer(account).data)
 
     @extend_schema(responses={204: None}, operation_id="me_bank_accounts_remove")
     def delete(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         services.bank_account_remove(investor=investor, bank_account=account, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -445,7 +443,7 @@ class BankAccountPrimaryApi(APIView):
     @extend_schema(request=None, responses=BankAccountSerializer, operation_id="me_bank_accounts_make_primary")
     def post(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        account = selectors.access_bank_account_by_id(investor, bank_account_id)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
         account = services.bank_account_set_primary(investor=investor, bank_account=account, actor=request.user)
         return Response(BankAccountSerializer(account).data)
 
@@ -498,13 +496,12 @@ class NomineeListApi(APIView):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.nominees_replace(
+        investor = services.nominees_replace(
             investor=investor,
             nominees=[dict(item) for item in data.validated_data.get("nominees", [])],
             opt_out=data.validated_data["opted_out"],
             actor=request.user,
         )
-        investor.refresh_from_db(fields=["nomination_opted_out"])
         return Response(self._nomination(investor))
 
 
@@ -514,7 +511,7 @@ class NomineeDetailApi(APIView):
     @extend_schema(responses=NomineeSerializer, operation_id="me_nominees_detail")
     def get(self, request, nominee_id):
         investor = selectors.investor_get_for_user(user=request.user)
-        return Response(NomineeSerializer(selectors.access_nominee_by_id(investor, nominee_id)).data)
+        return Response(NomineeSerializer(selectors.access_nominee_by_id(investor=investor, public_id=nominee_id)).data)
 
 
 # --- staff ----------------------------------------------------------------------------------------------------
@@ -552,8 +549,8 @@ class StaffInvestorListApi(APIView):
     permission_classes = [HasCapability.of(Capability.INVESTORS_VIEW)]
 
     @extend_schema(
-        responses=StaffInvestorSerializer(many=True),
-        parameters=[OpenApiParameter("kyc_status", str, enum=KycStatus.values)],
+        responses=page_of(StaffInvestorSerializer, name="StaffInvestorPage"),
+        parameters=[OpenApiParameter("kyc_status", str, enum=KycStatus.values), *page_parameters()],
         operation_id="staff_investors_list",
     )
     def get(self, request):
@@ -571,7 +568,7 @@ class StaffInvestorDetailApi(APIView):
 
     @extend_schema(responses=StaffInvestorSerializer, operation_id="staff_investors_retrieve")
     def get(self, request, investor_id):
-        investor = selectors.access_investor_for_staff(_staff(request), investor_id)
+        investor = selectors.access_investor_by_id(staff=_staff(request), public_id=investor_id)
         return Response(StaffInvestorSerializer(investor).data)
 
 
@@ -580,7 +577,7 @@ class StaffKycCheckApi(APIView):
 
     @extend_schema(request=None, responses=StaffInvestorSerializer, operation_id="staff_investors_kyc_check")
     def post(self, request, investor_id):
-        investor = selectors.access_investor_for_staff(_staff(request), investor_id)
+        investor = selectors.access_investor_by_id(staff=_staff(request), public_id=investor_id)
         if not investor.pan:
             raise ApplicationError("This investor has not given a PAN.", code="pan_missing")
         try:

@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from apps.accounts import checks  # noqa: F401 (registers the system checks)
+        # registers the system checks, and the Celery tasks in every process (the services send them by name)
+        from apps.accounts import checks, tasks  # noqa: F401

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.core.logging import mask_pan
 from apps.core.models import PublicIdModel, TimeStampedModel
 
 
@@ -14,8 +15,8 @@ class StaffRole(models.TextChoices):
     READ_ONLY = "read_only", "Read-only"
 
 
-class StaffMember(TimeStampedModel):
-    """A distributor's staff member: a user of the tenant schema with a role."""
+class StaffMember(PublicIdModel):
+    """A distributor's staff member: a user of the tenant schema with a role. Addressed by its public id."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(max_length=20, choices=StaffRole.choices)
@@ -136,8 +137,6 @@ class Investor(PublicIdModel):
 
     @property
     def masked_pan(self) -> str:
-        from apps.core.logging import mask_pan
-
         return mask_pan(self.pan or "")
 
 

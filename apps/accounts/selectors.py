@@ -2,6 +2,7 @@
 takes the investor: another investor's id is simply not found (404), never forbidden (403), so ids
 leak nothing."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.core import signing
@@ -17,6 +18,7 @@ from apps.accounts.models import (
     StaffMember,
     StaffRole,
 )
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.exceptions import NotFoundError
 
 INVITATION_SALT = "accounts.invitation"
@@ -36,8 +38,8 @@ def bank_account_list(*, investor: Investor) -> QuerySet[BankAccount]:
     return BankAccount.objects.filter(investor=investor)
 
 
-def access_bank_account_by_id(investor: Investor, bank_account_id) -> BankAccount:
-    account = BankAccount.objects.filter(investor=investor, public_id=bank_account_id).first()
+def access_bank_account_by_id(*, investor: Investor, public_id: uuid.UUID) -> BankAccount:
+    account = BankAccount.objects.filter(investor=investor, public_id=public_id).first()
     if account is None:
         raise NotFoundError("No such bank account.")
     return account
@@ -47,8 +49,8 @@ def nominee_list(*, investor: Investor) -> QuerySet[Nominee]:
     return Nominee.objects.filter(investor=investor)
 
 
-def access_nominee_by_id(investor: Investor, nominee_id) -> Nominee:
-    nominee = Nominee.objects.filter(investor=investor, public_id=nominee_id).first()
+def access_nominee_by_id(*, investor: Investor, public_id: uuid.UUID) -> Nominee:
+    nominee = Nominee.objects.filter(investor=investor, public_id=public_id).first()
     if nominee is None:
         raise NotFoundError("No such nominee.")
     return nominee
@@ -123,11 +125,23 @@ def investors_visible_to(*, staff: StaffMember) -> QuerySet[Investor]:
     return qs
 
 
-def access_investor_for_staff(staff: StaffMember, investor_id) -> Investor:
-    investor = investors_visible_to(staff=staff).filter(public_id=investor_id).first()
+def access_investor_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> Investor:
+    """One investor this staff member may see (relationship managers: their own book); 404 otherwise."""
+    investor = investors_visible_to(staff=staff).filter(public_id=public_id).first()
     if investor is None:
         raise NotFoundError("No such investor.")
     return investor
+
+
+def access_staff_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> StaffMember:
+    """A colleague at this distributor; staff who may not view the team reach only themselves."""
+    qs = StaffMember.objects.select_related("user")
+    if not role_has_capability(staff.role, Capability.STAFF_VIEW):
+        qs = qs.filter(pk=staff.pk)
+    member = qs.filter(public_id=public_id).first()
+    if member is None:
+        raise NotFoundError("No such staff member.")
+    return member
 
 
 def invitation_get_by_token(*, token: str, max_age: int) -> Invitation:

@@ -7,7 +7,7 @@ from celery import shared_task
 
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import Investor
-from apps.accounts.services import investor_kyc_check, kyc_recheck_due_ids
+from apps.accounts.services.kyc import investor_kyc_check, kyc_recheck_due_ids
 
 logger = logging.getLogger(__name__)
 

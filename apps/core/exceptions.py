@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -96,3 +97,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             extra = {"retry_after": int(exc.wait) + (0 if exc.wait == int(exc.wait) else 1)}
     response.data = {"code": code, "message": message, "extra": extra}
     return response
+
+
+def not_found(request, exception=None):
+    """handler404 of the distributor hosts: an API path that matches no URL (a malformed id included)
+    answers in the API's error shape; pages get the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "Not found.", "extra": {}}, status=404)
+    return page_not_found(request, exception)

@@ -21,7 +21,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from apps.core.etags import not_modified
 from apps.core.exceptions import ApplicationError
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.funds.cache import catalog_version, funds_cache
 from apps.funds.models import Scheme
@@ -48,13 +50,6 @@ class NavField(serializers.DecimalField):
         return format(exact if -exact.as_tuple().exponent > 4 else value.quantize(_NAV_QUANTUM), "f")
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    if not header:
-        return False
-    candidates = [item.strip() for item in header.split(",")]
-    return "*" in candidates or etag in candidates or f"W/{etag}" in candidates
-
-
 class CachedCatalogApi(APIView):
     """GET answered from the funds cache. `build` runs only on a miss; errors it raises are not cached."""
 
@@ -71,7 +66,7 @@ class CachedCatalogApi(APIView):
             entry = (f'"{hashlib.sha256(body).hexdigest()[:40]}"', body)
             cache.set(key, entry, timeout=settings.FUNDS_API_CACHE_SECONDS)
         etag, body = entry
-        if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        if not_modified(request, etag):
             response = HttpResponse(status=304)
         else:
             response = HttpResponse(body, content_type="application/json")
@@ -119,8 +114,8 @@ class FundListApi(CachedCatalogApi):
 
     @extend_schema(
         operation_id="funds_list",
-        parameters=[FilterSerializer, OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
-        responses=OutputSerializer(many=True),
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=page_of(OutputSerializer, name="FundPage"),
     )
     def get(self, request):
         def build():

@@ -8,42 +8,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import reduce
 from operator import or_
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Count, F, Q, QuerySet
 
 from apps.core.exceptions import NotFoundError
-from apps.funds.models import Amc, NavHistory, Scheme, TradingHoliday
+from apps.funds.market_calendar import IST, trading_day_latest
+from apps.funds.models import Amc, NavHistory, Scheme
 from apps.funds.search import name_vector, search_query, search_query_parse
 
-IST = ZoneInfo("Asia/Kolkata")
-
 # --- Trading days and freshness -------------------------------------------------------------------
-
-
-def trading_holidays(*, start: dt.date, end: dt.date) -> set[dt.date]:
-    return set(TradingHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
-
-
-def trading_day_is(day: dt.date, *, holidays: set[dt.date] | None = None) -> bool:
-    if day.weekday() >= 5:
-        return False
-    if holidays is None:
-        holidays = trading_holidays(start=day, end=day)
-    return day not in holidays
-
-
-def trading_day_latest(*, on_or_before: dt.date) -> dt.date:
-    """The latest trading day on or before the given day."""
-    holidays = trading_holidays(start=on_or_before - dt.timedelta(days=31), end=on_or_before)
-    day = on_or_before
-    for _ in range(31):
-        if trading_day_is(day, holidays=holidays):
-            return day
-        day -= dt.timedelta(days=1)
-    raise ValueError(f"No trading day in the month before {on_or_before}.")
 
 
 def nav_deadline() -> dt.time:

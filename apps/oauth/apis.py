@@ -73,7 +73,7 @@ class DeviceSessionDetailApi(APIView):
 
     @extend_schema(responses={204: None}, operation_id="me_sessions_revoke")
     def delete(self, request, session_id):
-        session = selectors.access_device_session_by_id(request.user, session_id)
+        session = selectors.access_device_session_by_id(user=request.user, public_id=session_id)
         services.device_session_revoke(session=session, reason="user_signed_out", actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -17,8 +17,8 @@ def device_session_list_active(*, user) -> QuerySet[DeviceSession]:
     )
 
 
-def access_device_session_by_id(user, session_id) -> DeviceSession:
-    session = device_session_list_active(user=user).filter(public_id=session_id).first()
+def access_device_session_by_id(*, user, public_id) -> DeviceSession:
+    session = device_session_list_active(user=user).filter(public_id=public_id).first()
     if session is None:
         raise NotFoundError("No such device session.")
     return session

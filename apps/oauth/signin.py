@@ -1,45 +1,38 @@
 """Limits for the branded sign-in page: password failures per identifier, code requests per client
-address. Counters live in the tenant-aware cache."""
-
-import hashlib
+address; the counters are apps.core.signin_limits'."""
 
 from django.conf import settings
-from django.core.cache import cache
+
+from apps.core.signin_limits import SignInLimits, signin_failure_record, signin_failures_clear, signin_locked
 
 WEB_OTP_PER_IP = 20
 WEB_OTP_WINDOW_SECONDS = 3600
+PASSWORD_SCOPE = "oauth-password"
+CODE_REQUEST_SCOPE = "oauth-code-request"
+CODE_REQUESTS = SignInLimits(max_per_identifier=None, max_per_ip=WEB_OTP_PER_IP, window=WEB_OTP_WINDOW_SECONDS)
 
 
-def _key(kind: str, value: str) -> str:
-    return f"signin:{kind}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()}"
-
-
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
-def _increment(key: str, window: int) -> int:
-    if cache.add(key, 1, window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+def _password_limits() -> SignInLimits:
+    return SignInLimits(
+        max_per_identifier=settings.LOGIN_MAX_FAILURES, max_per_ip=None, window=settings.LOGIN_FAILURE_WINDOW_SECONDS
+    )
 
 
 def password_signin_blocked(identifier: str) -> bool:
-    return _count(_key("fail", identifier)) >= settings.LOGIN_MAX_FAILURES
+    return signin_locked(scope=PASSWORD_SCOPE, limits=_password_limits(), identifier=identifier)
 
 
 def password_signin_failed(identifier: str) -> None:
-    _increment(_key("fail", identifier), settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    signin_failure_record(scope=PASSWORD_SCOPE, limits=_password_limits(), identifier=identifier)
 
 
 def password_signin_succeeded(identifier: str) -> None:
-    cache.delete(_key("fail", identifier))
+    signin_failures_clear(scope=PASSWORD_SCOPE, identifier=identifier)
 
 
 def code_request_allowed(ip_address: str) -> bool:
     """Counts a code request from this address; False past the hourly limit."""
-    return _increment(_key("otp-ip", ip_address or "-"), WEB_OTP_WINDOW_SECONDS) <= WEB_OTP_PER_IP
+    if signin_locked(scope=CODE_REQUEST_SCOPE, limits=CODE_REQUESTS, ip=ip_address):
+        return False
+    signin_failure_record(scope=CODE_REQUEST_SCOPE, limits=CODE_REQUESTS, ip=ip_address)
+    return True

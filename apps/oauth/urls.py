@@ -6,7 +6,6 @@ for discovery; the sign-in pages are ours."""
 from django.urls import include, path, re_path
 from oauth2_provider import views as dot_views
 
-from apps.accounts.web import InvitationView
 from apps.oauth import views
 from apps.oauth.discovery import DiscoveryView
 
@@ -33,5 +32,4 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="oauth-login"),
     path("register/", views.RegisterView.as_view(), name="oauth-register"),
     path("logout/", views.LogoutView.as_view(), name="oauth-logout"),
-    path("invite/<str:token>/", InvitationView.as_view(), name="invitation"),
 ]

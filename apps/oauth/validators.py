@@ -19,16 +19,12 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
+from apps.core.client_ip import client_ip_from_meta
 from apps.oauth import services
 from apps.oauth.models import DeviceSession
 from apps.oauth.tokens import AccessTokenInvalid, access_token_verify, token_checksum
 
 DEVICE_NAME_PARAM = "device_name"
-
-
-def _client_ip(request) -> str | None:
-    # behind a proxy the real address comes through NUM_PROXIES-aware middleware; REMOTE_ADDR here
-    return request.headers.get("REMOTE_ADDR") or None
 
 
 class TenantOAuth2Validator(OAuth2Validator):
@@ -95,7 +91,7 @@ class TenantOAuth2Validator(OAuth2Validator):
                 token_family=refresh_token.token_family,
                 device_name=getattr(request, DEVICE_NAME_PARAM, None) or "",
                 user_agent=request.headers.get("HTTP_USER_AGENT", ""),
-                ip_address=_client_ip(request),
+                ip_address=client_ip_from_meta(request.headers) or None,
             )
         else:
             services.device_session_touch(token_family=refresh_token.token_family)

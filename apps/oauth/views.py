@@ -22,6 +22,7 @@ from apps.accounts.otp import OtpError, OtpRateLimited
 from apps.accounts.permissions import staff_member_for_user
 from apps.accounts.staff_sessions import staff_session_verified
 from apps.accounts.validators import InvalidInput, identifier_parse
+from apps.core.client_ip import client_ip
 from apps.core.exceptions import ApplicationError
 from apps.core.logging import mask_text
 from apps.oauth import signin
@@ -73,10 +74,6 @@ def _next_url(request) -> str:
     ):
         return candidate
     return "/"
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _masked(identifier: str) -> str:
@@ -151,7 +148,7 @@ class LoginView(View):
             parsed = identifier_parse(identifier)
         except InvalidInput as exc:
             return self._render(request, step="start", error=str(exc), status=400)
-        if not signin.code_request_allowed(_client_ip(request)):
+        if not signin.code_request_allowed(client_ip(request)):
             return self._render(request, step="start", error="Too many codes requested. Try later.", status=429)
         try:
             challenge = accounts_services.login_otp_send(identifier=parsed.value)
@@ -222,7 +219,7 @@ class RegisterView(View):
             parsed = identifier_parse(identifier)
         except InvalidInput as exc:
             return self._render(request, step="start", error=str(exc), status=400)
-        if not signin.code_request_allowed(_client_ip(request)):
+        if not signin.code_request_allowed(client_ip(request)):
             return self._render(request, step="start", error="Too many codes requested. Try later.", status=429)
         try:
             challenge = accounts_services.registration_otp_send(identifier=parsed.value)
@@ -250,7 +247,7 @@ class RegisterView(View):
                 code=request.POST.get("code", ""),
                 full_name=state.get("full_name", ""),
                 password=password,
-                request_ip=_client_ip(request),
+                request_ip=client_ip(request),
             )
         except OtpError as exc:
             return self._render(request, step="code", error=exc.message, status=400)

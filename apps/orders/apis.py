@@ -7,9 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.selectors import investor_get_for_user
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.accounts.selectors import access_bank_account_by_id, investor_get_for_user
+from apps.core.exceptions import ApplicationError
 from apps.core.openapi import name_nested_serializers
+from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.core.throttling import ScopedRateThrottle
 from apps.funds.models import Scheme
@@ -24,15 +25,11 @@ from apps.orders.selectors import (
     sip_list,
 )
 from apps.orders.services import idempotency
-from apps.orders.services.mandates import mandate_confirm_otp, mandate_create
-from apps.orders.services.orders import (
-    order_cancel,
-    order_confirm_otp,
-    order_otp_resend,
-    order_payment_link,
-    order_place,
-)
-from apps.orders.services.sips import sip_cancel, sip_confirm_otp, sip_create
+from apps.orders.services.confirmation import otp_confirm, otp_resend
+from apps.orders.services.mandates import mandate_create
+from apps.orders.services.orders import order_cancel, order_payment_link, order_place
+from apps.orders.services.sips import sip_cancel, sip_create
+from apps.orders.states import ORDER_TIMESTAMP
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
@@ -108,8 +105,6 @@ class OrderDetailOutputSerializer(OrderOutputSerializer):
     timestamps = serializers.SerializerMethodField()
 
     def get_timestamps(self, order) -> dict:
-        from apps.orders.states import ORDER_TIMESTAMP
-
         return {status: getattr(order, field) for status, field in ORDER_TIMESTAMP.items() if getattr(order, field)}
 
 
@@ -147,7 +142,9 @@ class OrderListCreateApi(APIView):
         )
 
     @extend_schema(
-        parameters=[FilterSerializer], responses=OrderOutputSerializer(many=True), operation_id="orders_list"
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=page_of(OrderOutputSerializer, name="OrderPage"),
+        operation_id="orders_list",
     )
     def get(self, request):
         investor = _investor(request)
@@ -193,8 +190,7 @@ class OrderConfirmApi(APIView):
         order = access_order_by_id(investor=_investor(request), public_id=order_id)
         serializer = OtpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        order = order_confirm_otp(order=order, code=serializer.validated_data["code"], actor=request.user)
-        order.refresh_from_db()
+        order = otp_confirm(target=order, code=serializer.validated_data["code"], actor=request.user)
         return Response(OrderOutputSerializer(order).data)
 
 
@@ -204,7 +200,7 @@ class OrderOtpResendApi(APIView):
     @extend_schema(request=None, responses=OrderOutputSerializer, operation_id="orders_otp_resend")
     def post(self, request, order_id):
         order = access_order_by_id(investor=_investor(request), public_id=order_id)
-        return Response(OrderOutputSerializer(order_otp_resend(order=order)).data)
+        return Response(OrderOutputSerializer(otp_resend(target=order)).data)
 
 
 class OrderCancelApi(APIView):
@@ -212,7 +208,6 @@ class OrderCancelApi(APIView):
     def post(self, request, order_id):
         order = access_order_by_id(investor=_investor(request), public_id=order_id)
         order = order_cancel(order=order, actor=request.user)
-        order.refresh_from_db()
         return Response(OrderOutputSerializer(order).data)
 
 
@@ -273,7 +268,9 @@ class SipListCreateApi(APIView):
         folio_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
         first_order_today = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(responses=SipOutputSerializer(many=True), operation_id="sips_list")
+    @extend_schema(
+        parameters=page_parameters(), responses=page_of(SipOutputSerializer, name="SipPage"), operation_id="sips_list"
+    )
     def get(self, request):
         qs = sip_list(investor=_investor(request), status=request.query_params.get("status"))
         paginator = PagePagination()
@@ -289,9 +286,7 @@ class SipListCreateApi(APIView):
         data = serializer.validated_data
 
         def create():
-            mandate = Mandate.objects.filter(investor=investor, public_id=data["mandate"]).first()
-            if mandate is None:
-                raise NotFoundError("No such mandate.")
+            mandate = access_mandate_by_id(investor=investor, public_id=data["mandate"])
             sip = sip_create(
                 investor=investor, scheme=_scheme(data["scheme"], "scheme"), mandate=mandate,
                 amount=data["amount"], frequency=data["frequency"], start_date=data["start_date"],
@@ -315,8 +310,7 @@ class SipConfirmApi(APIView):
         sip = access_sip_by_id(investor=_investor(request), public_id=sip_id)
         serializer = OtpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        sip = sip_confirm_otp(sip=sip, code=serializer.validated_data["code"])
-        sip.refresh_from_db()
+        sip = otp_confirm(target=sip, code=serializer.validated_data["code"], actor=request.user)
         return Response(SipOutputSerializer(sip).data)
 
 
@@ -325,7 +319,6 @@ class SipCancelApi(APIView):
     def post(self, request, sip_id):
         sip = access_sip_by_id(investor=_investor(request), public_id=sip_id)
         sip = sip_cancel(sip=sip, actor=request.user)
-        sip.refresh_from_db()
         return Response(SipOutputSerializer(sip).data)
 
 
@@ -357,7 +350,11 @@ class MandateListCreateApi(APIView):
         start_date = serializers.DateField()
         end_date = serializers.DateField()
 
-    @extend_schema(responses=MandateOutputSerializer(many=True), operation_id="mandates_list")
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=page_of(MandateOutputSerializer, name="MandatePage"),
+        operation_id="mandates_list",
+    )
     def get(self, request):
         qs = mandate_list(investor=_investor(request))
         paginator = PagePagination()
@@ -369,8 +366,10 @@ class MandateListCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        investor = _investor(request)
+        bank_account = access_bank_account_by_id(investor=investor, public_id=data["bank_account"])
         mandate = mandate_create(
-            investor=_investor(request), bank_account_id=data["bank_account"], amount_limit=data["amount_limit"],
+            investor=investor, bank_account=bank_account, amount_limit=data["amount_limit"],
             mandate_type=data["mandate_type"], start_date=data["start_date"], end_date=data["end_date"],
         )  # fmt: skip
         return Response(MandateOutputSerializer(mandate).data, status=status.HTTP_201_CREATED)
@@ -389,8 +388,7 @@ class MandateConfirmApi(APIView):
         mandate = access_mandate_by_id(investor=_investor(request), public_id=mandate_id)
         serializer = OtpInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mandate = mandate_confirm_otp(mandate=mandate, code=serializer.validated_data["code"])
-        mandate.refresh_from_db()
+        mandate = otp_confirm(target=mandate, code=serializer.validated_data["code"], actor=request.user)
         return Response(MandateOutputSerializer(mandate).data)
 
 

@@ -12,7 +12,17 @@ from django.utils.module_loading import import_string
 from apps.accounts.models import Investor
 from apps.core.exceptions import NotFoundError
 from apps.funds.models import Scheme
-from apps.orders.models import Mandate, Order, OrderEvent, OrderKind, OrderStatus, SipInstalment, SipRegistration
+from apps.orders.models import (
+    GatewayCall,
+    Mandate,
+    Order,
+    OrderEvent,
+    OrderKind,
+    OrderStatus,
+    SipInstalment,
+    SipRegistration,
+)
+from apps.portfolio.selectors import units_free_for_redemption
 
 OPEN_SELL_STATUSES = (
     OrderStatus.PENDING_OTP, OrderStatus.QUEUED, OrderStatus.SUBMITTED, OrderStatus.UNKNOWN, OrderStatus.ACCEPTED,
@@ -116,8 +126,6 @@ def units_reserved(*, investor: Investor, scheme: Scheme, folio_number: str, exc
 
 def free_units_from_portfolio(*, investor: Investor, scheme: Scheme, folio_number: str, as_of: date) -> Decimal:
     """Units held in the portfolio ledger's FIFO lots whose lock-in (e.g. 3 years for ELSS) has ended."""
-    from apps.portfolio.selectors import units_free_for_redemption
-
     return units_free_for_redemption(investor=investor, scheme=scheme, folio_number=folio_number, as_of=as_of)
 
 
@@ -147,9 +155,28 @@ def holds_folio_in_scheme(*, investor: Investor, scheme: Scheme) -> str:
 
 def gateway_call_list_recent(*, limit: int = 200, outcome: str | None = None):
     """The current tenant's most recent external calls (already masked when written), newest first."""
-    from apps.orders.models import GatewayCall
-
     qs = GatewayCall.objects.select_related("order").order_by("-created_at", "-id")
     if outcome:
         qs = qs.filter(outcome=outcome)
     return list(qs[:limit])
+
+
+def sip_list_for_investors(
+    *,
+    investors: QuerySet[Investor],
+    status: str = "",
+    frequency: str = "",
+    start_from: date | None = None,
+    start_to: date | None = None,
+) -> QuerySet[SipRegistration]:
+    """The SIP book of a set of investors (a staff member's book), newest first, with optional filters."""
+    qs = SipRegistration.objects.filter(investor__in=investors).select_related("investor", "scheme")
+    if status:
+        qs = qs.filter(status=status)
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    if start_from:
+        qs = qs.filter(start_date__gte=start_from)
+    if start_to:
+        qs = qs.filter(start_date__lte=start_to)
+    return qs.order_by("-created_at", "-id")

@@ -6,6 +6,8 @@ from decimal import Decimal
 from apps.accounts.models import Investor, KycStatus
 from apps.core.exceptions import ApplicationError
 from apps.funds.models import Scheme, SchemeCode
+from apps.orders.gateways.interface import Operation
+from apps.orders.gateways.registry import operation_offered, scheme_code_sources
 from apps.orders.models import OrderKind
 from apps.orders.selectors import free_units
 
@@ -35,7 +37,7 @@ def investor_check(*, investor: Investor) -> None:
 
 
 def scheme_code_check(*, scheme: Scheme) -> None:
-    if not SchemeCode.objects.filter(scheme=scheme, source__in=["bse", "mfu"]).exists():
+    if not SchemeCode.objects.filter(scheme=scheme, source__in=scheme_code_sources()).exists():
         _refuse("scheme_not_available", "This scheme cannot be bought through the exchange.")
 
 
@@ -53,44 +55,79 @@ def order_check(
 ) -> None:
     """Everything but the OTP. Raises OrderRefused."""
     investor_check(investor=investor)
+    operation_check(operation=kind)
     scheme_code_check(scheme=scheme)
-    quantities = sum([amount is not None, units is not None, bool(all_units)])
     if kind == OrderKind.PURCHASE:
-        if amount is None or units is not None or all_units:
-            _refuse("invalid_quantity", "A purchase is by amount.")
-        if not scheme.purchase_allowed:
-            _refuse("operation_not_allowed", "This scheme does not accept purchases now.")
-        minimum = (scheme.min_additional if is_additional else scheme.min_purchase) or Decimal("0")
-        if amount < minimum:
-            _refuse("below_minimum", f"The minimum is {minimum}.", minimum=str(minimum))
-        if not _multiple_of(amount, scheme.purchase_multiple):
-            _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.purchase_multiple}.",
-                    multiple=str(scheme.purchase_multiple))  # fmt: skip
-        if amount <= 0:
-            _refuse("invalid_quantity", "The amount must be positive.")
+        purchase_check(scheme=scheme, amount=amount, units=units, all_units=all_units, is_additional=is_additional)
         return
-    # redemption or switch
-    if quantities != 1:
+    sell_quantity_check(amount=amount, units=units, all_units=all_units, folio_number=folio_number)
+    if kind == OrderKind.REDEMPTION and not scheme.redemption_allowed:
+        _refuse("operation_not_allowed", "This scheme does not accept redemptions now.")
+    if kind == OrderKind.SWITCH:
+        switch_check(scheme=scheme, to_scheme=to_scheme)
+    if units is not None and scheme.min_redemption_units and units < scheme.min_redemption_units:
+        _refuse("below_minimum", f"The minimum is {scheme.min_redemption_units} units.",
+                minimum=str(scheme.min_redemption_units))  # fmt: skip
+    free_units_check(
+        investor=investor, scheme=scheme, folio_number=folio_number, amount=amount, units=units, all_units=all_units
+    )
+
+
+def operation_check(*, operation: str) -> None:
+    """Some configured gateway must offer the operation (as the gateways declare it)."""
+    if not operation_offered(operation):
+        _refuse("operation_not_allowed", "This kind of request cannot be sent to an exchange here.")
+
+
+def purchase_check(
+    *, scheme: Scheme, amount: Decimal | None, units: Decimal | None, all_units: bool, is_additional: bool
+) -> None:
+    if amount is None or units is not None or all_units:
+        _refuse("invalid_quantity", "A purchase is by amount.")
+    if not scheme.purchase_allowed:
+        _refuse("operation_not_allowed", "This scheme does not accept purchases now.")
+    minimum = (scheme.min_additional if is_additional else scheme.min_purchase) or Decimal("0")
+    if amount < minimum:
+        _refuse("below_minimum", f"The minimum is {minimum}.", minimum=str(minimum))
+    if not _multiple_of(amount, scheme.purchase_multiple):
+        _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.purchase_multiple}.",
+                multiple=str(scheme.purchase_multiple))  # fmt: skip
+    if amount <= 0:
+        _refuse("invalid_quantity", "The amount must be positive.")
+
+
+def sell_quantity_check(*, amount: Decimal | None, units: Decimal | None, all_units: bool, folio_number: str) -> None:
+    """A redemption or switch: exactly one positive quantity, from a folio."""
+    if sum([amount is not None, units is not None, bool(all_units)]) != 1:
         _refuse("invalid_quantity", "Give exactly one of amount, units or all units.")
     if (amount is not None and amount <= 0) or (units is not None and units <= 0):
         _refuse("invalid_quantity", "The amount or units must be positive.")
     if not folio_number:
         _refuse("folio_required", "A folio number is needed to sell units.")
-    if kind == OrderKind.REDEMPTION and not scheme.redemption_allowed:
-        _refuse("operation_not_allowed", "This scheme does not accept redemptions now.")
-    if kind == OrderKind.SWITCH:
-        if to_scheme is None:
-            _refuse("switch_target_required", "Choose the scheme to switch into.")
-        if not (scheme.switch_allowed and to_scheme.switch_allowed and to_scheme.purchase_allowed):
-            _refuse("operation_not_allowed", "One of these schemes does not accept switches now.")
-        if scheme.amc_id is None or scheme.amc_id != to_scheme.amc_id:
-            _refuse("switch_across_amcs", "A switch must stay within one fund house.")
-        if to_scheme.pk == scheme.pk:
-            _refuse("switch_same_scheme", "Switch into a different scheme.")
-        scheme_code_check(scheme=to_scheme)
-    if units is not None and scheme.min_redemption_units and units < scheme.min_redemption_units:
-        _refuse("below_minimum", f"The minimum is {scheme.min_redemption_units} units.",
-                minimum=str(scheme.min_redemption_units))  # fmt: skip
+
+
+def switch_check(*, scheme: Scheme, to_scheme: Scheme | None) -> None:
+    if to_scheme is None:
+        _refuse("switch_target_required", "Choose the scheme to switch into.")
+    if not (scheme.switch_allowed and to_scheme.switch_allowed and to_scheme.purchase_allowed):
+        _refuse("operation_not_allowed", "One of these schemes does not accept switches now.")
+    if scheme.amc_id is None or scheme.amc_id != to_scheme.amc_id:
+        _refuse("switch_across_amcs", "A switch must stay within one fund house.")
+    if to_scheme.pk == scheme.pk:
+        _refuse("switch_same_scheme", "Switch into a different scheme.")
+    scheme_code_check(scheme=to_scheme)
+
+
+def free_units_check(
+    *,
+    investor: Investor,
+    scheme: Scheme,
+    folio_number: str,
+    amount: Decimal | None,
+    units: Decimal | None,
+    all_units: bool,
+) -> None:
+    """What is sold must be free: not in lock-in, not promised to another open order."""
     available = free_units(investor=investor, scheme=scheme, folio_number=folio_number)
     if all_units:
         wanted = available
@@ -110,6 +147,7 @@ def order_check(
 
 def sip_check(*, investor: Investor, scheme: Scheme, amount: Decimal, instalments: int) -> None:
     investor_check(investor=investor)
+    operation_check(operation=Operation.SIP_REGISTER)
     scheme_code_check(scheme=scheme)
     if not scheme.sip_allowed:
         _refuse("operation_not_allowed", "This scheme does not accept SIPs.")

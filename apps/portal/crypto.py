@@ -1,26 +1,28 @@
-"""Encryption at rest for the TOTP secrets (they must be readable to verify codes, so not hashed).
-The key is derived from PORTAL_TOTP_KEY, else from SECRET_KEY; rotating it makes enrolled
-authenticators invalid, and their owners enrol again."""
+"""Encryption at rest of the staff TOTP secrets (they must be readable to verify codes, so not hashed),
+through apps.core.crypto. Secrets enrolled before the shared keys still open with the key they were
+written under (derived from PORTAL_TOTP_KEY, else SECRET_KEY); a new enrolment is under the shared keys."""
 
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
+from apps.core import crypto
 
-def _fernet() -> Fernet:
+PURPOSE = "portal.totp-secret"
+
+
+def _legacy_key() -> bytes:
     material = getattr(settings, "PORTAL_TOTP_KEY", "") or settings.SECRET_KEY
-    digest = hashlib.sha256(b"portal-totp-secret:" + material.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return base64.urlsafe_b64encode(hashlib.sha256(b"portal-totp-secret:" + material.encode()).digest())
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode("ascii")
+    return crypto.encrypt(value, purpose=PURPOSE)
 
 
 def decrypt(token: str) -> str | None:
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode()
-    except InvalidToken:
+        return crypto.decrypt(token, purpose=PURPOSE, legacy=[_legacy_key()])
+    except crypto.DecryptionFailed:
         return None

@@ -1,9 +1,8 @@
-"""Input forms of the portal and the investor web pages: shape and format checks only. Business rules
-are the services'."""
-
-from decimal import Decimal
+"""Input forms of the staff portal: shape and format checks only. Business rules are the services'."""
 
 from django import forms
+
+from apps.core.forms import one_time_code_field
 
 
 class SignInForm(forms.Form):
@@ -19,12 +18,7 @@ class SignInForm(forms.Form):
 
 
 class TotpForm(forms.Form):
-    code = forms.RegexField(
-        label="Code from your authenticator app",
-        regex=r"^\s*\d{3}\s?\d{3}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7}),
-    )
+    code = one_time_code_field(label="Code from your authenticator app", spaced=True)
 
 
 class BrandingForm(forms.Form):
@@ -47,21 +41,6 @@ class BrandingForm(forms.Form):
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
 
 
-class CasUploadForm(forms.Form):
-    statement = forms.FileField(
-        label="CAS statement (PDF)",
-        help_text="The Consolidated Account Statement from CAMS, KFintech, NSDL or CDSL; at most 10 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-    )
-    password = forms.CharField(
-        label="PDF password",
-        max_length=64,
-        strip=False,
-        help_text="Usually the PAN in capitals, or the one chosen when the statement was requested.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-    )
-
-
 class InviteForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="E-mail", required=False)
@@ -82,22 +61,6 @@ class InviteForm(forms.Form):
             del self.fields["relationship_manager"]
 
 
-class InvitationAcceptForm(forms.Form):
-    code = forms.RegexField(
-        label="Code we sent you",
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
-    )
-    password = forms.CharField(
-        label="Choose a password (optional)",
-        required=False,
-        strip=False,
-        help_text="At least 10 characters. Without one, you sign in with a code each time.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-
 class StaffAddForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="E-mail")
@@ -107,38 +70,6 @@ class StaffAddForm(forms.Form):
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = list(roles)
-
-
-class OrderOnBehalfForm(forms.Form):
-    # A fresh UUID rendered with each blank form: the same form sent twice names the same request, so the
-    # orders service writes one order.
-    request_key = forms.UUIDField(widget=forms.HiddenInput)
-    KINDS = [("purchase", "Purchase (by amount)"), ("redemption", "Redemption (by units)")]
-
-    kind = forms.ChoiceField(label="Order type", choices=KINDS)
-    amfi_code = forms.RegexField(
-        label="Scheme (AMFI code)",
-        regex=r"^\s*\d{1,12}\s*$",
-        error_messages={"invalid": "Enter the scheme's AMFI code (digits); find it in the fund explorer."},
-    )
-    amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
-    units = forms.DecimalField(
-        label="Units", required=False, min_value=Decimal("0.0001"), max_digits=18, decimal_places=4
-    )
-    folio_number = forms.CharField(label="Folio", max_length=40, required=False, help_text="Needed for a redemption.")
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        if kind == "purchase":
-            if data.get("amount") is None:
-                self.add_error("amount", "A purchase needs an amount.")
-            data["units"] = None
-        elif kind == "redemption":
-            if not data.get("units"):
-                self.add_error("units", "A redemption needs the number of units.")
-            data["amount"] = None
-        return data
 
 
 class OrderFilterForm(forms.Form):
@@ -159,16 +90,3 @@ class OrderFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-class InvestorOrderForm(OrderOnBehalfForm):
-    """The investor's own order on the web (the same fields and one-time key as the staff form)."""
-
-
-class OrderOtpForm(forms.Form):
-    code = forms.RegexField(
-        label="One-time code",
-        regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "Enter the 6-digit code we sent you."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 6}),
-    )

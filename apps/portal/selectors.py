@@ -15,9 +15,17 @@ from apps.accounts.models import Investor, KycStatus, StaffMember, StaffRole
 from apps.accounts.permissions import staff_member_for_user as staff_member_for
 from apps.accounts.selectors import investors_visible_to
 from apps.core.exceptions import NotFoundError
+from apps.orders import selectors as orders_selectors
+from apps.orders.models import Order, OrderStatus, SipRegistration, SipStatus
+from apps.orders.selectors import order_list_filter
 from apps.portal import crypto, permissions
 from apps.portal.models import StaffTotpDevice
 from apps.portal.permissions import capabilities_for_role
+from apps.portfolio.models import CasImport, Holding, InvestorValuation
+from apps.portfolio.selectors import holdings as portfolio
+from apps.portfolio.selectors.holdings import access_cas_import_by_id
+from apps.portfolio.selectors.performance import performance_series
+from apps.portfolio.services.valuation import allocation_compute
 
 PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
 
@@ -75,7 +83,7 @@ def investor_list_for_staff(
 def access_investor_for_staff(*, member: StaffMember, public_id) -> Investor:
     """One investor this staff member may see; NotFoundError (404) for anyone else's or a bad id."""
     try:
-        return accounts_selectors.access_investor_for_staff(member, public_id)
+        return accounts_selectors.access_investor_by_id(staff=member, public_id=public_id)
     except (ValueError, ValidationError):
         raise NotFoundError("No such investor.") from None
 
@@ -113,7 +121,6 @@ class DashboardFigures:
 def _aum_series(*, member: StaffMember, investor_ids: list[int]) -> dict:
     """Value and invested amount of the book, weekly over the last year, rebuilt from NAV history and
     the ledger by the portfolio's performance series; cached for a few minutes per scope."""
-    from apps.portfolio.selectors.performance import performance_series
 
     scope = "all" if permissions.sees_every_investor(member) else f"rm{member.pk}"
     today = timezone.localdate()
@@ -140,8 +147,6 @@ def _aum_series(*, member: StaffMember, investor_ids: list[int]) -> dict:
 
 def dashboard_figures(*, member: StaffMember) -> DashboardFigures:
     """What the dashboard shows, in the staff member's scope (a relationship manager's own book)."""
-    from apps.portfolio.models import CasImport, Holding, InvestorValuation
-    from apps.portfolio.services.valuation import allocation_compute
 
     investors = investor_scope_for_staff(member=member)
     kyc_counts = dict(investors.order_by().values_list("kyc_status").annotate(n=Count("id")))
@@ -194,8 +199,6 @@ class InvestorOverview:
 
 
 def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
-    from apps.orders import selectors as orders_selectors
-    from apps.portfolio.selectors import holdings as portfolio
 
     return InvestorOverview(
         orders=list(orders_selectors.order_list(investor=investor)[:20]),
@@ -213,9 +216,8 @@ def investor_overview_for_staff(*, investor: Investor) -> InvestorOverview:
 
 def cas_import_for_investor(*, investor: Investor, public_id):
     """One CAS import of this investor (the portfolio's access selector: 404 for anyone else's)."""
-    from apps.portfolio.selectors.holdings import access_cas_import_by_id
 
-    return access_cas_import_by_id(investor=investor, import_id=public_id)
+    return access_cas_import_by_id(investor=investor, public_id=public_id)
 
 
 # --- Orders and SIPs across the staff member's book -------------------------------------------------
@@ -236,37 +238,11 @@ def order_list_for_staff(
     placed_from: date | None = None,
     placed_to: date | None = None,
 ) -> QuerySet:
-    from apps.orders.models import Order
-    from apps.orders.selectors import order_list_filter
 
     qs = Order.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
         "investor", "scheme", "to_scheme"
     )
     return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
-
-
-def sip_list_for_staff(
-    *,
-    member: StaffMember,
-    status: str = "",
-    frequency: str = "",
-    start_from: date | None = None,
-    start_to: date | None = None,
-) -> QuerySet:
-    from apps.orders.models import SipRegistration
-
-    qs = SipRegistration.objects.filter(investor__in=investor_scope_for_staff(member=member)).select_related(
-        "investor", "scheme"
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if frequency:
-        qs = qs.filter(frequency=frequency)
-    if start_from:
-        qs = qs.filter(start_date__gte=start_from)
-    if start_to:
-        qs = qs.filter(start_date__lte=start_to)
-    return qs.order_by("-created_at", "-id")
 
 
 def _csv_safe(value) -> str:
@@ -312,7 +288,6 @@ def sip_csv_rows(*, sips: QuerySet):
 
 def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
     """Active SIPs, the monthly SIP book and today's (IST) orders by status, for the dashboard."""
-    from apps.orders.models import Order, OrderStatus, SipRegistration, SipStatus
 
     active = SipRegistration.objects.filter(investor_id__in=investor_ids, status=SipStatus.ACTIVE)
     by_frequency = active.order_by().values_list("frequency").annotate(total=Sum("amount"), n=Count("id"))

@@ -29,5 +29,5 @@ urlpatterns = [
     path("funds/", views_orders.FundExplorerView.as_view(), name="funds"),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
     path("settings/staff/", views.StaffView.as_view(), name="staff"),
-    path("settings/staff/<int:pk>/", views.StaffUpdateView.as_view(), name="staff_update"),
+    path("settings/staff/<uuid:public_id>/", views.StaffUpdateView.as_view(), name="staff_update"),
 ]

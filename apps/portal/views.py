@@ -11,12 +11,15 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.core.exceptions import ApplicationError, NotFoundError
-from apps.portal import permissions, selectors, services
+from apps.portal import permissions, selectors
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
+from tenants import services as tenant_services
+from tenants.logos import BrandingError
 from tenants.services import set_password_url
 
 PAGE_SIZE = 25
@@ -119,9 +122,9 @@ class BrandingView(PortalView):
             return self.render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
         upload = data.get("logo")
-        limit = getattr(settings, "PORTAL_LOGO_MAX_BYTES", services.LOGO_MAX_BYTES_DEFAULT)
+        limit = settings.PORTAL_LOGO_MAX_BYTES
         try:
-            services.branding_update(
+            tenant_services.branding_update(
                 distributor=request.tenant,
                 actor=request.user,
                 display_name=data["display_name"],
@@ -133,7 +136,7 @@ class BrandingView(PortalView):
                 logo=upload.read(limit + 1) if upload else None,
                 remove_logo=data["remove_logo"],
             )
-        except services.BrandingError as exc:
+        except BrandingError as exc:
             form.add_error(None, exc.message)
             return self.render(request, self.template_name, {"form": form}, status=400)
         messages.success(request, "Branding saved. Investors see it on their next visit.")
@@ -233,11 +236,12 @@ class StaffUpdateView(PortalView):
 
     capability = permissions.STAFF
 
-    def post(self, request, pk: int):
+    def post(self, request, public_id):
         try:
+            member = accounts_selectors.access_staff_by_id(staff=request.staff, public_id=public_id)
             member = accounts_services.staff_update_by(
                 actor_staff=request.staff,
-                member_id=pk,
+                member=member,
                 role=request.POST.get("role", ""),
                 is_active=request.POST.get("is_active") == "on",
                 euin=request.POST.get("euin", ""),

@@ -15,10 +15,13 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from apps.accounts.staff_sessions import staff_session_mark
+from apps.core.client_ip import client_ip
 from apps.portal import selectors, services, totp
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import SignInForm, TotpForm
-from apps.portal.lockout import SignInLocked, client_ip
+from apps.portal.lockout import SignInLocked
+from apps.users.models import User
+from tenants.branding import branding_for_request
 
 PENDING_KEY = "portal_totp_pending"
 PENDING_TTL_SECONDS = 300
@@ -84,7 +87,6 @@ class SignInTotpView(View):
         if not pending or time.time() - pending.get("at", 0) > PENDING_TTL_SECONDS:
             request.session.pop(PENDING_KEY, None)
             return None, None
-        from apps.users.models import User
 
         return pending, User.objects.filter(pk=pending["user"], is_active=True).first()
 
@@ -147,7 +149,6 @@ class SecurityView(StaffRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
     def dispatch(self, request, *args, **kwargs):
-        from tenants.branding import branding_for_request
 
         request.brand_name = branding_for_request(request).display_name
         return super().dispatch(request, *args, **kwargs)

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.portal import permissions, selectors
-from apps.portal.forms import CasUploadForm
 from apps.portal.views import PortalView
+from apps.portfolio.forms import CasUploadForm
 from apps.portfolio.services.cas_import import cas_upload_accept
 
 

@@ -15,9 +15,12 @@ from django.utils import timezone
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.funds import selectors as funds_selectors
 from apps.funds.models import Scheme
+from apps.orders.forms import OrderForm
 from apps.orders.models import OrderKind, OrderStatus, SipFrequency, SipStatus
-from apps.portal import permissions, selectors, services
-from apps.portal.forms import OrderFilterForm, OrderOnBehalfForm
+from apps.orders.selectors import sip_list_for_investors
+from apps.orders.services.forms import order_place_from_form
+from apps.portal import permissions, selectors
+from apps.portal.forms import OrderFilterForm
 from apps.portal.views import PortalView, paginate
 
 FUND_PAGE_SIZE = 25
@@ -47,27 +50,17 @@ class OrderPlaceView(PortalView):
 
     def get(self, request, public_id):
         investor = _investor_or_404(request, public_id)
-        form = OrderOnBehalfForm(
+        form = OrderForm(
             initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
         )
         return self.render(request, self.template_name, {"investor": investor, "form": form})
 
     def post(self, request, public_id):
         investor = _investor_or_404(request, public_id)
-        form = OrderOnBehalfForm(request.POST)
+        form = OrderForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                order = services.order_place_from_form(
-                    member=request.staff,
-                    investor=investor,
-                    idempotency_key=str(data["request_key"]),
-                    kind=data["kind"],
-                    amfi_code=data["amfi_code"],
-                    amount=data.get("amount"),
-                    units=data.get("units"),
-                    folio_number=data.get("folio_number", ""),
-                )
+                order = order_place_from_form(member=request.staff, investor=investor, **form.order_arguments())
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -145,8 +138,8 @@ class SipListView(OrderListView):
     export_name = "portal:sips_export"
 
     def queryset(self, request, filters: dict):
-        return selectors.sip_list_for_staff(
-            member=request.staff,
+        return sip_list_for_investors(
+            investors=selectors.investor_scope_for_staff(member=request.staff),
             status=filters.get("status", ""),
             frequency=filters.get("kind", ""),
             start_from=filters.get("date_from"),

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
+from apps.core.etags import not_modified
 from apps.core.fields import BoundedDateTimeField
 from apps.core.throttling import ScopedRateThrottle
 from apps.portfolio.models import Tombstone, TransactionKind
@@ -42,20 +43,11 @@ def _investor(request):
     return investor_get_for_user(user=request.user)
 
 
-def _etag_matches(request, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return etag in {tag.strip() for tag in header.split(",")}
-
-
 def _with_etag(request, key: str, build) -> Response:
     """304 when the client has this version, else the built response with its ETag. Private data:
     caches may keep it but must revalidate."""
     etag = f'W/"{key}"'
-    response = Response(status=status.HTTP_304_NOT_MODIFIED) if _etag_matches(request, etag) else build()
+    response = Response(status=status.HTTP_304_NOT_MODIFIED) if not_modified(request, etag) else build()
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     response["Vary"] = "Authorization, Cookie"
@@ -280,7 +272,7 @@ class HoldingDetailApi(APIView):
         description="The holding's fields, plus `lots`: the FIFO lots still held.",
     )
     def get(self, request, holding_id):
-        holding = selectors.access_holding_by_id(investor=_investor(request), holding_id=holding_id)
+        holding = selectors.access_holding_by_id(investor=_investor(request), public_id=holding_id)
         data = HoldingOutputSerializer(holding).data
         data["lots"] = self.LotSerializer(holding.lots.filter(units_remaining__gt=0), many=True).data
         return Response(data)
@@ -387,7 +379,7 @@ class TransactionListApi(_SyncListApi):
 class TransactionDetailApi(APIView):
     @extend_schema(tags=["portfolio"], responses=TransactionOutputSerializer)
     def get(self, request, transaction_id):
-        line = selectors.access_transaction_by_id(investor=_investor(request), transaction_id=transaction_id)
+        line = selectors.access_transaction_by_id(investor=_investor(request), public_id=transaction_id)
         return Response(TransactionOutputSerializer(line).data)
 
 
@@ -513,7 +505,7 @@ class FamilyConsentApi(APIView):
     @extend_schema(tags=["family"], request=InputSerializer, responses=FamilyLinkOutputSerializer)
     def post(self, request, link_id):
         investor = _investor(request)
-        link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
+        link = family_selectors.access_family_link_by_id(investor=investor, public_id=link_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         link = family_consent(owner=investor, link=link, code=data.validated_data["code"], actor=request.user)
@@ -524,7 +516,7 @@ class FamilyUnlinkApi(APIView):
     @extend_schema(tags=["family"], responses={204: None})
     def delete(self, request, link_id):
         investor = _investor(request)
-        link = family_selectors.access_family_link_by_id(investor=investor, link_id=link_id)
+        link = family_selectors.access_family_link_by_id(investor=investor, public_id=link_id)
         family_unlink(investor=investor, link=link, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -658,7 +650,7 @@ class CasImportCreateApi(_SyncListApi):
 class CasImportDetailApi(APIView):
     @extend_schema(tags=["imports"], responses=CasImportOutputSerializer)
     def get(self, request, import_id):
-        cas_import = selectors.access_cas_import_by_id(investor=_investor(request), import_id=import_id)
+        cas_import = selectors.access_cas_import_by_id(investor=_investor(request), public_id=import_id)
         return Response(CasImportOutputSerializer(cas_import).data)
 
 

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import transaction
 
 from apps.core.limits import address_space_limit
+from apps.core.tasks import fan_out_to_tenants
 from apps.portfolio.services import valuation
+from apps.portfolio.services.cas_import import cas_import_process
 
 VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
 
@@ -24,8 +26,6 @@ def valuations_refresh_stale_task() -> int:
 def valuations_refresh_schedule(*, scheme_ids) -> None:
     """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
     schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
-    from apps.core.tasks import fan_out_to_tenants
-
     ids = sorted({int(i) for i in scheme_ids})
     if ids:
         transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
@@ -40,8 +40,6 @@ def valuations_refresh_schedule(*, scheme_ids) -> None:
     time_limit=settings.CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS + 30,
 )
 def cas_import_process_task(self, import_id: int) -> str:
-    from apps.portfolio.services.cas_import import cas_import_process
-
     # in-process (eager) runs share the caller's process: no cap there
     limit = None if self.request.is_eager else settings.CAS_IMPORT_MAX_MEMORY_BYTES
     with address_space_limit(limit):

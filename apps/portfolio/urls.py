@@ -7,11 +7,11 @@ from apps.portfolio import apis
 urlpatterns = [
     path("portfolio/summary", apis.PortfolioSummaryApi.as_view(), name="portfolio-summary"),
     path("portfolio/holdings", apis.HoldingListApi.as_view(), name="portfolio-holdings"),
-    path("portfolio/holdings/<str:holding_id>", apis.HoldingDetailApi.as_view(), name="portfolio-holding"),
+    path("portfolio/holdings/<uuid:holding_id>", apis.HoldingDetailApi.as_view(), name="portfolio-holding"),
     path("portfolio/schemes", apis.SchemePositionListApi.as_view(), name="portfolio-schemes"),
     path("portfolio/transactions", apis.TransactionListApi.as_view(), name="portfolio-transactions"),
     path(
-        "portfolio/transactions/<str:transaction_id>",
+        "portfolio/transactions/<uuid:transaction_id>",
         apis.TransactionDetailApi.as_view(),
         name="portfolio-transaction",
     ),
@@ -21,11 +21,11 @@ urlpatterns = [
     path("portfolio/family/summary", apis.FamilySummaryApi.as_view(), name="portfolio-family-summary"),
     path("portfolio/family/invitations", apis.FamilyInviteApi.as_view(), name="portfolio-family-invite"),
     path(
-        "portfolio/family/invitations/<str:link_id>/confirm",
+        "portfolio/family/invitations/<uuid:link_id>/confirm",
         apis.FamilyConsentApi.as_view(),
         name="portfolio-family-consent",
     ),
-    path("portfolio/family/links/<str:link_id>", apis.FamilyUnlinkApi.as_view(), name="portfolio-family-unlink"),
+    path("portfolio/family/links/<uuid:link_id>", apis.FamilyUnlinkApi.as_view(), name="portfolio-family-unlink"),
     path("imports", apis.CasImportCreateApi.as_view(), name="imports"),
-    path("imports/<str:import_id>", apis.CasImportDetailApi.as_view(), name="import"),
+    path("imports/<uuid:import_id>", apis.CasImportDetailApi.as_view(), name="import"),
 ]

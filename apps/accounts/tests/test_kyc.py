@@ -11,7 +11,7 @@ from apps.accounts.kyc.interface import KycLookup, KycProviderError
 from apps.accounts.kyc.kra.client import KraClient, parse_response
 from apps.accounts.kyc.kra.provider import KraKycProvider
 from apps.accounts.models import Investor, KycStatus, Notification
-from apps.accounts.services import investor_kyc_check, kyc_recheck_due_ids
+from apps.accounts.services.kyc import investor_kyc_check, kyc_recheck_due_ids
 from apps.accounts.tests.factories import make_investor, otp_code_sent_to, pan_with, unique
 from apps.core.models import AuditLog
 

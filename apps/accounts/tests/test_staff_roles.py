@@ -165,25 +165,3 @@ def test_inactive_staff_have_no_capabilities(tenant_alpha):
     with tenant_context(tenant_alpha):
         StaffMember.objects.filter(pk=owner.pk).update(is_active=False)
     assert invite(api_for(owner.user)).status_code == 404
-
-
-def test_invitation_link_opens_a_prefilled_page_that_creates_the_account(
-    tenant_alpha, django_capture_on_commit_callbacks
-):
-    from django.test import Client
-
-    owner = make_staff(tenant_alpha, role="owner")
-    mobile = "+919812300077"
-    link = invite(api_for(owner.user), email="", mobile=mobile).json()["link"]
-    path = link.split("alpha.localhost", 1)[1]
-    browser = Client(HTTP_HOST="alpha.localhost")
-    page = browser.get(path)
-    assert page.status_code == 200
-    assert "Kavya Shah" in page.content.decode() and "98123" not in page.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert browser.post(path, {"action": "send_code"}).status_code == 200
-    done = browser.post(path, {"action": "accept", "code": otp_code_sent_to(mobile)})
-    assert done.status_code == 302
-    with tenant_context(tenant_alpha):
-        assert Investor.objects.get(user__mobile=mobile).full_name == "Kavya Shah"
-    assert Client(HTTP_HOST="alpha.localhost").get(path).status_code == 404

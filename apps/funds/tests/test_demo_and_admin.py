@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from apps.funds import demo
+from apps.demo.seeders import funds as demo
 from apps.funds.models import Amc, ImportRun, NavHistory, Scheme, SchemeCode, TradingHoliday
 from apps.funds.naming import isin_is_valid
 from apps.funds.selectors import IST

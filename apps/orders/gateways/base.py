@@ -11,6 +11,7 @@ from lxml.etree import XMLSyntaxError
 from zeep.exceptions import Error as ZeepError
 from zeep.exceptions import Fault, TransportError
 
+from apps.core.http import retry_transient
 from apps.orders.gateways import circuit, ratelimit
 from apps.orders.gateways.audit import record_call
 from apps.orders.gateways.interface import (
@@ -132,17 +133,13 @@ def guarded_call(
 
 
 def with_retries(fn: Callable[[], T], *, attempts: int = 3, base_delay: float = 0.2, max_delay: float = 2.0) -> T:
-    """Retries `fn` on GatewayNotSent (never on an unknown outcome or a rejection), with exponential
-    backoff and full jitter. For reads and for calls the exchange never received."""
-    import random
-
-    for attempt in range(1, attempts + 1):
-        try:
-            return fn()
-        except CircuitOpen:
-            raise
-        except GatewayNotSent:
-            if attempt == attempts:
-                raise
-            time.sleep(random.uniform(0, min(max_delay, base_delay * 2 ** (attempt - 1))))  # noqa: S311
-    raise AssertionError("unreachable")
+    """Retries `fn` on GatewayNotSent (never on an open circuit, an unknown outcome or a rejection), with
+    the shared backoff and jitter. For reads and for calls the exchange never received."""
+    return retry_transient(
+        fn,
+        is_transient=lambda exc: isinstance(exc, GatewayNotSent) and not isinstance(exc, CircuitOpen),
+        attempts=attempts,
+        base_delay=base_delay,
+        max_delay=max_delay,
+        label="gateway call",
+    )

@@ -10,6 +10,7 @@ Errors say what the caller may do next:
 
 from __future__ import annotations
 
+import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -275,10 +276,47 @@ class CallContext:
     extra: dict = field(default_factory=dict)
 
 
+class Operation:
+    """What a gateway may be asked to do. Each gateway lists the ones it offers in `operations`."""
+
+    PURCHASE = "purchase"
+    REDEMPTION = "redemption"
+    SWITCH = "switch"
+    ORDER_CANCEL = "order_cancel"
+    SIP_REGISTER = "sip_register"
+    SIP_CANCEL = "sip_cancel"
+    MANDATE_REGISTER = "mandate_register"
+
+    ALL = frozenset({PURCHASE, REDEMPTION, SWITCH, ORDER_CANCEL, SIP_REGISTER, SIP_CANCEL, MANDATE_REGISTER})
+
+
 class TransactionGateway(ABC):
-    """One exchange. Implementations raise the errors above and return the dataclasses above."""
+    """One exchange. Implementations raise the errors above and return the dataclasses above.
+
+    A gateway declares once what it offers (`operations`, read through `supports`) and owns what only it
+    knows: the scheme codes it trades under and the member id its attempt references carry."""
 
     name: str
+    operations: frozenset[str] = Operation.ALL
+    # the scheme master's code sources this exchange trades under, in order of preference
+    scheme_code_sources: tuple[str, ...] = ()
+
+    @classmethod
+    def supports(cls, operation: str) -> bool:
+        return operation in cls.operations
+
+    @property
+    @abstractmethod
+    def reference_member_id(self) -> str:
+        """The member id written into each attempt's reference (BSE's TransNo)."""
+
+    @abstractmethod
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """The code the investor is registered under at this exchange, derived from their public id."""
+
+    @abstractmethod
+    def scheme_code(self, *, scheme) -> str:
+        """The code this exchange trades `scheme` under; GatewayRejected("scheme_not_available") if none."""
 
     @abstractmethod
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult: ...

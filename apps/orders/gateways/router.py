@@ -6,15 +6,8 @@ from dataclasses import dataclass
 
 from apps.orders.gateways import circuit
 from apps.orders.gateways.interface import CircuitOpen
-from apps.orders.gateways.registry import gateway_names, routing_get
+from apps.orders.gateways.registry import gateway_names, gateway_supports, routing_get
 from tenants.flags import gateway_is_enabled
-
-# Operations a gateway does not offer (the MFU adapter has no SIP or mandate registration).
-UNSUPPORTED = {"mfu": frozenset({"sip_register", "sip_cancel", "mandate_register"})}
-
-
-def supports(gateway: str, operation: str) -> bool:
-    return operation not in UNSUPPORTED.get(gateway, frozenset())
 
 
 @dataclass(frozen=True)
@@ -38,12 +31,12 @@ def route_for(operation: str, *, pinned: str = "") -> Route:
     # gateways this distributor may use (MF Utilities is a per-distributor feature flag)
     enabled = [name for name in gateway_names() if gateway_is_enabled(name)]
     primary = routing.primary.get(operation) or routing.default_gateway
-    if primary not in enabled or not supports(primary, operation):
-        primary = next(name for name in enabled if supports(name, operation))
+    if primary not in enabled or not gateway_supports(primary, operation):
+        primary = next(name for name in enabled if gateway_supports(name, operation))
     if not circuit.is_open(primary):
         return Route(gateway=primary)
     if routing.fallback_enabled:
         for other in enabled:
-            if other != primary and supports(other, operation) and not circuit.is_open(other):
+            if other != primary and gateway_supports(other, operation) and not circuit.is_open(other):
                 return Route(gateway=other, fallback=True)
     raise CircuitOpen(f"{primary} is unavailable and no fallback is open.", code="circuit_open")

@@ -10,11 +10,6 @@ from apps.orders.gateways.interface import CallContext, ClientRegistrationReques
 from apps.orders.models import ExchangeClient
 
 
-def client_code_for(*, investor: Investor) -> str:
-    """10 characters, as BSE's UCC allows: derived from the investor's random public id."""
-    return "C" + investor.public_id.hex[:9].upper()
-
-
 def _request(investor: Investor, client_code: str) -> ClientRegistrationRequest:
     bank = investor.bank_accounts.order_by("-is_primary", "created_at").first()
     return ClientRegistrationRequest(
@@ -36,7 +31,9 @@ def exchange_client_ensure(*, investor: Investor, gateway: TransactionGateway, c
     calls happen outside any transaction. Raises the gateway's errors."""
     with transaction.atomic():
         client, _ = ExchangeClient.objects.get_or_create(
-            investor=investor, gateway=gateway.name, defaults={"client_code": client_code_for(investor=investor)}
+            investor=investor,
+            gateway=gateway.name,
+            defaults={"client_code": gateway.client_code_for(investor_public_id=investor.public_id)},
         )
     if client.is_registered:
         return client

@@ -8,9 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import BankAccount, Investor
-from apps.accounts.otp import otp_verify
 from apps.core.audit import audit_record
-from apps.core.exceptions import ConflictError, NotFoundError
+from apps.core.exceptions import NotFoundError
 from apps.orders import states
 from apps.orders.gateways.interface import (
     CallContext,
@@ -19,59 +18,50 @@ from apps.orders.gateways.interface import (
     GatewayNotSent,
     GatewayRejected,
     MandateRegisterRequest,
+    Operation,
 )
 from apps.orders.gateways.registry import gateway_get
 from apps.orders.gateways.router import route_for
-from apps.orders.models import ExchangeClient, Mandate, MandateStatus, OutboxMessage
+from apps.orders.models import ExchangeClient, Mandate, MandateStatus
 from apps.orders.services.clients import exchange_client_ensure
-from apps.orders.services.common import otp_send, outbox_enqueue
-from apps.orders.validation import OrderRefused, investor_check
+from apps.orders.services.confirmation import otp_challenge_send
+from apps.orders.services.outbox import Retry
+from apps.orders.validation import OrderRefused, investor_check, operation_check
 
 logger = logging.getLogger(__name__)
 M = MandateStatus
-OTP_PURPOSE = "mandate"
 
 
 @transaction.atomic
 def mandate_create(
-    *, investor: Investor, bank_account_id, amount_limit: Decimal, mandate_type: str, start_date: date, end_date: date
+    *,
+    investor: Investor,
+    bank_account: BankAccount,
+    amount_limit: Decimal,
+    mandate_type: str,
+    start_date: date,
+    end_date: date,
 ) -> Mandate:
+    """A mandate on one of the investor's bank accounts (fetched through access_bank_account_by_id),
+    waiting for the investor's OTP."""
     investor_check(investor=investor)
-    bank = BankAccount.objects.filter(investor=investor, public_id=bank_account_id).first()
-    if bank is None:
+    operation_check(operation=Operation.MANDATE_REGISTER)
+    if bank_account.investor_id != investor.pk:
         raise NotFoundError("No such bank account.")
     if end_date <= start_date:
         raise OrderRefused("The mandate must end after it starts.", code="invalid_dates")
     if amount_limit <= 0:
         raise OrderRefused("The limit must be positive.", code="invalid_quantity")
     mandate = Mandate.objects.create(
-        investor=investor, bank_account=bank, amount_limit=amount_limit, mandate_type=mandate_type,
+        investor=investor, bank_account=bank_account, amount_limit=amount_limit, mandate_type=mandate_type,
         start_date=start_date, end_date=end_date,
     )  # fmt: skip
-    mandate.otp_challenge_id = otp_send(
-        investor=investor, purpose=OTP_PURPOSE, subject=str(mandate.public_id)
-    ).public_id
-    mandate.save(update_fields=["otp_challenge_id", "updated_at"])
+    otp_challenge_send(target=mandate)
     audit_record(action="orders.mandate.created", actor=investor.user, target=mandate)
     return mandate
 
 
-def mandate_confirm_otp(*, mandate: Mandate, code: str) -> Mandate:
-    if mandate.status != M.PENDING_OTP:
-        raise ConflictError("This mandate is not waiting for an OTP.", code="otp_not_expected")
-    otp_verify(challenge_id=mandate.otp_challenge_id, code=code, purpose=OTP_PURPOSE, subject=str(mandate.public_id))
-    with transaction.atomic():
-        mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
-        if mandate.status != M.PENDING_OTP:
-            raise ConflictError("This mandate was confirmed already.", code="otp_not_expected")
-        states.mandate_transition(mandate=mandate, to=M.QUEUED)
-        outbox_enqueue(kind=OutboxMessage.Kind.MANDATE_REGISTER, mandate=mandate)
-    return mandate
-
-
 def mandate_submit(*, mandate_id: int) -> str:
-    from apps.orders.services.orders import Retry
-
     mandate = Mandate.objects.select_related("investor", "bank_account").get(pk=mandate_id)
     if mandate.status != M.QUEUED:
         return "done"

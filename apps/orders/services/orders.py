@@ -1,7 +1,7 @@
 """Orders from the investor's tap to the registrar's allotment.
 
 order_place            validate, write the order (pending_otp), send the OTP
-order_confirm_otp      OTP right -> queued + outbox row in one transaction; the task starts on commit
+(confirmation)          OTP right -> queued + outbox row in one transaction; the task starts on commit
 order_submit           (outbox) the exchange attempt: TransNo saved before the call, then the call
 order_resolve_unknown  (outbox) a lost answer: ask the same exchange, never send blindly again
 order_record_*         what the status poller learns: payment, allotment (-> ledger + notification)
@@ -16,10 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Investor, Notification
-from apps.accounts.otp import otp_verify
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
-from apps.funds.models import Scheme, SchemeCode
+from apps.funds.models import Scheme
 from apps.orders import states
 from apps.orders.cutoff import expected_nav_date
 from apps.orders.gateways.interface import (
@@ -37,52 +36,28 @@ from apps.orders.gateways.interface import (
     RedemptionRequest,
     StatusQuery,
     SwitchRequest,
+    TransactionGateway,
 )
-from apps.orders.gateways.registry import gateway_get, routing_get
+from apps.orders.gateways.registry import gateway_get
 from apps.orders.gateways.router import route_for
 from apps.orders.models import ExchangeAttempt, ExchangeClient, Order, OrderKind, OrderStatus, OutboxMessage
+from apps.orders.services.attempts import attempt_finish, attempt_settle, order_has_live_attempt
 from apps.orders.services.clients import exchange_client_ensure
-from apps.orders.services.common import (
-    actor_label,
-    attempt_ref_next,
-    client_ref_new,
-    otp_send,
-    outbox_enqueue,
-)
+from apps.orders.services.common import actor_label
+from apps.orders.services.confirmation import otp_challenge_send
+from apps.orders.services.outbox import Retry, outbox_enqueue
+from apps.orders.services.references import attempt_ref_for, client_ref_new
 from apps.orders.validation import order_check
+from apps.portfolio.services import transaction_record
 
 logger = logging.getLogger(__name__)
 S = OrderStatus
-OTP_PURPOSE = "order"
-LIVE_ATTEMPT = (
-    ExchangeAttempt.Outcome.PENDING, ExchangeAttempt.Outcome.UNKNOWN, ExchangeAttempt.Outcome.ACCEPTED,
-    ExchangeAttempt.Outcome.FOUND,
-)  # fmt: skip
-
-
-class Retry(Exception):
-    """The outbox should run this message again after `delay` seconds."""
-
-    def __init__(self, reason: str, *, delay: float | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.delay = delay
 
 
 def _lock(order_id: int) -> Order:
     return (
         Order.objects.select_for_update(of=("self",)).select_related("scheme", "to_scheme", "investor").get(pk=order_id)
     )
-
-
-def scheme_code(*, scheme: Scheme, gateway: str) -> str:
-    source = "bse" if gateway == "bse_starmf" else "mfu"
-    code = SchemeCode.objects.filter(scheme=scheme, source=source).values_list("code", flat=True).first()
-    if code is None and source == "mfu":  # MFU takes the RTA / BSE code when it has no own mapping
-        code = SchemeCode.objects.filter(scheme=scheme, source="bse").values_list("code", flat=True).first()
-    if code is None:
-        raise GatewayRejected(f"No {source} code for scheme {scheme.amfi_code}.", code="scheme_not_available")
-    return code
 
 
 # --- placing ------------------------------------------------------------------------------------------
@@ -116,9 +91,7 @@ def order_place(
         client_ref=client_ref_new("O"), placed_at=placed_at,
         expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=kind),
     )  # fmt: skip
-    challenge = otp_send(investor=investor, purpose=OTP_PURPOSE, subject=str(order.public_id))
-    order.otp_challenge_id = challenge.public_id
-    order.save(update_fields=["otp_challenge_id", "updated_at"])
+    otp_challenge_send(target=order)
     states.order_event(
         order=order, kind="placed", actor=actor_label(placed_by),
         message="placed by staff for the investor" if placed_by else "placed by the investor",
@@ -128,31 +101,6 @@ def order_place(
         action="orders.order.placed", actor=placed_by or investor.user, target=order,
         extra={"kind": kind, "scheme": scheme.amfi_code, "amount": str(amount or ""), "units": str(units or "")},
     )  # fmt: skip
-    return order
-
-
-def order_otp_resend(*, order: Order) -> Order:
-    if order.status != S.PENDING_OTP:
-        raise ConflictError("This order does not wait for an OTP.", code="otp_not_expected")
-    challenge = otp_send(investor=order.investor, purpose=OTP_PURPOSE, subject=str(order.public_id))
-    Order.objects.filter(pk=order.pk).update(otp_challenge_id=challenge.public_id, updated_at=timezone.now())
-    order.otp_challenge_id = challenge.public_id
-    return order
-
-
-def order_confirm_otp(*, order: Order, code: str, actor=None) -> Order:
-    """The investor's OTP: queued and handed to the outbox in one transaction (the task starts on commit)."""
-    if order.status != S.PENDING_OTP:
-        raise ConflictError("This order is not waiting for an OTP.", code="otp_not_expected")
-    # verified on its own so that a wrong code stays counted (otp_verify commits the attempt)
-    otp_verify(challenge_id=order.otp_challenge_id, code=code, purpose=OTP_PURPOSE, subject=str(order.public_id))
-    with transaction.atomic():
-        order = _lock(order.pk)
-        if order.status != S.PENDING_OTP:
-            raise ConflictError("This order was confirmed already.", code="otp_not_expected")
-        states.order_transition(order=order, to=S.QUEUED, actor=actor_label(actor), message="OTP verified")
-        outbox_enqueue(kind=OutboxMessage.Kind.ORDER_SUBMIT, order=order)
-        audit_record(action="orders.order.confirmed", actor=actor or order.investor.user, target=order)
     return order
 
 
@@ -197,23 +145,6 @@ def _call_for(order: Order) -> CallContext:
     return CallContext(order_id=order.pk, reference=order.client_ref)
 
 
-def _member_id(gateway_name: str) -> str:
-    routing = routing_get()
-    if gateway_name == "bse_starmf":
-        return routing.bse_member_id or settings.ORDER_GATEWAYS["bse_starmf"]["MEMBER_ID"]
-    return "MFU"
-
-
-def _attempt_ref(gateway_name: str) -> str:
-    if gateway_name == "bse_starmf":
-        return attempt_ref_next(member_id=_member_id(gateway_name))
-    return attempt_ref_next(member_id="00000")
-
-
-def _still_pinned(order: Order) -> bool:
-    return order.attempts.filter(outcome__in=LIVE_ATTEMPT).exists()
-
-
 def order_submit(*, order_id: int) -> str:
     """One step of getting a queued order to its exchange. Returns "done" when the outbox may forget it;
     raises Retry when it must run again."""
@@ -232,8 +163,8 @@ def order_submit(*, order_id: int) -> str:
     try:
         client = exchange_client_ensure(investor=order.investor, gateway=gateway, call=call)
         codes = (
-            scheme_code(scheme=order.scheme, gateway=gateway.name),
-            scheme_code(scheme=order.to_scheme, gateway=gateway.name) if order.to_scheme_id else "",
+            gateway.scheme_code(scheme=order.scheme),
+            gateway.scheme_code(scheme=order.to_scheme) if order.to_scheme_id else "",
         )
     except GatewayRejected as exc:
         order_fail(order_id=order_id, code=exc.code, reason=f"Registration at the exchange failed: {exc.message}")
@@ -246,7 +177,7 @@ def order_submit(*, order_id: int) -> str:
         order = _lock(order_id)
         if order.status != S.QUEUED:
             return "done" if order.status not in (S.SUBMITTED, S.UNKNOWN) else "again"
-        trans_no = _attempt_ref(gateway.name)
+        trans_no = attempt_ref_for(gateway=gateway)
         attempt = ExchangeAttempt.objects.create(
             order=order, gateway=gateway.name, operation=operation, trans_no=trans_no
         )
@@ -258,23 +189,10 @@ def order_submit(*, order_id: int) -> str:
         )  # fmt: skip
 
     # 2. the call, outside any transaction
-    ctx = _context(order, client, trans_no)
     try:
-        if order.kind == OrderKind.PURCHASE:
-            placed = gateway.purchase(
-                PurchaseRequest(ctx=ctx, scheme_code=codes[0], amount=order.amount, folio_number=order.folio_number,
-                                additional=order.is_additional), call=call)  # fmt: skip
-        elif order.kind == OrderKind.REDEMPTION:
-            placed = gateway.redeem(
-                RedemptionRequest(ctx=ctx, scheme_code=codes[0], folio_number=order.folio_number, amount=order.amount,
-                                  units=order.units, all_units=order.all_units), call=call)  # fmt: skip
-        else:
-            placed = gateway.switch(
-                SwitchRequest(ctx=ctx, from_scheme_code=codes[0], to_scheme_code=codes[1],
-                              folio_number=order.folio_number, amount=order.amount, units=order.units,
-                              all_units=order.all_units), call=call)  # fmt: skip
+        placed = _place(gateway, order, ctx=_context(order, client, trans_no), codes=codes, call=call)
     except GatewayRejected as exc:
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.REJECTED, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.REJECTED, error=exc)
         with transaction.atomic():
             order = _lock(order_id)
             order.failure_code, order.failure_reason = exc.code, exc.message[:500]
@@ -282,7 +200,7 @@ def order_submit(*, order_id: int) -> str:
                                     message=exc.message, data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
         return "done"
     except GatewayOutcomeUnknown as exc:
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.UNKNOWN, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.UNKNOWN, error=exc)
         with transaction.atomic():
             order = _lock(order_id)
             order.next_check_at = timezone.now() + timedelta(seconds=settings.ORDERS_UNKNOWN_SETTLE_SECONDS)
@@ -290,24 +208,31 @@ def order_submit(*, order_id: int) -> str:
                                     data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
         raise Retry("outcome unknown: status query next", delay=settings.ORDERS_UNKNOWN_SETTLE_SECONDS) from exc
     except GatewayNotSent as exc:
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.NOT_SENT, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.NOT_SENT, error=exc)
         with transaction.atomic():
             order = _lock(order_id)
-            order.gateway_pinned = _still_pinned(order)
+            order.gateway_pinned = order_has_live_attempt(order=order)
             states.order_transition(order=order, to=S.QUEUED, fields=("gateway_pinned",), message=exc.message,
                                     data={"trans_no": trans_no, "code": exc.code})  # fmt: skip
         raise Retry(exc.message) from exc
-    _attempt_finish(attempt, ExchangeAttempt.Outcome.ACCEPTED, None, message=placed.message)
+    attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.ACCEPTED, message=placed.message)
     order_record_acceptance(order_id=order_id, exchange_order_id=placed.exchange_order_id, message=placed.message)
     return "done"
 
 
-def _attempt_finish(attempt: ExchangeAttempt, outcome: str, exc: GatewayError | None, *, message: str = "") -> None:
-    attempt.outcome = outcome
-    attempt.error_code = exc.code if exc else ""
-    attempt.message = (exc.message if exc else message)[:500]
-    attempt.finished_at = timezone.now()
-    attempt.save(update_fields=["outcome", "error_code", "message", "finished_at", "updated_at"])
+def _place(gateway: TransactionGateway, order: Order, *, ctx: OrderContext, codes: tuple[str, str], call: CallContext):
+    """The one exchange call that places the order (purchase, redemption or switch)."""
+    if order.kind == OrderKind.PURCHASE:
+        return gateway.purchase(
+            PurchaseRequest(ctx=ctx, scheme_code=codes[0], amount=order.amount, folio_number=order.folio_number,
+                            additional=order.is_additional), call=call)  # fmt: skip
+    if order.kind == OrderKind.REDEMPTION:
+        return gateway.redeem(
+            RedemptionRequest(ctx=ctx, scheme_code=codes[0], folio_number=order.folio_number, amount=order.amount,
+                              units=order.units, all_units=order.all_units), call=call)  # fmt: skip
+    return gateway.switch(
+        SwitchRequest(ctx=ctx, from_scheme_code=codes[0], to_scheme_code=codes[1], folio_number=order.folio_number,
+                      amount=order.amount, units=order.units, all_units=order.all_units), call=call)  # fmt: skip
 
 
 def order_record_acceptance(*, order_id: int, exchange_order_id: str, message: str = "") -> Order:
@@ -369,8 +294,7 @@ def order_resolve_unknown(*, order_id: int) -> str:
     if live:
         if len(live) > 1:
             logger.error("order %s found %d times at %s", order.client_ref, len(live), attempt.gateway)
-        attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.FOUND, timezone.now()
-        attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+        attempt_settle(attempt=attempt, outcome=ExchangeAttempt.Outcome.FOUND)
         with transaction.atomic():
             states.order_event(order=_lock(order_id), kind="status_query", message="found at the exchange",
                                data=states_data)  # fmt: skip
@@ -378,19 +302,17 @@ def order_resolve_unknown(*, order_id: int) -> str:
                                 message=live[0].remarks)  # fmt: skip
         return "done"
     if matches:
-        attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.FOUND, timezone.now()
-        attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+        attempt_settle(attempt=attempt, outcome=ExchangeAttempt.Outcome.FOUND)
         with transaction.atomic():
             order = _lock(order_id)
             order.failure_code, order.failure_reason = "exchange_rejected", matches[0].remarks[:500]
             states.order_transition(order=order, to=S.REJECTED, fields=("failure_code", "failure_reason"),
                                     message=matches[0].remarks, data=states_data)  # fmt: skip
         return "done"
-    attempt.outcome, attempt.finished_at = ExchangeAttempt.Outcome.ABSENT, timezone.now()
-    attempt.save(update_fields=["outcome", "finished_at", "updated_at"])
+    attempt_settle(attempt=attempt, outcome=ExchangeAttempt.Outcome.ABSENT)
     with transaction.atomic():
         order = _lock(order_id)
-        order.gateway_pinned = _still_pinned(order)
+        order.gateway_pinned = order_has_live_attempt(order=order)
         states.order_transition(order=order, to=S.QUEUED, fields=("gateway_pinned",),
                                 message="not at the exchange: new attempt", data=states_data)  # fmt: skip
     raise Retry("absent at the exchange: new attempt", delay=0)
@@ -428,11 +350,11 @@ def order_cancel(*, order: Order, actor=None) -> Order:
     gateway = gateway_get(order.gateway)
     client = ExchangeClient.objects.get(investor=order.investor, gateway=order.gateway)
     with transaction.atomic():
-        trans_no = _attempt_ref(order.gateway)
+        trans_no = attempt_ref_for(gateway=gateway)
     try:
         gateway.cancel_order(
             OrderCancelRequest(ctx=_context(order, client, trans_no), exchange_order_id=order.exchange_order_id,
-                               scheme_code=scheme_code(scheme=order.scheme, gateway=order.gateway), kind=order.kind,
+                               scheme_code=gateway.scheme_code(scheme=order.scheme), kind=order.kind,
                                amount=order.amount), call=_call_for(order))  # fmt: skip
     except GatewayRejected as exc:
         raise ApplicationError(exc.message, code=exc.code, status_code=409) from exc
@@ -490,12 +412,6 @@ def order_record_payment(*, order_id: int, realised_at: datetime) -> Order:
     return order
 
 
-def _ledger_record(**kwargs) -> None:
-    from apps.portfolio.services import transaction_record
-
-    transaction_record(**kwargs)
-
-
 def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
     """The registrar's allotment (or redemption): the order, the investor's ledger and a notification,
     in one transaction. Recording the same allotment twice changes nothing. A switch completes when both
@@ -530,30 +446,7 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
             message=f"allotted {order.allotted_units} units at {order.allotted_nav}",
             data={"rta_trans_no": record.rta_trans_no, "nav_date": record.nav_date.isoformat()},
         )  # fmt: skip
-        common = {"investor": order.investor, "folio_number": folio, "trade_date": order.nav_date, "source": "order"}
-        if order.kind == OrderKind.PURCHASE:
-            _ledger_record(
-                **common, scheme=order.scheme, kind="sip" if order.sip_id else "purchase", amount=order.allotted_amount,
-                units=order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
-                description=f"Order {order.exchange_order_id}",
-            )  # fmt: skip
-        elif order.kind == OrderKind.REDEMPTION:
-            _ledger_record(
-                **common, scheme=order.scheme, kind="redemption", amount=-order.allotted_amount,
-                units=-order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
-                description=f"Order {order.exchange_order_id}",
-            )  # fmt: skip
-        else:
-            _ledger_record(
-                **common, scheme=order.scheme, kind="switch_out", amount=-order.allotted_amount,
-                units=-order.allotted_units, nav=order.allotted_nav, source_ref=f"{order.client_ref}:out",
-                description=f"Switch {order.exchange_order_id} out",
-            )  # fmt: skip
-            _ledger_record(
-                **common, scheme=order.to_scheme, kind="switch_in", amount=order.allotted_amount,
-                units=order.switch_in_units, nav=order.switch_in_nav, source_ref=f"{order.client_ref}:in",
-                description=f"Switch {order.exchange_order_id} in",
-            )  # fmt: skip
+        _ledger_record(order)
         if order.sip_id and hasattr(order, "instalment"):
             order.instalment.status = "successful"
             order.instalment.save(update_fields=["status", "updated_at"])
@@ -565,6 +458,39 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
             data={"order_id": str(order.public_id), "status": order.status},
         )  # fmt: skip
     return order
+
+
+def _ledger_record(order: Order) -> None:
+    """The allotted order as lines of the investor's ledger (a switch: one line out, one in)."""
+    common = {
+        "investor": order.investor,
+        "folio_number": order.folio_number,
+        "trade_date": order.nav_date,
+        "source": "order",
+    }
+    if order.kind == OrderKind.PURCHASE:
+        transaction_record(
+            **common, scheme=order.scheme, kind="sip" if order.sip_id else "purchase", amount=order.allotted_amount,
+            units=order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+            description=f"Order {order.exchange_order_id}",
+        )  # fmt: skip
+    elif order.kind == OrderKind.REDEMPTION:
+        transaction_record(
+            **common, scheme=order.scheme, kind="redemption", amount=-order.allotted_amount,
+            units=-order.allotted_units, nav=order.allotted_nav, source_ref=order.client_ref,
+            description=f"Order {order.exchange_order_id}",
+        )  # fmt: skip
+    else:
+        transaction_record(
+            **common, scheme=order.scheme, kind="switch_out", amount=-order.allotted_amount,
+            units=-order.allotted_units, nav=order.allotted_nav, source_ref=f"{order.client_ref}:out",
+            description=f"Switch {order.exchange_order_id} out",
+        )  # fmt: skip
+        transaction_record(
+            **common, scheme=order.to_scheme, kind="switch_in", amount=order.allotted_amount,
+            units=order.switch_in_units, nav=order.switch_in_nav, source_ref=f"{order.client_ref}:in",
+            description=f"Switch {order.exchange_order_id} in",
+        )  # fmt: skip
 
 
 def order_record_exchange_status(*, order_id: int, status: str, remarks: str) -> Order:

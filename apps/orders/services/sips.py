@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Investor
-from apps.accounts.otp import otp_verify
 from apps.core.audit import audit_record
 from apps.core.exceptions import ConflictError
 from apps.funds.models import Scheme
 from apps.orders import states
+from apps.orders.cutoff import expected_nav_date
 from apps.orders.gateways.interface import (
     CallContext,
     CircuitOpen,
@@ -41,13 +41,16 @@ from apps.orders.models import (
     SipRegistration,
     SipStatus,
 )
+from apps.orders.services.attempts import attempt_finish
 from apps.orders.services.clients import exchange_client_ensure
-from apps.orders.services.common import actor_label, client_ref_new, otp_send, outbox_enqueue
+from apps.orders.services.common import actor_label
+from apps.orders.services.confirmation import otp_challenge_send
+from apps.orders.services.outbox import Retry, outbox_enqueue
+from apps.orders.services.references import attempt_ref_for, client_ref_new
 from apps.orders.validation import OrderRefused, sip_check
 
 logger = logging.getLogger(__name__)
 P = SipStatus
-OTP_PURPOSE = "sip"
 
 
 def sip_schedule(*, start: date, frequency: str, count: int) -> list[date]:
@@ -94,29 +97,13 @@ def sip_create(
         SipInstalment(sip=sip, number=n, due_date=due)
         for n, due in enumerate(sip_schedule(start=start_date, frequency=frequency, count=instalments), start=1)
     )
-    sip.otp_challenge_id = otp_send(investor=investor, purpose=OTP_PURPOSE, subject=str(sip.public_id)).public_id
-    sip.save(update_fields=["otp_challenge_id", "updated_at"])
+    otp_challenge_send(target=sip)
     audit_record(action="orders.sip.created", actor=placed_by or investor.user, target=sip,
                  extra={"scheme": scheme.amfi_code, "amount": str(amount)})  # fmt: skip
     return sip
 
 
-def sip_confirm_otp(*, sip: SipRegistration, code: str) -> SipRegistration:
-    if sip.status != P.PENDING_OTP:
-        raise ConflictError("This SIP is not waiting for an OTP.", code="otp_not_expected")
-    otp_verify(challenge_id=sip.otp_challenge_id, code=code, purpose=OTP_PURPOSE, subject=str(sip.public_id))
-    with transaction.atomic():
-        sip = SipRegistration.objects.select_for_update().get(pk=sip.pk)
-        if sip.status != P.PENDING_OTP:
-            raise ConflictError("This SIP was confirmed already.", code="otp_not_expected")
-        states.sip_transition(sip=sip, to=P.QUEUED)
-        outbox_enqueue(kind=OutboxMessage.Kind.SIP_REGISTER, sip=sip)
-    return sip
-
-
 def sip_submit(*, sip_id: int) -> str:
-    from apps.orders.services.orders import Retry, _attempt_finish, _attempt_ref, scheme_code
-
     sip = SipRegistration.objects.select_related("investor", "scheme", "mandate").get(pk=sip_id)
     if sip.status != P.QUEUED:
         return "done"
@@ -128,7 +115,7 @@ def sip_submit(*, sip_id: int) -> str:
     call = CallContext(sip_id=sip.pk, reference=sip.client_ref)
     try:
         client = exchange_client_ensure(investor=sip.investor, gateway=gateway, call=call)
-        code = scheme_code(scheme=sip.scheme, gateway=gateway.name)
+        code = gateway.scheme_code(scheme=sip.scheme)
     except GatewayRejected as exc:
         _finish(sip_id, P.FAILED, reason=exc.message)
         return "done"
@@ -138,7 +125,7 @@ def sip_submit(*, sip_id: int) -> str:
         sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
         if sip.status != P.QUEUED:
             return "done"
-        trans_no = _attempt_ref(gateway.name)
+        trans_no = attempt_ref_for(gateway=gateway)
         attempt = ExchangeAttempt.objects.create(sip=sip, gateway=gateway.name, operation="xsip_register",
                                                  trans_no=trans_no)  # fmt: skip
         sip.gateway, sip.gateway_pinned, sip.exchange_ref = gateway.name, True, trans_no
@@ -156,19 +143,19 @@ def sip_submit(*, sip_id: int) -> str:
             call=call,
         )  # fmt: skip
     except GatewayRejected as exc:
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.REJECTED, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.REJECTED, error=exc)
         _finish(sip_id, P.REJECTED, reason=exc.message)
         return "done"
     except GatewayOutcomeUnknown as exc:
         # BSE offers no look-up of a registration by our reference: a person checks it; never resent
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.UNKNOWN, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.UNKNOWN, error=exc)
         _finish(sip_id, P.UNKNOWN, reason=f"Outcome unknown: {exc.message}. Check with the exchange.")
         return "done"
     except GatewayNotSent as exc:
-        _attempt_finish(attempt, ExchangeAttempt.Outcome.NOT_SENT, exc)
+        attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.NOT_SENT, error=exc)
         _finish(sip_id, P.QUEUED, reason=exc.message, pinned=False)
         raise Retry(exc.message) from exc
-    _attempt_finish(attempt, ExchangeAttempt.Outcome.ACCEPTED, None, message=result.message)
+    attempt_finish(attempt=attempt, outcome=ExchangeAttempt.Outcome.ACCEPTED, message=result.message)
     with transaction.atomic():
         sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
         sip.exchange_reg_id, sip.registered_at = result.reg_id, timezone.now()
@@ -206,21 +193,19 @@ def sip_cancel(*, sip: SipRegistration, actor=None) -> SipRegistration:
 
 
 def sip_cancel_at_exchange(*, sip_id: int) -> str:
-    from apps.orders.services.orders import Retry, _attempt_ref, scheme_code
-
     sip = SipRegistration.objects.select_related("investor", "scheme").get(pk=sip_id)
     if sip.status != P.CANCEL_REQUESTED:
         return "done"
     gateway = gateway_get(sip.gateway)
     client = ExchangeClient.objects.get(investor=sip.investor, gateway=sip.gateway)
     with transaction.atomic():
-        trans_no = _attempt_ref(sip.gateway)
+        trans_no = attempt_ref_for(gateway=gateway)
     try:
         gateway.xsip_cancel(
             XsipCancelRequest(ctx=OrderContext(reference=sip.client_ref, attempt_ref=trans_no,
                                                client_code=client.client_code),
                               reg_id=sip.exchange_reg_id,
-                              scheme_code=scheme_code(scheme=sip.scheme, gateway=sip.gateway)),
+                              scheme_code=gateway.scheme_code(scheme=sip.scheme)),
             call=CallContext(sip_id=sip.pk, reference=sip.client_ref),
         )  # fmt: skip
     except GatewayRejected as exc:
@@ -264,8 +249,6 @@ def sip_record_child_order(*, sip: SipRegistration, exchange_order_id: str, due_
         if Order.objects.filter(sip=sip, exchange_order_id=exchange_order_id).exists():
             return False
         now = timezone.now()
-        from apps.orders.cutoff import expected_nav_date
-
         order = Order.objects.create(
             investor=sip.investor, kind=OrderKind.PURCHASE, scheme=sip.scheme, amount=amount or sip.amount,
             folio_number=sip.folio_number, sip=sip, client_ref=client_ref_new("O"), placed_at=now,

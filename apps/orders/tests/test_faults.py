@@ -20,14 +20,13 @@ FAULTS = ["timeout_before", "timeout_after", "reply_lost", "http_500", "soap_fau
 
 def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateways, settings, alpha, funds, monkeypatch):
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
-    from apps.orders.services import common, outbox
+    from apps.orders.services import outbox, outbox_runner
     from apps.orders.services.orders import order_create_confirmed
     from apps.sandbox.faults import fault_plan
     from apps.sandbox.models import BseOrder
 
     settings.ORDER_GATEWAYS["bse_starmf"]["TIMEOUT"] = 1.0
     # the outbox is driven by this test (worker threads, then the sweeper) instead of Celery
-    monkeypatch.setattr(common, "outbox_dispatch", lambda **kwargs: None)
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda **kwargs: None)
     investors = [make_investor(alpha) for _ in range(5)]
     with tenant_context(alpha):
@@ -49,7 +48,7 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
     def work(message_id):
         try:
             with tenant_context(alpha):
-                return outbox.outbox_process(message_id=message_id)
+                return outbox_runner.outbox_process(message_id=message_id)
         finally:
             connection.close()
 
@@ -59,7 +58,7 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
     assert first_pass.count("done") >= 30  # the clean ones went straight through
     # and the sweeper runs until nothing is due
     with tenant_context(alpha):
-        outbox.outbox_drain(rounds=10)
+        outbox_runner.outbox_drain(rounds=10)
         statuses = dict(
             Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status").annotate(n=Count("id"))
         )

@@ -83,7 +83,7 @@ def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, alpha, fund
 
 def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, investor):
     from apps.orders.models import Order
-    from apps.orders.services.outbox import outbox_drain
+    from apps.orders.services.outbox_runner import outbox_drain
     from apps.orders.services.polling import orders_poll_open
     from apps.portfolio.models import Transaction
     from apps.portfolio.services import transaction_record
@@ -121,6 +121,7 @@ def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, 
 
 
 def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, investor):
+    from apps.core.models import AuditLog
     from apps.orders.models import Mandate, Order, SipRegistration
     from apps.orders.services.polling import orders_poll_open
 
@@ -133,9 +134,15 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     response = client.post("/api/v1/mandates", mandate_body, format="json")
     assert response.status_code == 201, response.json()
     mandate_id = response.json()["id"]
-    client.post(f"/api/v1/mandates/{mandate_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json")
+    confirmed = client.post(
+        f"/api/v1/mandates/{mandate_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json"
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "queued", confirmed.json()
     with tenant_context(alpha):
         mandate = Mandate.objects.get(public_id=mandate_id)
+        # the one confirm service audits every kind of request
+        assert AuditLog.objects.filter(action="orders.mandate.confirmed", target_id=str(mandate.pk),
+                                       actor=investor.user).count() == 1  # fmt: skip
         assert mandate.status == "registered" and mandate.exchange_mandate_id
         orders_poll_open()  # the bank approves (sandbox: at once)
         mandate.refresh_from_db()
@@ -149,9 +156,12 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     )  # fmt: skip
     assert response.status_code == 201, response.json()
     sip_id = response.json()["id"]
-    client.post(f"/api/v1/sips/{sip_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json")
+    confirmed = client.post(f"/api/v1/sips/{sip_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "queued", confirmed.json()
     with tenant_context(alpha):
         sip = SipRegistration.objects.get(public_id=sip_id)
+        assert AuditLog.objects.filter(action="orders.sip.confirmed", target_id=str(sip.pk),
+                                       actor=investor.user).count() == 1  # fmt: skip
         assert sip.status == "active" and sip.exchange_reg_id
         orders_poll_open()  # today's instalment appears as an order, debited from the mandate
         orders_poll_open()  # and is allotted
@@ -160,8 +170,12 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     detail = client.get(f"/api/v1/sips/{sip_id}").json()
     assert len(detail["instalment_list"]) == 12
     assert detail["instalment_list"][0]["order_id"] == str(child.public_id)
-    # cancelling goes to the exchange through the outbox
-    assert client.post(f"/api/v1/sips/{sip_id}/cancel").json()["status"] == "cancelled"
+    # cancelling goes to the exchange through the outbox: the answer is the SIP as the cancel left it, and
+    # the outbox task (run on commit here) has it cancelled at the exchange
+    assert client.post(f"/api/v1/sips/{sip_id}/cancel").json()["status"] == "cancel_requested"
+    with tenant_context(alpha):
+        sip.refresh_from_db()
+        assert sip.status == "cancelled" and sip.cancelled_at is not None
 
 
 def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_gateways, alpha, funds):
@@ -176,7 +190,7 @@ def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_g
         XsipRegisterRequest,
     )
     from apps.orders.gateways.registry import gateway_get
-    from apps.orders.services.common import attempt_ref_next
+    from apps.orders.services.references import attempt_ref_next
 
     with tenant_context(alpha):
         gateway = gateway_get("bse_starmf")
@@ -230,3 +244,16 @@ def test_another_investors_orders_answer_404(sandbox_gateways, alpha, funds, inv
     beta_client = APIClient(HTTP_HOST="beta.localhost")
     beta_client.force_authenticate(User(pk=investor.user.pk, email=investor.user.email))
     assert beta_client.get(f"/api/v1/orders/{order_id}").status_code == 404
+
+
+def test_a_malformed_id_answers_the_api_error_shape(sandbox_gateways, alpha, investor):
+    client = api_for(investor)
+    for path in ("/api/v1/orders/not-a-uuid", "/api/v1/sips/1/confirm", "/api/v1/mandates/x",
+                 "/api/v1/me/bank-accounts/1", "/api/v1/portfolio/transactions/abc"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json"), path
+        assert response.json() == {"code": "not_found", "message": "Not found.", "extra": {}}, path
+    # pages keep their 404 page
+    page = client.get("/web/orders/not-a-uuid/confirm/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

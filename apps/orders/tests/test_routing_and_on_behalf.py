@@ -30,9 +30,8 @@ def no_faults_left(live_db):
 @pytest.fixture
 def outbox_by_hand(monkeypatch):
     """The test drives the outbox itself (outbox_process), instead of eager Celery tasks on commit."""
-    from apps.orders.services import common, outbox
+    from apps.orders.services import outbox
 
-    monkeypatch.setattr(common, "outbox_dispatch", lambda **kwargs: None)
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda **kwargs: None)
 
 
@@ -54,7 +53,7 @@ def routing_bse_primary(alpha):
 
 def _process(alpha, order):
     from apps.orders.models import OutboxMessage
-    from apps.orders.services.outbox import outbox_process
+    from apps.orders.services.outbox_runner import outbox_process
 
     with tenant_context(alpha):
         message = OutboxMessage.objects.filter(order=order).latest("created_at")
@@ -199,7 +198,7 @@ def test_router_rules_while_bse_is_down(settings, tenant_alpha):
 
 def _mfu_context(client_code: str, **overrides):
     from apps.orders.gateways.interface import OrderContext
-    from apps.orders.services.common import attempt_ref_next, client_ref_new
+    from apps.orders.services.references import attempt_ref_next, client_ref_new
 
     values = {
         "reference": client_ref_new("O"), "attempt_ref": attempt_ref_next(member_id="00000"),
@@ -337,7 +336,8 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
     from apps.accounts.otp import OtpError
     from apps.core.models import AuditLog
     from apps.orders.models import GatewayCall, OutboxMessage
-    from apps.orders.services.orders import order_confirm_otp, order_place
+    from apps.orders.services.confirmation import otp_confirm
+    from apps.orders.services.orders import order_place
     from apps.sandbox.models import BseOrder
     from apps.users.models import User
 
@@ -364,7 +364,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
         wrong = f"{(int(right) + 1) % 10**6:06d}"
         # when a wrong code is given, nothing moves
         with pytest.raises(OtpError) as excinfo:
-            order_confirm_otp(order=order, code=wrong, actor=investor.user)
+            otp_confirm(target=order, code=wrong, actor=investor.user)
         assert excinfo.value.code == "otp_wrong"
         order.refresh_from_db()
         assert order.status == "pending_otp"
@@ -373,7 +373,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
 
     # when the investor confirms with the right code, it goes to the exchange (eager task on commit)
     with tenant_context(alpha):
-        order_confirm_otp(order=order, code=right, actor=investor.user)
+        otp_confirm(target=order, code=right, actor=investor.user)
         order.refresh_from_db()
         assert order.status == "payment_pending", list(order.events.values_list("message", flat=True))
         # and the history names who did what: the staff member placed it, the investor confirmed it
@@ -398,30 +398,31 @@ def test_postgres_token_bucket_limits_and_refills(settings):
 
     settings.REDIS_URL = ""  # the path taken when there is no Redis
     name = f"test-{uuid.uuid4().hex[:8]}"
-    settings.ORDER_GATEWAY_RATE_LIMITS = {"default": {"rate": 10.0, "burst": 3.0}}
+    # one token each half second: slow enough that a loaded machine's pauses do not change the answers
+    settings.ORDER_GATEWAY_RATE_LIMITS = {"default": {"rate": 2.0, "burst": 3.0}}
     # a full bucket gives its burst at once
     assert [ratelimit.take_token(name) for _ in range(3)] == [0.0, 0.0, 0.0]
-    # then it is empty: the answer is how long until the next token (about 1/rate), and nothing is taken
+    # then it is empty: the answer is how long until the next token (at most 1/rate), and nothing is taken
     wait = ratelimit.take_token(name)
-    assert 0.05 < wait <= 0.1
+    assert 0 < wait <= 0.5
     with pytest.raises(RateLimited):
-        ratelimit.acquire(name, max_wait=0.01)
+        ratelimit.acquire(name, max_wait=0)
     # the state lives in the public table, shared by every worker
     with connection.cursor() as cursor:
         cursor.execute("SELECT tokens FROM public.orders_rate_bucket WHERE name = %s", [name])
         (tokens,) = cursor.fetchone()
     assert float(tokens) < 1
-    # after a short wait it has refilled at the rate (one token per 0.1 s), but not beyond one
-    time.sleep(0.15)
+    # after a wait it has refilled at the rate, but not beyond what the wait gives
+    time.sleep(0.6)
     assert ratelimit.take_token(name) == 0.0
     assert ratelimit.take_token(name) > 0
     # acquire blocks for a token when the wait is within its limit (it sleeps for the wait it is told)
     slept, time_sleep = [], time.sleep
     with mock.patch.object(ratelimit.time, "sleep", side_effect=lambda s: (slept.append(s), time_sleep(s))):
-        ratelimit.acquire(name, max_wait=0.5)
-    assert slept and all(0 < s <= 0.1 for s in slept)
+        ratelimit.acquire(name, max_wait=2.0)
+    assert slept and all(0 < s <= 0.5 for s in slept)
     # and a different gateway has its own bucket
     assert ratelimit.take_token(f"{name}-other") == 0.0
     # a refill never exceeds the burst
-    time.sleep(0.4)
+    time.sleep(2.0)
     assert [ratelimit.take_token(name) == 0.0 for _ in range(4)] == [True, True, True, False]

@@ -266,3 +266,55 @@ class TestIdempotency:
         assert all(r in ((409, None), (201, "true")) for r in results if r != (201, None)), results
         with tenant_context(alpha):
             assert Order.objects.filter(investor=investor).count() == 1
+
+
+class TestGatewayCapabilities:
+    """Each gateway declares once what it offers; the router and validation both read that declaration."""
+
+    def test_each_gateway_declares_its_operations(self):
+        from apps.orders.gateways.bse_starmf.gateway import BseStarMfGateway
+        from apps.orders.gateways.interface import Operation
+        from apps.orders.gateways.mfu.gateway import MfuGateway
+
+        assert all(BseStarMfGateway.supports(operation) for operation in Operation.ALL)
+        assert MfuGateway.supports(Operation.PURCHASE) and MfuGateway.supports(Operation.SWITCH)
+        for operation in (Operation.SIP_REGISTER, Operation.SIP_CANCEL, Operation.MANDATE_REGISTER):
+            assert not MfuGateway.supports(operation)
+
+    def test_validation_refuses_what_no_configured_gateway_offers(self, settings):
+        from apps.orders.gateways.interface import Operation
+        from apps.orders.validation import OrderRefused, operation_check
+
+        operation_check(operation=Operation.SIP_REGISTER)  # BSE offers it
+        settings.ORDER_GATEWAYS = {"mfu": settings.ORDER_GATEWAYS["mfu"]}
+        operation_check(operation=Operation.PURCHASE)
+        for operation in (Operation.SIP_REGISTER, Operation.MANDATE_REGISTER):
+            with pytest.raises(OrderRefused) as refused:
+                operation_check(operation=operation)
+            assert refused.value.code == "operation_not_allowed"
+
+    @pytest.mark.django_db
+    def test_scheme_codes_belong_to_the_gateway(self, tenant_alpha):
+        from apps.funds.models import Amc, Scheme, SchemeCode
+        from apps.orders.gateways.bse_starmf.gateway import BseStarMfGateway
+        from apps.orders.gateways.interface import GatewayRejected
+        from apps.orders.gateways.mfu.gateway import MfuGateway
+
+        amc = Amc.objects.create(code="cap-amc", name="Capability AMC")
+        scheme = Scheme.objects.create(amfi_code="CAP1", name="Capability fund", amc=amc)
+        bse, mfu = BseStarMfGateway(member_id="10234", user_id="1"), MfuGateway(entity_id="E1")
+        with pytest.raises(GatewayRejected) as missing:
+            bse.scheme_code(scheme=scheme)
+        assert missing.value.code == "scheme_not_available"
+        SchemeCode.objects.create(scheme=scheme, source="bse", code="CAP1-GR")
+        assert bse.scheme_code(scheme=scheme) == "CAP1-GR"
+        assert mfu.scheme_code(scheme=scheme) == "CAP1-GR"  # MFU falls back to the BSE code
+        SchemeCode.objects.create(scheme=scheme, source="mfu", code="MFUCAP1")
+        assert mfu.scheme_code(scheme=scheme) == "MFUCAP1"
+        # and each gateway's attempt references carry its own member id
+        assert bse.reference_member_id == "10234" and mfu.reference_member_id == "00000"
+        # and the client code an investor is registered under (BSE's UCC: at most 10 characters)
+        investor_id = uuid.uuid4()
+        code = bse.client_code_for(investor_public_id=investor_id)
+        assert len(code) == 10 and code == "C" + investor_id.hex[:9].upper()
+        assert mfu.client_code_for(investor_public_id=investor_id) == code

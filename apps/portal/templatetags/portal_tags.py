@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.http import urlencode
 
-from apps.portal.colours import readable_text_on
+from tenants.colours import readable_text_on
 
 register = template.Library()
 

@@ -170,7 +170,7 @@ def cas_pdf_for(investor, *, scheme_name: str, isin: str, amc: str = "Alpha Test
     from datetime import date
     from decimal import Decimal
 
-    from apps.portfolio.casgen import SchemeSpec, statement_build, statement_render_pdf, synthetic_nav_series
+    from apps.demo.casgen import SchemeSpec, statement_build, statement_render_pdf, synthetic_nav_series
 
     navs = synthetic_nav_series(seed=3, start=date(2022, 1, 1), end=date(2025, 12, 31), start_nav=Decimal("25"))
     spec = SchemeSpec(amc=amc, name=scheme_name, isin=isin, rta_code="PT01DG", nav_at=navs.__getitem__)

@@ -19,7 +19,7 @@ def _collect_csp_violations(page) -> list[str]:
     return violations
 
 
-def test_portal_pages_and_api_docs_render_under_the_csp(page, live_server, live_alpha, screenshot):
+def test_portal_pages_and_api_docs_render_under_the_csp(page, live_server, live_alpha):
     violations = _collect_csp_violations(page)
     owner = make_staff(live_alpha, role="owner")
     sign_in(page, live_server.url("alpha.localhost", "/portal/login/"), owner.user.email)
@@ -35,10 +35,8 @@ def test_portal_pages_and_api_docs_render_under_the_csp(page, live_server, live_
 
     page.goto(live_server.url("alpha.localhost", "/api/docs/"))
     page.locator(".swagger-ui .info").wait_for()
-    screenshot(page, "api-docs-swagger")
     page.goto(live_server.url("alpha.localhost", "/api/redoc/"))
     page.locator("redoc h1, .api-info h1").first.wait_for()
-    screenshot(page, "api-docs-redoc")
 
     # ReDoc's bundle shows a "powered by" logo from its vendor's site: the policy blocks it, as it should
     assert [v for v in violations if "redoc/logo-mini.svg" not in v] == []

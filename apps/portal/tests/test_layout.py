@@ -7,8 +7,8 @@ from django.conf import settings
 from django.template import engines
 from django.test import Client
 
-from apps.portal.colours import contrast_ratio, readable_text_on
 from apps.portal.templatetags.portal_tags import inr, percent
+from tenants.colours import contrast_ratio, readable_text_on
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,10 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.core.timezones import IST
 from apps.portal.tests.conftest import investor_ready_to_invest, make_investor, make_staff, orderable_scheme, unique
 
 pytestmark = pytest.mark.django_db
-
-IST = timezone.get_fixed_timezone(330)
 
 
 def with_key(data: dict) -> dict:

@@ -60,21 +60,3 @@ def test_admin_adds_staff_but_not_owners(staff_client, tenant_alpha):
     with tenant_context(tenant_alpha):
         assert StaffMember.objects.filter(user__email="new.ops@alpha.test", role="operations").exists()
         assert not StaffMember.objects.filter(user__email="sneaky@alpha.test").exists()
-
-
-def test_investor_web_pages_need_an_investor_session(tenant_alpha):
-    from django.test import Client
-
-    anonymous = Client(HTTP_HOST="alpha.localhost")
-    response = anonymous.get("/web/")
-    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
-
-    investor = make_investor(tenant_alpha, full_name="Web Person", password="a-long-password-2026")
-    client = Client(HTTP_HOST="alpha.localhost")
-    client.force_login(investor.user, backend="apps.accounts.backends.EmailOrMobileBackend")
-    page = client.get("/web/")
-    assert page.status_code == 200 and b"Web Person" in page.content
-    assert client.get("/web/transactions/").status_code == 200
-    assert client.get("/web/statements/").status_code == 200
-    # portal pages are not for investors
-    assert client.get("/portal/").status_code == 302

@@ -13,7 +13,7 @@ def _update(client, member, role, active=True):
     data = {"role": role, "euin": member.euin}
     if active:
         data["is_active"] = "on"
-    return client.post(f"/portal/settings/staff/{member.pk}/", data, follow=True)
+    return client.post(f"/portal/settings/staff/{member.public_id}/", data, follow=True)
 
 
 def _reload(tenant, member):
@@ -73,5 +73,8 @@ def test_read_only_staff_cannot_change_anyone_and_other_tenants_ids_404(staff_cl
     assert _reload(tenant_alpha, colleague).role == "operations"
 
     beta_admin = staff_client(tenant_beta, role="admin")
-    response = beta_admin.post(f"/portal/settings/staff/{colleague.pk + 100000}/", {"role": "admin"})
+    # alpha's colleague, addressed from beta, does not exist there; nor does a malformed id
+    response = beta_admin.post(f"/portal/settings/staff/{colleague.public_id}/", {"role": "admin"})
     assert response.status_code == 404
+    assert beta_admin.post(f"/portal/settings/staff/{colleague.pk}/", {"role": "admin"}).status_code == 404
+    assert _reload(tenant_alpha, colleague).role == "operations"

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from apps.accounts.models import Investor
 from apps.core.exceptions import NotFoundError
 from apps.portfolio.models import FamilyLink, InvestorValuation
-from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, _uuid_or_404, summary_from_valuation
+from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, summary_from_valuation
 from apps.portfolio.services.valuation import allocation_compute, portfolio_xirr
 
 ZERO = Decimal("0")
 
 
-def access_family_link_by_id(*, investor, link_id) -> FamilyLink:
+def access_family_link_by_id(*, investor: Investor, public_id: uuid.UUID) -> FamilyLink:
     """A link the investor is part of (as owner or member)."""
     link = (
         FamilyLink.objects.select_related("owner", "member")
-        .filter(Q(owner=investor) | Q(member=investor), public_id=_uuid_or_404(link_id, "family link"))
+        .filter(Q(owner=investor) | Q(member=investor), public_id=public_id)
         .first()
     )
     if link is None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
+from apps.accounts.models import Investor
 from apps.core.exceptions import NotFoundError
 from apps.portfolio.models import CasImport, Holding, InvestorValuation, Lot, Tombstone, Transaction
 
@@ -29,17 +30,10 @@ def units_free_for_redemption(*, investor, scheme, folio_number: str | None, as_
     return lots.aggregate(total=Sum("units_remaining"))["total"] or ZERO
 
 
-def _uuid_or_404(value, what: str) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError as exc:
-        raise NotFoundError(f"No such {what}.") from exc
-
-
-def access_holding_by_id(*, investor, holding_id) -> Holding:
+def access_holding_by_id(*, investor: Investor, public_id: uuid.UUID) -> Holding:
     holding = (
         Holding.objects.select_related("folio", "scheme", "scheme__amc")
-        .filter(investor=investor, public_id=_uuid_or_404(holding_id, "holding"))
+        .filter(investor=investor, public_id=public_id)
         .first()
     )
     if holding is None:
@@ -47,10 +41,10 @@ def access_holding_by_id(*, investor, holding_id) -> Holding:
     return holding
 
 
-def access_transaction_by_id(*, investor, transaction_id) -> Transaction:
+def access_transaction_by_id(*, investor: Investor, public_id: uuid.UUID) -> Transaction:
     line = (
         Transaction.objects.select_related("folio", "holding", "scheme")
-        .filter(investor=investor, public_id=_uuid_or_404(transaction_id, "transaction"))
+        .filter(investor=investor, public_id=public_id)
         .first()
     )
     if line is None:
@@ -58,8 +52,8 @@ def access_transaction_by_id(*, investor, transaction_id) -> Transaction:
     return line
 
 
-def access_cas_import_by_id(*, investor, import_id) -> CasImport:
-    cas_import = CasImport.objects.filter(investor=investor, public_id=_uuid_or_404(import_id, "import")).first()
+def access_cas_import_by_id(*, investor: Investor, public_id: uuid.UUID) -> CasImport:
+    cas_import = CasImport.objects.filter(investor=investor, public_id=public_id).first()
     if cas_import is None:
         raise NotFoundError("No such import.")
     return cas_import
@@ -225,7 +219,7 @@ def transaction_list(
     if updated_since is not None:
         lines = lines.filter(updated_at__gt=updated_since)
     if holding_id is not None:
-        lines = lines.filter(holding__public_id=_uuid_or_404(holding_id, "holding"))
+        lines = lines.filter(holding__public_id=holding_id)
     if folio_number:
         lines = lines.filter(folio__folio_number=folio_number)
     if amfi_code:

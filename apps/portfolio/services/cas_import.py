@@ -6,7 +6,6 @@ finished (or failed with an error code and a message a person can act on)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import os
@@ -17,16 +16,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from apps.core import crypto
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
+from apps.core.logging import mask_pan
 from apps.funds.models import Amc
 from apps.portfolio.models import (
     CasImport,
@@ -46,8 +44,11 @@ from apps.portfolio.services.ledger import (
 )
 from apps.portfolio.services.mapping import SchemeMatcher
 from apps.portfolio.services.valuation import holdings_revalue, investor_valuation_refresh
+from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+
+CAS_IMPORT_TASK = "portfolio.cas_import_process"
 
 Error = CasImport.Error
 Stage = CasImport.Stage
@@ -101,21 +102,17 @@ class CasImportError(ApplicationError):
 # ----------------------------------------------------------------------------- private storage
 
 
-def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"portfolio.cas-password", info=b"v1").derive(
-        settings.SECRET_KEY.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+CAS_PASSWORD_PURPOSE = "portfolio.cas-password"
 
 
 def password_seal(password: str) -> str:
-    return _fernet().encrypt(password.encode()).decode()
+    return crypto.encrypt(password, purpose=CAS_PASSWORD_PURPOSE)
 
 
 def password_open(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # the secret key rotated since the upload
+        return crypto.decrypt(token, purpose=CAS_PASSWORD_PURPOSE)
+    except crypto.DecryptionFailed as exc:  # the key was dropped since the upload
         raise CasImportError(Error.INTERNAL) from exc
 
 
@@ -151,6 +148,7 @@ def _delete_private(cas_import: CasImport) -> None:
 
 def _pdf_check(path: Path, password: str) -> int:
     """Opens the PDF as casparser will: the page count, or the error a person can act on."""
+    # the PDF and statement parsers are heavy native libraries: loaded only when a statement is imported
     import pypdfium2 as pdfium
     from pypdfium2._helpers.misc import PdfiumError
 
@@ -174,8 +172,6 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None, enqu
     cas_import_process to the caller). The file goes to private storage (never a public URL). Size, PDF
     structure, password and page count are checked at once; a failed check leaves a failed import with
     its reason (and no file) and raises CasImportError."""
-    from apps.portfolio.tasks import cas_import_process_task
-
     max_bytes = settings.CAS_UPLOAD_MAX_BYTES
     cas_import = CasImport.objects.create(
         investor=investor,
@@ -206,7 +202,8 @@ def cas_upload_accept(*, investor, upload, password: str, uploaded_by=None, enqu
         extra={"size": cas_import.file_size, "pages": cas_import.page_count},
     )
     if enqueue:
-        transaction.on_commit(lambda: cas_import_process_task.delay(cas_import.pk))
+        # sent by its registered name: the tasks import the services, never the other way round
+        transaction.on_commit(lambda: celery_app.tasks[CAS_IMPORT_TASK].delay(cas_import.pk))
     return cas_import
 
 
@@ -241,6 +238,7 @@ def _progress(cas_import: CasImport, stage: str, percent: int) -> None:
 
 def cas_parse(path: Path, password: str):
     """casparser on the file, its exceptions turned into our error codes."""
+    # heavy, loaded only when a statement is imported (as pypdfium2 above)
     import casparser
     from casparser.exceptions import CASParseError, IncorrectPasswordError, ParserException
 
@@ -523,8 +521,6 @@ def _folio_for(investor, row: _SchemeRows, amc) -> Folio:
         folio.holders = row.holders
         changed.append("holders")
     if row.pan:
-        from apps.core.logging import mask_pan
-
         masked = mask_pan(row.pan)[:10]
         if folio.pan_masked != masked:
             folio.pan_masked = masked

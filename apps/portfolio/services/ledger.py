@@ -26,6 +26,7 @@ from apps.portfolio.models import (
     TransactionKind,
     TransactionSource,
 )
+from apps.portfolio.services.valuation import holding_value, investor_valuation_refresh
 
 CENT = Decimal("0.01")
 UNIT_PLACES = Decimal("0.0001")
@@ -264,8 +265,6 @@ def transaction_record(
     Idempotent on (source, source_ref): recording the same line again returns the existing row and
     changes nothing. A (source, source_ref) already used for another investor is a ConflictError.
     Runs in the caller's transaction when there is one (orders call it from their allotment service)."""
-    from apps.portfolio.services.valuation import holding_value, investor_valuation_refresh
-
     _validate_line(kind=kind, units=units, amount=amount, source=source, source_ref=source_ref)
     if scheme is None:
         raise ApplicationError("A scheme is required.", code="invalid_scheme")
@@ -324,8 +323,6 @@ def _same_investor_or_conflict(existing: Transaction, investor) -> Transaction:
 def transaction_delete(*, line: Transaction, actor=None, reason: str = "") -> None:
     """Removes a ledger line recorded in error (staff correction), leaves a tombstone for syncing
     clients and rebuilds the holding and the valuations."""
-    from apps.portfolio.services.valuation import holding_value, investor_valuation_refresh
-
     with transaction.atomic():
         holding = Holding.objects.select_for_update().get(pk=line.holding_id)
         investor = line.investor

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
+from apps.accounts.models import Investor
 from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.xirr import cash_flows_with_terminal, xirr_decimal
@@ -256,7 +257,5 @@ def valuations_refresh_stale() -> int:
 
 
 def investors_refresh(*, investor_ids: Iterable[int]) -> None:
-    from apps.accounts.models import Investor
-
     for investor in Investor.objects.filter(pk__in=sorted(set(investor_ids))):
         investor_valuation_refresh(investor=investor)

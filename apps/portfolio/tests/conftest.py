@@ -97,7 +97,7 @@ CAS_PASSWORD = "ABCDE1234F"
 def cas_universe(db, make_amc, make_scheme):
     """Five schemes at three AMCs, as the funds master knows them, and the generator's specs for them
     (the last one unknown to the funds master, to be kept unmapped)."""
-    from apps.portfolio.casgen import SchemeSpec, synthetic_nav_series
+    from apps.demo.casgen import SchemeSpec, synthetic_nav_series
 
     hdfc = make_amc("HDFC Mutual Fund")
     axis = make_amc("Axis Mutual Fund")
@@ -158,7 +158,7 @@ def cas_universe(db, make_amc, make_scheme):
 
 @pytest.fixture
 def cas_statement(cas_universe):
-    from apps.portfolio.casgen import statement_build
+    from apps.demo.casgen import statement_build
 
     def build(*, issuer="CAMS", seed=7, period_from=date(2021, 1, 1), period_to=date(2024, 12, 31), **kwargs):
         _, specs = cas_universe

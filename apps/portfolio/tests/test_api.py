@@ -254,7 +254,7 @@ def test_allocation(portfolio, api_for):
 def test_cas_upload_through_the_api(
     in_alpha, make_investor, api_for, cas_statement, private_storage, celery_eager, django_capture_on_commit_callbacks
 ):
-    from apps.portfolio.casgen import statement_render_pdf
+    from apps.demo.casgen import statement_render_pdf
 
     from .conftest import CAS_PASSWORD
 
@@ -286,7 +286,7 @@ def test_cas_upload_through_the_api(
 def test_cas_upload_errors_through_the_api(
     in_alpha, make_investor, api_for, cas_statement, private_storage, content, password, code, http
 ):
-    from apps.portfolio.casgen import statement_render_pdf
+    from apps.demo.casgen import statement_render_pdf
 
     from .conftest import CAS_PASSWORD
 

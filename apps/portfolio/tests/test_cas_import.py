@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.portfolio.casgen import statement_render_pdf, statement_window
+from apps.demo.casgen import statement_render_pdf, statement_window
 from apps.portfolio.models import CasImport, Holding, Lot, Transaction
 from apps.portfolio.services.cas_import import CasImportError, cas_import_process, cas_upload_accept
 

@@ -8,7 +8,7 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.portfolio.casgen import statement_render_pdf
+from apps.demo.casgen import statement_render_pdf
 from apps.portfolio.services.cas_import import cas_import_process, cas_upload_accept
 
 from .conftest import CAS_PASSWORD

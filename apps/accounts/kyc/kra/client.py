@@ -2,21 +2,19 @@
 library). Knows the wire format and nothing of investors."""
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree
 
 import requests
-from django.utils import timezone
 
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.kyc.kra import consts
+from apps.core.http import HttpClient, TransientHttpError, hosts_of
 from apps.core.logging import mask_pan
+from apps.core.timezones import ist_now
 
 logger = logging.getLogger(__name__)
-
-IST = timezone.get_fixed_timezone(330)
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,16 @@ class KraClient:
         self.pos_code = pos_code
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
-        self.session = session or requests.Session()
+        # a PAN inquiry is a read: safe to repeat on a transient fault
+        self.http = HttpClient(
+            allowed_hosts=hosts_of(base_url),
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            attempts=self.max_attempts,
+            base_delay=0.2,
+            max_delay=2.0,
+            session=session,
+        )
 
     def pan_inquiry(self, *, pan: str, dob: str = "") -> PanInquiryRecord:
         body = build_request(
@@ -129,34 +136,26 @@ class KraClient:
             username=self.username,
             password=self.password,
             pos_code=self.pos_code,
-            now=timezone.now().astimezone(IST),
+            now=ist_now(),
         )
         headers = {
             "Content-Type": f'application/soap+xml; charset=utf-8; action="{consts.SERVICE_NS}{consts.OPERATION}"'
         }
-        last_error: KycProviderError | None = None
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                response = self.session.post(self.base_url, data=body, headers=headers, timeout=self.timeout)
-            except requests.Timeout:
-                last_error = KycProviderError("KRA did not answer in time.", transient=True)
-            except requests.RequestException as exc:
-                last_error = KycProviderError(f"KRA unreachable: {exc.__class__.__name__}", transient=True)
-            else:
-                if response.status_code >= 500:
-                    last_error = KycProviderError(f"KRA answered HTTP {response.status_code}.", transient=True)
-                elif response.status_code >= 400:
-                    raise KycProviderError(f"KRA refused the request: HTTP {response.status_code}.", transient=False)
-                else:
-                    return parse_response(response.content)
-            logger.warning(
-                "KRA PAN inquiry for %s failed (attempt %s/%s): %s",
-                mask_pan(pan),
-                attempt,
-                self.max_attempts,
-                last_error,
-            )
-            if attempt < self.max_attempts:
-                time.sleep(min(0.2 * 2 ** (attempt - 1), 2.0))
-        assert last_error is not None
-        raise last_error
+        try:
+            response = self.http.post(self.base_url, data=body, headers=headers)
+        except TransientHttpError as exc:
+            logger.warning("KRA PAN inquiry for %s failed after %s attempts: %s", mask_pan(pan), exc.attempts, exc)
+            raise KycProviderError(_transient_message(exc), transient=True) from None
+        except requests.RequestException as exc:
+            raise KycProviderError(f"KRA unreachable: {exc.__class__.__name__}", transient=True) from None
+        if response.status_code >= 400:
+            raise KycProviderError(f"KRA refused the request: HTTP {response.status_code}.", transient=False)
+        return parse_response(response.content)
+
+
+def _transient_message(exc: TransientHttpError) -> str:
+    if exc.status is not None:
+        return f"KRA answered HTTP {exc.status}."
+    if isinstance(exc.__cause__, requests.Timeout):
+        return "KRA did not answer in time."
+    return f"KRA unreachable: {exc.__cause__.__class__.__name__}"

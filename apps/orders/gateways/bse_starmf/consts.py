@@ -105,3 +105,10 @@ ERRORS: dict[str, tuple[str, bool]] = {
     "FAILED: MINIMUM": ("below_minimum", False),
     "FAILED: INSUFFICIENT UNITS": ("insufficient_units", False),
 }
+
+
+# The scheme master's codes BSE trades under.
+SCHEME_CODE_SOURCES = ("bse",)
+
+# A client's UCC (unique client code) is at most this long.
+UCC_MAX_LENGTH = 10

@@ -1,5 +1,6 @@
 """BSE StAR MF behind the TransactionGateway interface."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from apps.orders.gateways.bse_starmf.parsing import (
     to_decimal,
     units_str,
 )
+from apps.orders.gateways.codes import scheme_code_lookup
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -56,6 +58,7 @@ def _rows(result: dict | None, array: str) -> list[dict]:
 
 class BseStarMfGateway(TransactionGateway):
     name = "bse_starmf"
+    scheme_code_sources = consts.SCHEME_CODE_SOURCES
 
     def __init__(self, *, member_id: str = "", user_id: str = "", config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["bse_starmf"]
@@ -69,6 +72,17 @@ class BseStarMfGateway(TransactionGateway):
             services_url=conf["SERVICES_URL"],
             timeout=float(conf["TIMEOUT"]),
         )
+
+    @property
+    def reference_member_id(self) -> str:
+        return self.member_id
+
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """At most 10 characters, as BSE's UCC allows."""
+        return "C" + investor_public_id.hex[: consts.UCC_MAX_LENGTH - 1].upper()
+
+    def scheme_code(self, *, scheme) -> str:
+        return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)
 
     # --- helpers ------------------------------------------------------------------------------------
 

@@ -63,7 +63,6 @@ class MfuClient:
         self.version = version
         self.timeout = timeout
         self.session = GuardedSession()
-        self.session.trust_env = False
 
     def _token_key(self) -> str:
         return f"orders:mfu:token:{self.entity_id}"

@@ -2,12 +2,14 @@
 redemption and switch, cancellation, status, allotment and redemption statements, payment link and
 status. SIPs and mandates go through BSE (the router's default); here they are refused as unsupported."""
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 
 from apps.orders.gateways.base import with_retries
+from apps.orders.gateways.codes import scheme_code_lookup
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -19,6 +21,7 @@ from apps.orders.gateways.interface import (
     MandateRegistered,
     MandateRegisterRequest,
     MandateStatusRecord,
+    Operation,
     OrderCancelRequest,
     OrderPlaced,
     OrderStatusRecord,
@@ -48,6 +51,12 @@ def _money(value: Decimal | None) -> str | None:
 
 class MfuGateway(TransactionGateway):
     name = "mfu"
+    # no SIP or mandate registration through MF Utilities here
+    operations = Operation.ALL - {Operation.SIP_REGISTER, Operation.SIP_CANCEL, Operation.MANDATE_REGISTER}
+    # MFU takes the RTA / BSE code when it has no own mapping
+    scheme_code_sources = ("mfu", "bse")
+    # MFU has no member id of BSE's kind: its attempt references carry zeros in that place
+    reference_member_id = "00000"
 
     def __init__(self, *, entity_id: str = "", config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["mfu"]
@@ -56,6 +65,14 @@ class MfuGateway(TransactionGateway):
             password=conf["PASSWORD"], aes_key=conf["AES_KEY"], version=conf["VERSION"],
             timeout=float(conf["TIMEOUT"]),
         )  # fmt: skip
+
+    def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
+        """Our reference for the investor's CAN request; the same shape as BSE's UCC, so that an investor
+        is known by one code at both exchanges."""
+        return "C" + investor_public_id.hex[:9].upper()
+
+    def scheme_code(self, *, scheme) -> str:
+        return scheme_code_lookup(scheme=scheme, sources=self.scheme_code_sources)
 
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult:
         body = {

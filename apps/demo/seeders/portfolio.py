@@ -1,5 +1,5 @@
 """Demo portfolios (make run): each demo investor of each distributor gets a CAS statement generated from
-the demo fund universe (apps.funds.demo) and its NAV history, rendered as an encrypted PDF with the
+the demo fund universe (apps.demo.seeders.funds) and its NAV history, rendered as an encrypted PDF with the
 investor's PAN as its password, and imported through the real pipeline (private storage, casparser,
 ledger, valuations). Runs after the accounts and funds seeders; does nothing for an investor who has
 already imported a statement, and nothing at all when there are no investors or no funds yet."""
@@ -14,9 +14,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
+from apps.accounts.models import Investor
+from apps.demo.casgen import SchemeSpec, statement_build, statement_render_pdf
 from apps.funds.models import NavHistory, Scheme, SchemeCode
-from apps.portfolio.casgen import SchemeSpec, statement_build, statement_render_pdf
 from apps.portfolio.models import CasImport
+from apps.portfolio.services.cas_import import cas_import_process, cas_upload_accept
+from tenants.selectors import distributor_list_active
 
 SCHEMES_PER_INVESTOR = 6
 MIN_HISTORY_DAYS = 400
@@ -104,7 +107,6 @@ def _candidates() -> list[Scheme]:
 
 
 def portfolio_seed_for(*, investor, candidates: list[Scheme], issuer: str, log) -> CasImport | None:
-    from apps.portfolio.services.cas_import import cas_import_process, cas_upload_accept
 
     if not investor.pan:
         return None
@@ -136,9 +138,6 @@ def portfolio_seed_for(*, investor, candidates: list[Scheme], issuer: str, log) 
 
 
 def seed(*, log) -> None:
-    from apps.accounts.models import Investor
-    from tenants.selectors import distributor_list_active
-
     candidates = _candidates()
     if len(candidates) < SCHEMES_PER_INVESTOR:
         log("portfolio demo: no fund universe with NAV history yet; skipped")

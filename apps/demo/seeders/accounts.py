@@ -7,10 +7,12 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django_tenants.utils import tenant_context
+from oauth2_provider.models import get_application_model
 
 from apps.accounts.models import BankAccount, Investor, KycStatus, Nominee
-from apps.demo.distributors import DISTRIBUTORS
-from apps.oauth.services import mobile_app_ensure
+from apps.accounts.validators import bank_name_for_ifsc
+from apps.demo.seeders.distributors import DISTRIBUTORS
+from apps.oauth.services import MOBILE_APP_NAME, mobile_app_ensure
 from apps.users.models import User
 from tenants.models import Distributor
 
@@ -104,8 +106,6 @@ def _seed_investor(spec: dict, *, password: str, log) -> None:
         kyc_checked_at=timezone.now(),
     )
     number, ifsc = spec["bank"]
-    from apps.accounts.validators import bank_name_for_ifsc
-
     BankAccount.objects.create(
         investor=investor, account_number=number, ifsc=ifsc, bank_name=bank_name_for_ifsc(ifsc), is_primary=True
     )
@@ -133,10 +133,6 @@ def credentials(creds: dict) -> None:
         distributor = Distributor.objects.filter(schema_name=schema).first()
         if info is None or distributor is None:
             continue
-        from oauth2_provider.models import get_application_model
-
-        from apps.oauth.services import MOBILE_APP_NAME
-
         with tenant_context(distributor):
             app = get_application_model().objects.filter(name=MOBILE_APP_NAME).first()
         first = DEMO_INVESTORS[schema][0]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import web_views
+from apps.web import views as web_views
 
 app_name = "web"
 

@@ -8,15 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from apps.core.timezones import IST
 from apps.portal.tests.conftest import investor_ready_to_invest, make_investor, make_staff, orderable_scheme
 from apps.portal.tests.test_orders import make_order
 
 pytestmark = pytest.mark.django_db
 
-IST = timezone.get_fixed_timezone(330)
 BACKEND = "apps.accounts.backends.EmailOrMobileBackend"
 
 

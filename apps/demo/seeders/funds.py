@@ -23,9 +23,10 @@ from apps.funds.categories import category_parse
 from apps.funds.importers.base import LineLog, RunOutcome, run_record_success
 from apps.funds.importers.bse_master import BseRow, bse_rows_load
 from apps.funds.importers.loader import NavPoint, SchemeRecord, nav_records_load
+from apps.funds.market_calendar import IST, trading_day_latest
 from apps.funds.models import ImportRun, Scheme, TradingHoliday
 from apps.funds.naming import isin_check_digit
-from apps.funds.selectors import IST, months_before, trading_day_latest
+from apps.funds.selectors import months_before
 
 GENERATOR_VERSION = "demo-funds-1"
 HISTORY_YEARS = 3
@@ -410,7 +411,7 @@ def seed(*, log: Callable[[str], None]) -> None:
         )
         run_record_success(
             kind=ImportRun.Kind.DEMO,
-            source="apps.funds.demo",
+            source="apps.demo.seeders.funds",
             digest=fingerprint,
             started_at=started_at,
             outcome=outcome,

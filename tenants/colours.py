@@ -1,9 +1,8 @@
 """WCAG 2.x colour arithmetic: the brand colours are the distributor's choice, so which text colour
 reads on them is computed, and branding settings refuse a primary colour white text cannot sit on."""
 
-import re
+from tenants.validators import colour_is_valid
 
-HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 WHITE = "#FFFFFF"
 NEAR_BLACK = "#111111"
 MIN_TEXT_CONTRAST = 4.5  # WCAG AA, normal text
@@ -25,6 +24,6 @@ def contrast_ratio(a: str, b: str) -> float:
 
 def readable_text_on(background: str) -> str:
     """White or near-black, whichever contrasts more with the background."""
-    if not HEX_RE.match(background or ""):
+    if not colour_is_valid(background):
         return NEAR_BLACK
     return WHITE if contrast_ratio(background, WHITE) >= contrast_ratio(background, NEAR_BLACK) else NEAR_BLACK

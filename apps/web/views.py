@@ -21,13 +21,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.logging import mask_pan, mask_text
+from apps.orders.forms import OrderForm, OrderOtpForm
 from apps.orders.selectors import access_order_by_id, order_list
-from apps.orders.services.orders import order_confirm_otp, order_otp_resend
-from apps.portal import services as portal_services
-from apps.portal.forms import CasUploadForm, InvestorOrderForm, InvitationAcceptForm, OrderOtpForm
+from apps.orders.services.confirmation import otp_confirm, otp_resend
+from apps.orders.services.forms import order_place_from_form
+from apps.portfolio.forms import CasUploadForm
 from apps.portfolio.selectors import holdings as portfolio
 from apps.portfolio.selectors.performance import performance_series
 from apps.portfolio.services.cas_import import cas_upload_accept
+from apps.web.forms import InvitationAcceptForm
 
 SIGN_IN_URL_NAME = "oauth-login"
 PERFORMANCE_DAYS = 365
@@ -126,7 +129,7 @@ class CasImportView(InvestorView):
 
     def get(self, request, import_id):
         try:
-            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, import_id=import_id)
+            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, public_id=import_id)
         except NotFoundError:
             raise Http404("No such import.") from None
         context = {
@@ -156,25 +159,16 @@ class OrderPlaceView(InvestorView):
     template_name = "web/order_place.html"
 
     def get(self, request):
-        form = InvestorOrderForm(
+        form = OrderForm(
             initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
         )
         return self.render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        form = InvestorOrderForm(request.POST)
+        form = OrderForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                order = portal_services.order_place_from_form(
-                    investor=request.investor,
-                    idempotency_key=str(data["request_key"]),
-                    kind=data["kind"],
-                    amfi_code=data["amfi_code"],
-                    amount=data.get("amount"),
-                    units=data.get("units"),
-                    folio_number=data.get("folio_number", ""),
-                )
+                order = order_place_from_form(investor=request.investor, **form.order_arguments())
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -207,7 +201,7 @@ class OrderConfirmView(InvestorView):
         order = self._order(request, order_id)
         if request.POST.get("action") == "resend":
             try:
-                order_otp_resend(order=order)
+                otp_resend(target=order)
             except ApplicationError as exc:
                 return self._render(request, order, status=exc.status_code, error=exc.message)
             return self._render(request, order, notice="We have sent you a new code.")
@@ -215,7 +209,7 @@ class OrderConfirmView(InvestorView):
         if not form.is_valid():
             return self._render(request, order, form, status=400)
         try:
-            order_confirm_otp(order=order, code=form.cleaned_data["code"].strip(), actor=request.user)
+            otp_confirm(target=order, code=form.cleaned_data["code"].strip(), actor=request.user)
         except ApplicationError as exc:
             order = self._order(request, order_id)  # as it is now (a wrong code leaves it pending)
             return self._render(request, order, form, status=exc.status_code, error=exc.message)
@@ -224,8 +218,10 @@ class OrderConfirmView(InvestorView):
 
 @method_decorator([never_cache, sensitive_post_parameters("code", "password")], name="dispatch")
 class InvitationAcceptView(View):
-    """The invitee's page: a code goes to the contact the distributor invited; the code (and an optional
-    password) creates the account through identity's invitation service, then signs them in."""
+    """The invitee's page (the one invitation page; /invite/<token>/, the link invitations carry, redirects
+    here): the invited details with the contact and PAN masked, a code to the contact the distributor
+    invited; the code (and an optional password) creates the account through the accounts invitation
+    service, then signs them in to their portfolio."""
 
     template_name = "web/invite.html"
 
@@ -234,14 +230,17 @@ class InvitationAcceptView(View):
         return f"web_invitation_{invitation.public_id}"
 
     def _invitation(self, token):
-        try:
-            return accounts_selectors.invitation_get_by_token(token=token, max_age=settings.INVITATION_MAX_AGE_SECONDS)
-        except NotFoundError:
-            raise Http404("This invitation link is not valid any more.") from None
+        return accounts_selectors.invitation_get_by_token(token=token, max_age=settings.INVITATION_MAX_AGE_SECONDS)
+
+    def _gone(self, request):
+        """Used, withdrawn or too old: the page says so (404) instead of a bare not-found page."""
+        return render(request, self.template_name, {"gone": True}, status=404)
 
     def _render(self, request, invitation, form=None, status=200, error=""):
         context = {
             "invitation": invitation,
+            "contact": mask_text(invitation.email or invitation.mobile),
+            "pan": mask_pan(invitation.pan) if invitation.pan else "",
             "code_sent": bool(request.session.get(self._session_key(invitation))),
             "form": form or InvitationAcceptForm(),
             "error": error,
@@ -249,10 +248,17 @@ class InvitationAcceptView(View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
-        return self._render(request, self._invitation(token))
+        try:
+            invitation = self._invitation(token)
+        except NotFoundError:
+            return self._gone(request)
+        return self._render(request, invitation)
 
     def post(self, request, token):
-        invitation = self._invitation(token)
+        try:
+            invitation = self._invitation(token)
+        except NotFoundError:
+            return self._gone(request)
         key = self._session_key(invitation)
         if request.POST.get("action") == "send":
             try:
@@ -278,3 +284,8 @@ class InvitationAcceptView(View):
         request.session.pop(key, None)
         login(request, investor.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect(reverse("web:portfolio"))
+
+
+def invitation_redirect(request, token: str):
+    """The link mailed and texted with each invitation (/invite/<token>/) opens the one invitation page."""
+    return redirect(reverse("web:invite", args=[token]), permanent=True)

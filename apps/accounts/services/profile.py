@@ -1,0 +1,207 @@
+"""The investor's profile: personal details, the FATCA declaration, a verified change of contact."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import (
+    Investor,
+    KycStatus,
+    OtpChallenge,
+)
+from apps.accounts.otp import otp_issue, otp_verify
+from apps.accounts.services.common import (
+    OTP_PURPOSE_CONTACT,
+    ProfileError,
+    age_on,
+    field_error,
+    identifier_or_error,
+    user_with_identifier,
+)
+from apps.accounts.services.kyc import kyc_check_after_commit
+from apps.accounts.validators import (
+    Identifier,
+    InvalidInput,
+    pan_normalize,
+    pincode_normalize,
+)
+from apps.core.audit import audit_record
+from apps.core.exceptions import ConflictError
+from apps.core.logging import mask_pan
+
+# --- profile --------------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "tax_status",
+    "occupation",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "pincode",
+    "country",
+    "pan",
+)
+
+
+def _clean_profile_value(investor: Investor, field: str, value: Any) -> Any:
+    if field in ("full_name", "address_line1", "address_line2", "city", "state", "country"):
+        value = (value or "").strip()
+        if field == "full_name" and not value:
+            raise field_error(field, "Name cannot be empty.")
+        return value
+    if field == "pincode":
+        try:
+            return pincode_normalize(value)
+        except InvalidInput as exc:
+            raise field_error(field, str(exc)) from None
+    if field == "date_of_birth":
+        if value is None:
+            return None
+        if value > timezone.localdate() or value.year < 1900:
+            raise field_error(field, "Give a real date of birth.")
+        return value
+    if field == "tax_status":
+        if value not in Investor.TaxStatus.values:
+            raise field_error(field, "Unknown tax status.")
+        return value
+    if field == "occupation":
+        if value and value not in Investor.Occupation.values:
+            raise field_error(field, "Unknown occupation.")
+        return value or ""
+    if field == "pan":
+        try:
+            return pan_normalize(value)
+        except InvalidInput as exc:
+            raise field_error(field, str(exc)) from None
+    raise field_error(field, "This field cannot be changed.")
+
+
+def investor_update_profile(*, investor: Investor, data: dict[str, Any], actor=None) -> Investor:
+    """Updates the fields an investor may change. The PAN is locked once KYC is verified; a new PAN
+    restarts the KYC check. Anything else in `data` is refused."""
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ProfileError(
+            "Some fields cannot be changed here.", extra={"fields": {f: ["read-only"] for f in sorted(unknown)}}
+        )
+    with transaction.atomic():
+        investor = Investor.objects.select_for_update().select_related("user").get(pk=investor.pk)
+        cleaned = {field: _clean_profile_value(investor, field, value) for field, value in data.items()}
+        born = cleaned.get("date_of_birth", investor.date_of_birth)
+        tax_status = cleaned.get("tax_status", investor.tax_status)
+        adult_statuses = (Investor.TaxStatus.INDIVIDUAL, Investor.TaxStatus.NRI)
+        if born is not None and tax_status in adult_statuses and age_on(born, timezone.localdate()) < 18:
+            raise field_error("date_of_birth", "Investors under 18 invest through a guardian (tax status minor).")
+        pan_changed = "pan" in cleaned and cleaned["pan"] != investor.pan
+        if pan_changed:
+            if investor.kyc_status == KycStatus.VERIFIED:
+                raise ConflictError("Your PAN cannot change once your KYC is verified.", code="pan_locked")
+            if Investor.objects.filter(pan=cleaned["pan"]).exclude(pk=investor.pk).exists():
+                raise ConflictError("This PAN is already registered here.", code="pan_taken")
+        changed = [field for field, value in cleaned.items() if getattr(investor, field) != value]
+        for field in changed:
+            setattr(investor, field, cleaned[field])
+        if pan_changed:
+            investor.kyc_status = KycStatus.PENDING
+            investor.kyc_reason = "Checking with the KRA."
+            investor.kyc_source_code = ""
+            changed += ["kyc_status", "kyc_reason", "kyc_source_code"]
+        if "full_name" in changed:
+            investor.user.full_name = investor.full_name
+            investor.user.save(update_fields=["full_name", "updated_at"])
+        if not changed:
+            return investor
+        investor.save(update_fields=[*changed, "updated_at"])
+        extra: dict[str, Any] = {"fields": sorted(set(changed))}
+        if pan_changed:
+            extra["pan"] = mask_pan(investor.pan)
+        audit_record(action="investor.profile_updated", actor=actor, target=investor, extra=extra)
+        if pan_changed:
+            kyc_check_after_commit(investor=investor)
+    return investor
+
+
+def investor_declare_fatca(
+    *,
+    investor: Investor,
+    country_of_birth: str,
+    place_of_birth: str,
+    income_slab: str,
+    wealth_source: str,
+    politically_exposed: bool,
+    tax_resident_outside_india: bool,
+    actor=None,
+) -> Investor:
+    country_of_birth, place_of_birth = (country_of_birth or "").strip(), (place_of_birth or "").strip()
+    if not country_of_birth or not place_of_birth:
+        raise field_error("place_of_birth", "Give your country and place of birth.")
+    if income_slab not in Investor.IncomeSlab.values:
+        raise field_error("income_slab", "Unknown income slab.")
+    if wealth_source not in Investor.WealthSource.values:
+        raise field_error("wealth_source", "Unknown source of wealth.")
+    if tax_resident_outside_india:
+        # reporting of foreign tax residency (TIN per country) is done with the distributor, on paper
+        raise ConflictError(
+            "Investors who are tax residents of another country must complete FATCA with the distributor.",
+            code="fatca_foreign_tax_residency",
+        )
+    with transaction.atomic():
+        investor = Investor.objects.select_for_update().get(pk=investor.pk)
+        investor.country_of_birth = country_of_birth
+        investor.place_of_birth = place_of_birth
+        investor.income_slab = income_slab
+        investor.wealth_source = wealth_source
+        investor.politically_exposed = politically_exposed
+        investor.tax_resident_outside_india = tax_resident_outside_india
+        investor.fatca_declared_at = timezone.now()
+        investor.save(
+            update_fields=[
+                "country_of_birth",
+                "place_of_birth",
+                "income_slab",
+                "wealth_source",
+                "politically_exposed",
+                "tax_resident_outside_india",
+                "fatca_declared_at",
+                "updated_at",
+            ]
+        )
+        audit_record(action="investor.fatca_declared", actor=actor, target=investor)
+    return investor
+
+
+def contact_change_otp_send(*, investor: Investor, identifier: str) -> OtpChallenge:
+    """Adding or changing the e-mail address or mobile number: a code to the new one proves it."""
+    parsed = identifier_or_error(identifier)
+    return otp_issue(
+        purpose=OTP_PURPOSE_CONTACT, channel=parsed.channel, target=parsed.value, subject=str(investor.public_id)
+    )
+
+
+def contact_change_verify(*, investor: Investor, challenge_id, code: str) -> Investor:
+    challenge = otp_verify(
+        challenge_id=challenge_id, code=code, purpose=OTP_PURPOSE_CONTACT, subject=str(investor.public_id)
+    )
+    identifier = Identifier(channel=challenge.channel, value=challenge.target)
+    other = user_with_identifier(identifier)
+    if other is not None and other.pk != investor.user_id:
+        raise ConflictError("This contact belongs to another account.", code="contact_taken")
+    with transaction.atomic():
+        investor = Investor.objects.select_for_update().select_related("user").get(pk=investor.pk)
+        user = investor.user
+        if identifier.is_email:
+            user.email, investor.email, field = identifier.value, identifier.value, "email"
+        else:
+            user.mobile, investor.mobile, field = identifier.value, identifier.value, "mobile"
+        try:
+            with transaction.atomic():
+                user.save(update_fields=[field, "updated_at"])
+        except IntegrityError:
+            raise ConflictError("This contact belongs to another account.", code="contact_taken") from None
+        investor.save(update_fields=[field, "updated_at"])
+        audit_record(action="investor.contact_changed", actor=user, target=investor, extra={"field": field})
+    return investor

@@ -1,0 +1,59 @@
+"""Order forms shared by the investor web pages and the staff portal: shape and format checks only; the
+rules are the orders services'."""
+
+from decimal import Decimal
+
+from django import forms
+
+from apps.core.forms import one_time_code_field
+
+
+class OrderForm(forms.Form):
+    """A purchase or a redemption from a web form: the investor's own (apps/web) or one staff record on
+    their behalf (apps/portal)."""
+
+    # A fresh UUID rendered with each blank form: the same form sent twice names the same request, so the
+    # orders service writes one order.
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    KINDS = [("purchase", "Purchase (by amount)"), ("redemption", "Redemption (by units)")]
+
+    kind = forms.ChoiceField(label="Order type", choices=KINDS)
+    amfi_code = forms.RegexField(
+        label="Scheme (AMFI code)",
+        regex=r"^\s*\d{1,12}\s*$",
+        error_messages={"invalid": "Enter the scheme's AMFI code (digits); find it in the fund explorer."},
+    )
+    amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
+    units = forms.DecimalField(
+        label="Units", required=False, min_value=Decimal("0.0001"), max_digits=18, decimal_places=4
+    )
+    folio_number = forms.CharField(label="Folio", max_length=40, required=False, help_text="Needed for a redemption.")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "purchase":
+            if data.get("amount") is None:
+                self.add_error("amount", "A purchase needs an amount.")
+            data["units"] = None
+        elif kind == "redemption":
+            if not data.get("units"):
+                self.add_error("units", "A redemption needs the number of units.")
+            data["amount"] = None
+        return data
+
+    def order_arguments(self) -> dict:
+        """The valid form as keyword arguments of apps.orders.services.forms.order_place_from_form."""
+        data = self.cleaned_data
+        return {
+            "idempotency_key": str(data["request_key"]),
+            "kind": data["kind"],
+            "amfi_code": data["amfi_code"],
+            "amount": data.get("amount"),
+            "units": data.get("units"),
+            "folio_number": data.get("folio_number", ""),
+        }
+
+
+class OrderOtpForm(forms.Form):
+    code = one_time_code_field(label="One-time code", invalid="Enter the 6-digit code we sent you.")
