@@ -192,7 +192,7 @@ class Cluster:
             PORT=str(self.port),  # the sandbox simulators are reached through nginx
             TENANT_URL_PORT=str(self.port),
             CACHE_KEY_PREFIX="mfd-cluster",
-            NUM_PROXIES="1",
+            TRUSTED_PROXY_COUNT="1",
             PROMETHEUS_MULTIPROC_DIR=str(CLUSTER / "metrics"),
             # load runs come from one loopback address and one test investor: per-IP and per-user API
             # limits would answer them 429 before any fault is seen
