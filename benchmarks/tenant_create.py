@@ -1,99 +1,143 @@
-"""Seconds to onboard distributors: one, then twenty in a row (target: at most 1 s each).
+"""Onboarding at platform size: seconds per distributor as schemas accumulate, with and without spare
+schemas, and a web process's memory across requests to every distributor's host (targets: at most 1 s
+with spares, at most 3 s without, memory flat).
 
-Each creation is the whole service (`distributor_create`): validation, a schema cloned from the
-template, domain, branding, the owner account and the per-tenant hooks (the mobile app's OAuth client),
-all in one transaction. Runs in a scratch database of its own (created on DATABASE_URL's server and
-dropped at the end); the one-off migration of the template schema is timed separately.
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mfd REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python benchmarks/tenant_create.py [--distributors 500] [--with-spares 10]
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mfd .venv/bin/python benchmarks/tenant_create.py
-"""
+Each creation is the whole service (`distributor_create`): validation, a schema (a spare renamed, or the
+template cloned), domain, branding, the owner account and the per-tenant hooks, in one transaction.
+1. `--distributors` are created in a row without spares (the fallback: the template is cloned during
+   onboarding); the first and last tenth are compared, to show whether cloning grows with the schemas;
+2. `--with-spares` spares are cloned (timed apart: background work), then as many distributors created;
+3. every distributor's host is asked for its brand twice through the WSGI handler in this process; the
+   resident memory after the second round against the first shows whether a worker grows per host.
+The background replenishment after each onboarding is switched off: this script makes spares itself.
+Runs in a scratch database (benchmarks/scratch.py), dropped at the end."""
 
+from __future__ import annotations
+
+import argparse
+import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-REPO = Path(__file__).resolve().parent.parent
-COUNT = 20
+ROOT = Path(__file__).absolute().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+TARGET_SPARES, TARGET_CLONING = 1.0, 3.0
 
 
-def _admin(url: str, sql: str) -> None:
-    import psycopg
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
+
+def _create(n: int) -> float:
+    from benchmarks.scratch import distributor_ready
+
+    started = time.perf_counter()
+    distributor_ready(n)
+    return time.perf_counter() - started
+
+
+def _memory_rounds(hosts: list[str]) -> tuple[float, float, float, int]:
+    """(RSS before, after one round, after a second round, hosts held by the lookup cache)."""
+    from django.test import Client
+
+    from tenants.lookup import tenant_lookup_cached_hosts
+
+    client = Client()
+    before = _rss_mb()
+    rounds = []
+    for _ in range(2):
+        for host in hosts:
+            response = client.get("/api/v1/branding", HTTP_HOST=host)
+            assert response.status_code == 200, (host, response.status_code)
+        rounds.append(_rss_mb())
+    return before, rounds[0], rounds[1], tenant_lookup_cached_hosts()
 
 
 def main() -> int:
-    base = urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mfd"))
-    scratch = f"{base.path.lstrip('/') or 'mfd'}_bench_tenants"
-    maintenance = urlunparse(base._replace(scheme="postgresql", path="/postgres"))
-    _admin(maintenance, f'DROP DATABASE IF EXISTS "{scratch}"')
-    _admin(maintenance, f'CREATE DATABASE "{scratch}"')
-    os.environ["DATABASE_URL"] = urlunparse(base._replace(path=f"/{scratch}"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    try:
-        import django
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--distributors", type=int, default=500)
+    parser.add_argument("--with-spares", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = parser.parse_args()
+    from benchmarks.scratch import django_setup, platform_ready, scratch_database
 
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
+    with scratch_database(keep=args.keep):
+        django_setup()
+        from django.conf import settings
+        from django.db import connection
 
-        from tenants.schema_template import spare_schemas_replenish, template_schema_ensure
-        from tenants.services import distributor_create
+        from tenants import services
+        from tenants.schema_template import spare_schemas_drop_all, spare_schemas_replenish
 
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        services._spare_schemas_replenish_later = lambda: None  # this script makes the spares
         started = time.perf_counter()
-        template_schema_ensure()
+        platform_ready()
         template_seconds = time.perf_counter() - started
+        spare_schemas_drop_all()
 
-        def create(n: int) -> float:
-            started = time.perf_counter()
-            distributor_create(
-                schema_name=f"bench{n}",
-                display_name=f"Bench Distributor {n}",
-                domains=[f"bench{n}.localhost"],
-                arn=f"ARN-{900000 + n}",
-                admin_email=f"owner{n}@bench.localhost",
-                primary_color="#123456",
-                accent_color="#654321",
-            )
-            return time.perf_counter() - started
-
-        def run(label: str, offset: int) -> float:
-            first = create(offset)
-            started = time.perf_counter()
-            times = [create(offset + n) for n in range(1, COUNT + 1)]
-            total = time.perf_counter() - started
-            print(f"{label}")
-            print(f"  first one in this process:  {first:.3f} s (includes one-time imports and caches)")
-            print(
-                f"  {COUNT} distributors in a row: {total:.2f} s total, {total / COUNT:.3f} s each "
-                f"(median {statistics.median(times):.3f} s, max {max(times):.3f} s)"
-            )
-            return max([first, *times])
-
-        # Normal operation: spares are cloned ahead of time by a background task after each onboarding
-        # (and by setup_platform); onboarding renames one. Here the pool is filled up front and timed apart.
+        cloning = []
+        for n in range(1, args.distributors + 1):
+            cloning.append(_create(n))
+            if n % 50 == 0:
+                print(f"  {n} distributors, last one {cloning[-1]:.2f} s", flush=True)
         started = time.perf_counter()
-        made = spare_schemas_replenish(target=COUNT + 1)
-        per_spare = (time.perf_counter() - started) / made
-        worst_with_spares = run("with spare schemas ready (the normal path):", 0)
-        print(f"  background cost of one spare clone: {per_spare:.3f} s (not on the onboarding path)")
-        worst_cloning = run("without spares (cloning during onboarding, the fallback):", 100)
-        print(f"template schema migration (once per release): {template_seconds:.2f} s")
-        print(
-            f"target <= 1 s each: {'met' if worst_with_spares <= 1.0 else 'NOT met'} with spares; "
-            f"{'met' if worst_cloning <= 1.0 else 'NOT met'} when cloning"
+        made = spare_schemas_replenish(target=args.with_spares)
+        per_spare = (time.perf_counter() - started) / max(made, 1)
+        spares = [_create(args.distributors + n) for n in range(1, args.with_spares + 1)]
+        hosts = [f"bench{n}.localhost" for n in range(1, args.distributors + args.with_spares + 1)]
+        settings.ALLOWED_HOSTS = ["*"]
+        before, first_round, second_round, cached = _memory_rounds(hosts)
+        connection.set_schema_to_public()
+
+    tenth = max(len(cloning) // 10, 1)
+    early, late = statistics.median(cloning[1 : tenth + 1]), statistics.median(cloning[-tenth:])
+    print(f"template schema migration (once per release): {template_seconds:.1f} s")
+    print(f"without spares (cloning during onboarding), {len(cloning)} distributors in a row:")
+    print(
+        f"  median of the first tenth {early:.3f} s, of the last tenth {late:.3f} s "
+        f"(x{late / early:.2f}); max {max(cloning):.3f} s"
+    )
+    print(
+        f"with spares ready: median {statistics.median(spares):.3f} s, max {max(spares):.3f} s "
+        f"(a spare costs {per_spare:.3f} s in the background)"
+    )
+    print(
+        f"memory over {len(hosts)} hosts: {before:.0f} MB before, {first_round:.0f} MB after one round, "
+        f"{second_round:.0f} MB after two; the lookup cache holds {cached} hosts "
+        f"(bound {settings.TENANT_LOOKUP_CACHE_SIZE})"
+    )
+    met = {
+        "with_spares": max(spares) <= TARGET_SPARES,
+        "cloning": max(cloning[1:] or cloning) <= TARGET_CLONING,
+        "memory_flat": second_round - first_round < 5,
+    }
+    print(
+        json.dumps(
+            {
+                "benchmark": "tenant_create",
+                "distributors": len(hosts),
+                "cloning_first_tenth_median_s": round(early, 3),
+                "cloning_last_tenth_median_s": round(late, 3),
+                "cloning_max_s": round(max(cloning), 3),
+                "with_spares_median_s": round(statistics.median(spares), 3),
+                "with_spares_max_s": round(max(spares), 3),
+                "spare_clone_s": round(per_spare, 3),
+                "rss_mb": {"before": round(before), "round_1": round(first_round), "round_2": round(second_round)},
+                "lookup_cached_hosts": cached,
+                "targets": {"with_spares_s": TARGET_SPARES, "cloning_s": TARGET_CLONING, "memory": "flat"},
+                "met": met,
+            }
         )
-        connections.close_all()
-    finally:
-        _admin(maintenance, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-    return 0
+    )
+    return 0 if all(met.values()) else 1
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
-from django_tenants.clone import CloneSchema
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
@@ -82,13 +81,14 @@ class Distributor(TenantMixin, TimeStampedModel):
         base_schema = self.get_base_schema()
         if not (sync_schema and base_schema and schema_exists(base_schema)):
             return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+        from tenants.schema_clone import schema_clone
         from tenants.schema_template import spare_schema_claim
 
         _check_schema_name(self.schema_name)
         if check_if_exists and schema_exists(self.schema_name):
             return False
         if not spare_schema_claim(schema_name=self.schema_name):
-            CloneSchema().clone_schema(base_schema, self.schema_name, self.clone_mode)
+            schema_clone(template=base_schema, schema_name=self.schema_name)
         connection.set_schema_to_public()
         return True
 

@@ -105,14 +105,15 @@ def spare_schemas_replenish(*, target: int | None = None) -> int:
     import secrets
 
     from django.db import transaction
-    from django_tenants.clone import CloneSchema
+
+    from tenants.schema_clone import schema_clone
 
     target = settings.TENANT_SPARE_SCHEMAS if target is None else target
     template_schema_ensure()
     made = 0
     while len(spare_schema_names()) < target:
         with transaction.atomic():
-            CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, SPARE_PREFIX + secrets.token_hex(6), "DATA")
+            schema_clone(template=settings.TENANT_BASE_SCHEMA, schema_name=SPARE_PREFIX + secrets.token_hex(6))
             connection.set_schema_to_public()
         made += 1
     return made

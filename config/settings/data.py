@@ -39,4 +39,6 @@ CACHES = {
     },
     # Fund data is the same for every distributor: one cache entry serves all of them (apps/funds/cache.py).
     "funds": {**_DEFAULT_CACHE, "KEY_FUNCTION": "apps.funds.cache.make_key"},
+    # Platform-wide keys (the tenant lookup version, tenants/lookup.py): the same key on every host.
+    "platform": {**_PLATFORM_WIDE, "KEY_FUNCTION": "tenants.lookup.make_key"},
 }

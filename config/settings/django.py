@@ -16,7 +16,8 @@ MIDDLEWARE = [
     "apps.core.security_headers.SecurityHeadersMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "apps.core.middleware.HealthCheckMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    # django-tenants' middleware with the host lookup cached (tenants/lookup.py)
+    "tenants.lookup.CachedTenantMainMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -94,5 +95,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # includeSubDomains and preload go only on PLATFORM_DOMAIN and its subdomains, never a distributor's own domain
 HSTS_PRELOAD_PLATFORM_DOMAIN = env.bool("HSTS_PRELOAD_PLATFORM_DOMAIN", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (one round-trip) and written through to the tenant's table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

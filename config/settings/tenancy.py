@@ -49,6 +49,11 @@ TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # Clones of the template made ahead of time, so onboarding only renames one (tenants/schema_template.py).
 TENANT_SPARE_SCHEMAS = env.int("TENANT_SPARE_SCHEMAS", default=2)
+# `SET search_path` once per schema switch, not before every cursor: django-tenants forgets the setting
+# whenever the tenant changes, the connection closes or a transaction (or savepoint) rolls back.
+TENANT_LIMIT_SET_CALLS = True
+# Hosts whose distributor each web process keeps in memory (tenants/lookup.py); bounded.
+TENANT_LOOKUP_CACHE_SIZE = env.int("TENANT_LOOKUP_CACHE_SIZE", default=1000)
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Per-tenant set-up run inside the onboarding transaction, in the new schema (see tenants/hooks.py).
 DISTRIBUTOR_CREATED_HOOKS = ["apps.oauth.hooks.mobile_app_create_for_distributor"]

@@ -6,36 +6,29 @@ category lines (``Open Ended Schemes(Debt Scheme - Liquid Fund)``), AMC lines an
 lines. Each row carries its own date (stale schemes keep publishing an old one). The AMFI code is a
 scheme's identity in every layout."""
 
+import codecs
+import hashlib
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.funds.categories import SchemeCategory, category_parse
 from apps.funds.importers.base import (
     ImportRefused,
-    LineLog,
     RunOutcome,
     content_digest,
     run_record_failure,
     run_record_success,
 )
-from apps.funds.importers.loader import NavPoint, SchemeRecord, nav_records_load
-from apps.funds.models import ImportRun, Scheme
-from apps.funds.naming import (
-    clean_text,
-    isin_is_valid,
-    option_from_text,
-    plan_from_text,
-    plan_option_from_name,
-)
+from apps.funds.importers.loader import import_lock, nav_records_load
+from apps.funds.importers.staging import CHUNK_CHARS, Columns, StagedFile, lines_copy, rows_parse
+from apps.funds.models import ImportRun
 from apps.funds.selectors import nav_expected_date
-from apps.funds.sources import NavSource, SourceUnavailable, nav_source_for
+from apps.funds.sources import LocalFileSource, NavDocument, NavSource, SourceUnavailable, nav_source_for
 
 
 class Layout(StrEnum):
@@ -45,6 +38,10 @@ class Layout(StrEnum):
 
 
 DAILY_LAYOUTS = frozenset({Layout.NAVALL_6, Layout.NAVALL_8})
+# Local files larger than this (history reports) are read in pieces, never whole (see nav_text_streamed).
+STREAM_ABOVE_BYTES = 32 * 1024 * 1024
+READ_BYTES = 4 * 1024 * 1024
+HEAD_BYTES = 64 * 1024  # enough for the header and what may come before it
 
 # Header names, lower-cased without spaces, to the field each column holds.
 _COLUMNS = {
@@ -68,14 +65,13 @@ _NAV = re.compile(r"^\d{1,12}(?:\.\d*)?$")
 _HTML = re.compile(r"^\s*<|<\s*(?:html|head|body|title)\b|<!doctype", re.IGNORECASE)
 
 
-@dataclass
-class ParsedNavFile:
+@dataclass(frozen=True)
+class NavFileHead:
+    """What the header says: the layout, where each column is, what was ignored, and its line number."""
+
     layout: Layout
-    schemes: list[SchemeRecord]
-    navs: list[NavPoint]
-    rows: int
-    skipped: LineLog = field(default_factory=LineLog)
-    warnings: LineLog = field(default_factory=LineLog)
+    columns: Columns
+    header_line: int
     ignored_columns: list[str] = field(default_factory=list)
 
 
@@ -84,21 +80,6 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         return content.decode("cp1252", errors="replace")
-
-
-@lru_cache(maxsize=4096)
-def _parse_date(raw: str) -> date | None:
-    parts = raw.strip().split("-")
-    if len(parts) != 3:
-        return None
-    day, month, year = parts
-    month_no = _MONTHS.get(month[:3].lower())
-    if month_no is None or not day.isdigit() or not year.isdigit() or len(year) != 4:
-        return None
-    try:
-        return date(int(year), month_no, int(day))
-    except ValueError:
-        return None
 
 
 def _header_layout(header: str) -> tuple[Layout, dict[str, int], list[str]]:
@@ -128,137 +109,105 @@ def _header_layout(header: str) -> tuple[Layout, dict[str, int], list[str]]:
     return layout, columns, ignored
 
 
-def _isin(raw: str, *, line_no: int, warnings: LineLog) -> str:
-    value = raw.strip().upper()
-    if value in ("", "-"):
-        return ""
-    if isin_is_valid(value):
-        return value
-    warnings.add("invalid_isin", line_no)
-    return ""
-
-
-def nav_file_parse(content: bytes, *, accept: frozenset[Layout] | set[Layout]) -> ParsedNavFile:
-    """Reads a NAV file into scheme records and NAV points, or refuses it (ImportRefused)."""
-    if not content.strip():
+def nav_file_head(text: str, *, accept: frozenset[Layout] | set[Layout]) -> NavFileHead:
+    """Reads the header of a decoded NAV file, or refuses the file (ImportRefused) before anything is
+    written: empty, binary, an HTML page, a header without AMFI's columns, or a layout this job does not
+    read."""
+    if not text.strip():
         raise ImportRefused("The file is empty.")
-    text = _decode(content)
     if "\x00" in text:
         raise ImportRefused("Not an AMFI NAV file: it is binary.")
-    lines = text.split("\n")
-    header_index = next(i for i, line in enumerate(lines) if line.strip())
-    header = lines[header_index].strip()
+    leading = len(text) - len(text.lstrip())
+    header_line = text.count("\n", 0, leading) + 1
+    header = text[leading:].split("\n", 1)[0].strip()
     if _HTML.search(header):
         raise ImportRefused(
             "Not an AMFI NAV file: it is an HTML page (the download was redirected or failed).",
             extra={"first_line": header[:200]},
         )
-    layout, columns, ignored = _header_layout(header)
+    layout, found, ignored = _header_layout(header)
     if layout not in accept:
         wanted = " or ".join(sorted(accept))
         raise ImportRefused(f"This is an AMFI {layout} file; this importer reads {wanted}.", extra={"layout": layout})
+    # repurchase and sale prices (history report) are recognised but not read
+    used = {name: index for name, index in found.items() if name not in ("repurchase_price", "sale_price")}
+    columns = Columns(width=len(header.split(";")), **used)
+    return NavFileHead(layout=layout, columns=columns, header_line=header_line, ignored_columns=ignored)
 
-    width = len(header.split(";"))
-    index = columns.__getitem__
-    i_code, i_name, i_nav, i_date = index("amfi_code"), index("name"), index("nav"), index("date")
-    i_isin_g, i_isin_r = index("isin_growth"), index("isin_reinvest")
-    i_plan, i_option = columns.get("plan"), columns.get("option")
-    is_daily = layout in DAILY_LAYOUTS
 
-    parsed = ParsedNavFile(layout=layout, schemes=[], navs=[], rows=0, ignored_columns=ignored)
-    skipped, warnings = parsed.skipped, parsed.warnings
-    records: dict[str, SchemeRecord] = {}
-    nav_keys: set[tuple[str, date]] = set()
-    category: SchemeCategory | None = None
-    amc_name = ""
+@dataclass(frozen=True)
+class NavText:
+    """A NAV file's text, read in pieces: its digest, its beginning (for the header) and its pieces."""
 
-    for line_no, raw_line in enumerate(lines[header_index + 1 :], start=header_index + 2):
-        line = raw_line.rstrip("\r")
-        if not line.strip():
-            continue
-        if ";" not in line:
-            parsed_category = category_parse(line)
-            if parsed_category is not None:
-                category, amc_name = parsed_category, ""
-            else:
-                amc_name = clean_text(line)[:200]
-            continue
-        parsed.rows += 1
-        fields = line.split(";")
-        if len(fields) != width:
-            skipped.add("malformed_row", line_no)
-            continue
-        amfi_code = fields[i_code].strip()
-        if not amfi_code.isdigit() or len(amfi_code) > 12:
-            skipped.add("invalid_amfi_code", line_no)
-            continue
-        if is_daily and amfi_code in records:
-            skipped.add("duplicate_amfi_code", line_no)
-            continue
-        name = clean_text(fields[i_name])
-        if not name:
-            skipped.add("missing_scheme_name", line_no)
-            continue
+    digest: str
+    head: str
+    pieces: Callable[[], Iterator[str]]
 
-        nav_raw = fields[i_nav].strip()
-        nav_date = _parse_date(fields[i_date])
-        nav: Decimal | None = None
-        if not _NAV.match(nav_raw):
-            skipped.add("unparsable_nav", line_no)
-        elif (value := Decimal(nav_raw)) <= 0:
-            skipped.add("zero_nav", line_no)
-        elif nav_date is None:
-            skipped.add("unparsable_date", line_no)
-        elif (amfi_code, nav_date) in nav_keys:
-            skipped.add("duplicate_nav", line_no)
-        else:
-            nav = value
-            nav_keys.add((amfi_code, nav_date))
-            parsed.navs.append(NavPoint(line_no=line_no, amfi_code=amfi_code, nav_date=nav_date, nav=nav))
 
-        # history report: one row per scheme and date; the scheme is described by its latest row
-        existing = records.get(amfi_code)
-        if existing is not None and (
-            nav_date is None or (existing.row_date is not None and nav_date <= existing.row_date)
-        ):
-            continue
+def nav_text_of(document: NavDocument) -> NavText:
+    text = _decode(document.content)
+    return NavText(
+        digest=content_digest(document.content),
+        head=text,
+        pieces=lambda: (text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)),
+    )
 
-        if i_plan is not None and i_option is not None:
-            plan_text, option_text = clean_text(fields[i_plan]), clean_text(fields[i_option])
-            plan = plan_from_text(plan_text) if plan_text else Scheme.Plan.UNKNOWN
-            if plan == Scheme.Plan.UNKNOWN and option_text:
-                plan = plan_from_text(option_text)  # "Payout of IDCW option - Direct", "Direct Growth"
-            option = option_from_text(option_text) if option_text else Scheme.Option.UNKNOWN
-            if Scheme.Plan.UNKNOWN in (plan, option):  # fall back to the name
-                name_plan, name_option = plan_option_from_name(name)
-                plan = name_plan if plan == Scheme.Plan.UNKNOWN else plan
-                option = name_option if option == Scheme.Option.UNKNOWN else option
-            name_is_bare = not plan_text and not option_text
-            full_name = " - ".join(part for part in (name, plan_text, option_text) if part)
-            evidence = f"Plan: {plan_text!r}; Option: {option_text!r}; Name: {name!r}"
-        else:
-            plan, option = plan_option_from_name(name)
-            name_is_bare, full_name, evidence = False, name, name
 
-        records[amfi_code] = SchemeRecord(
-            line_no=line_no,
-            amfi_code=amfi_code,
-            isin_growth=_isin(fields[i_isin_g], line_no=line_no, warnings=warnings),
-            isin_reinvest=_isin(fields[i_isin_r], line_no=line_no, warnings=warnings),
-            name=full_name[:300],
-            name_is_bare=name_is_bare,
-            amc_name=amc_name,
-            category=category,
-            plan=plan,
-            option=option,
-            evidence=evidence[:500],
-            row_date=nav_date,
-        )
+def nav_text_streamed(path: Path) -> NavText:
+    """A large file is never held in memory: one pass hashes it and finds its encoding (UTF-8, else
+    cp1252, as _decode), the import reads it again piece by piece."""
+    digest, encoding = hashlib.sha256(), "utf-8-sig"
+    checker = codecs.getincrementaldecoder("utf-8-sig")()
+    with path.open("rb") as file:
+        while block := file.read(READ_BYTES):
+            digest.update(block)
+            if encoding == "utf-8-sig":
+                try:
+                    checker.decode(block)
+                except UnicodeDecodeError:
+                    encoding = "cp1252"
+    if encoding == "utf-8-sig":
+        try:
+            checker.decode(b"", final=True)  # a character cut off at the end
+        except UnicodeDecodeError:
+            encoding = "cp1252"
 
-    if parsed.rows == 0:
+    def pieces() -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        with path.open("rb") as file:
+            while block := file.read(READ_BYTES):
+                text = decoder.decode(block)
+                if "\x00" in text:
+                    raise ImportRefused("Not an AMFI NAV file: it is binary.")
+                yield text
+            yield decoder.decode(b"", final=True)
+
+    with path.open("rb") as file:
+        head = codecs.getincrementaldecoder(encoding)(errors="replace").decode(file.read(HEAD_BYTES))
+    return NavText(digest=digest.hexdigest(), head=head, pieces=pieces)
+
+
+def nav_text_fetch(nav_source: NavSource) -> tuple[str, NavText]:
+    """(origin, text) of the source's file; local files above STREAM_ABOVE_BYTES are streamed."""
+    if isinstance(nav_source, LocalFileSource):
+        try:
+            size = nav_source.path.stat().st_size
+        except OSError:
+            size = 0  # fetch() reports it
+        if size > STREAM_ABOVE_BYTES:
+            return nav_source.describe(), nav_text_streamed(nav_source.path)
+    document = nav_source.fetch()
+    return document.origin, nav_text_of(document)
+
+
+def nav_file_stage(cursor, pieces: Iterable[str], head: NavFileHead) -> StagedFile:
+    """Parses the file in the database (apps/funds/importers/staging.py): its NAV points wait in
+    funds_stage_nav, its scheme records and skip log come back. Refuses a file without rows."""
+    lines_copy(cursor, pieces)
+    staged = rows_parse(cursor, head.columns, header_line=head.header_line, daily=head.layout in DAILY_LAYOUTS)
+    if staged.rows == 0:
         raise ImportRefused("The file has a NAV header but no scheme rows (a truncated download?).")
-    parsed.schemes = list(records.values())
-    return parsed
+    return staged
 
 
 @dataclass(frozen=True)
@@ -273,38 +222,23 @@ DAILY_JOB = NavImportJob(kind=ImportRun.Kind.AMFI_NAVS, accept=DAILY_LAYOUTS, au
 
 
 def nav_file_import(job: NavImportJob, *, source: str | NavSource, actor_label: str, now=None) -> ImportRun:
-    """Fetch, parse and load one NAV file in one transaction, and record the run (see NavImportJob)."""
+    """Fetch, parse and load one NAV file in one transaction, and record the run (see NavImportJob). A file
+    identical to the one the latest funds import read is not parsed again (see _unchanged_since)."""
     started_at = timezone.now()
     nav_source = nav_source_for(source) if isinstance(source, str) else source
     origin, digest, layout = nav_source.describe(), "", ""
     try:
-        document = nav_source.fetch()
-        origin, digest = document.origin, content_digest(document.content)
-        parsed = nav_file_parse(document.content, accept=job.accept)
-        layout = parsed.layout
+        origin, text = nav_text_fetch(nav_source)
+        digest = text.digest
+        head = nav_file_head(text.head, accept=job.accept)
+        layout = head.layout
         with transaction.atomic():
-            result = nav_records_load(schemes=parsed.schemes, navs=parsed.navs, authoritative=job.authoritative)
-            nav_date = max((point.nav_date for point in parsed.navs), default=None)
             expected = nav_expected_date(at=now or timezone.now()) if job.check_freshness else None
-            report = {
-                "rows": parsed.rows,
-                **result.report,
-                "skipped_reasons": parsed.skipped.as_dict(),
-                "warnings": parsed.warnings.as_dict(),
-            }
-            if parsed.ignored_columns:
-                report["ignored_columns"] = parsed.ignored_columns
-            outcome = RunOutcome(
-                layout=layout,
-                inserted=result.navs.inserted,
-                updated=result.navs.updated,
-                unchanged=result.navs.unchanged,
-                skipped=parsed.skipped.total,
-                report=report,
-                nav_date=nav_date,
-                expected_nav_date=expected,
-                is_stale=bool(expected and (nav_date is None or nav_date < expected)),
-            )
+            previous = _unchanged_since(kind=job.kind, digest=digest)
+            if previous is not None:
+                outcome = _outcome_repeated(previous, expected=expected)
+            else:
+                outcome = _outcome_loaded(job, text=text, head=head, expected=expected)
             return run_record_success(
                 kind=job.kind,
                 source=origin,
@@ -337,6 +271,65 @@ def nav_file_import(job: NavImportJob, *, source: str | NavSource, actor_label: 
             report={"transient": exc.transient, "attempts": exc.attempts},
         )
         raise
+
+
+def _outcome_loaded(job: NavImportJob, *, text: NavText, head: NavFileHead, expected) -> RunOutcome:
+    with connection.cursor() as cursor:
+        staged = nav_file_stage(cursor, text.pieces(), head)
+    result = nav_records_load(schemes=staged.schemes, navs=None, authoritative=job.authoritative)
+    report = {
+        "rows": staged.rows,
+        **result.report,
+        "skipped_reasons": staged.skipped.as_dict(),
+        "warnings": staged.warnings.as_dict(),
+    }
+    if head.ignored_columns:
+        report["ignored_columns"] = head.ignored_columns
+    return RunOutcome(
+        layout=head.layout,
+        inserted=result.navs.inserted,
+        updated=result.navs.updated,
+        unchanged=result.navs.unchanged,
+        skipped=staged.skipped.total,
+        report=report,
+        nav_date=staged.nav_date,
+        expected_nav_date=expected,
+        is_stale=bool(expected and (staged.nav_date is None or staged.nav_date < expected)),
+    )
+
+
+def _unchanged_since(*, kind: str, digest: str) -> ImportRun | None:
+    """The latest successful funds import, when it was this job reading this very file: loading the file
+    again would change nothing, so it is not parsed again. Any other import since (another file, the
+    history report, the BSE master) means the file is loaded in full. Read under the import lock, so a
+    concurrent import cannot slip in between."""
+    with connection.cursor() as cursor:
+        import_lock(cursor)
+    latest = ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED).order_by("-finished_at", "-id").first()
+    if latest is not None and latest.kind == kind and latest.content_sha256 == digest:
+        return latest
+    return None
+
+
+def _outcome_repeated(previous: ImportRun, *, expected) -> RunOutcome:
+    """The outcome of reading again the file `previous` read: every count unchanged, the same skips."""
+    report = dict(previous.report)
+    for entity in ("amcs", "schemes", "codes", "navs"):
+        counts = report.get(entity) or {}
+        report[entity] = {"inserted": 0, "updated": 0, "unchanged": sum(counts.values())}
+    report["changed"] = False
+    report["same_file_as_run"] = previous.pk
+    return RunOutcome(
+        layout=previous.layout,
+        inserted=0,
+        updated=0,
+        unchanged=previous.inserted + previous.updated + previous.unchanged,
+        skipped=previous.skipped,
+        report=report,
+        nav_date=previous.nav_date,
+        expected_nav_date=expected,
+        is_stale=bool(expected and (previous.nav_date is None or previous.nav_date < expected)),
+    )
 
 
 def import_amfi_navs(*, source: str | NavSource, actor_label: str = "", now=None) -> ImportRun:

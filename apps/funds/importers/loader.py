@@ -171,25 +171,27 @@ CREATE TEMP TABLE funds_stage_nav (
 """
 
 
-def _latest_navs(navs: Sequence[NavPoint]) -> dict[str, NavPoint]:
-    latest: dict[str, NavPoint] = {}
-    for point in navs:
-        current = latest.get(point.amfi_code)
-        if current is None or point.nav_date > current.nav_date:
-            latest[point.amfi_code] = point
-    return latest
-
-
-def _stage(cursor, schemes: Sequence[SchemeRecord], navs: Sequence[NavPoint], amc_ids: dict[str, int]) -> None:
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_scheme, pg_temp.funds_stage_nav")
-    cursor.execute(_STAGE_SCHEME)
+def nav_stage_create(cursor) -> None:
+    """An empty funds_stage_nav (NAV points a file gave, one per code and date) for this transaction."""
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_nav")
     cursor.execute(_STAGE_NAV)
+
+
+def _navs_copy(cursor, navs: Sequence[NavPoint]) -> None:
+    nav_stage_create(cursor)
+    with cursor.copy("COPY funds_stage_nav (line_no, amfi_code, nav_date, nav) FROM STDIN") as copy:
+        for p in navs:
+            copy.write_row((p.line_no, p.amfi_code, p.nav_date, p.nav))
+
+
+def _stage(cursor, schemes: Sequence[SchemeRecord], amc_ids: dict[str, int]) -> None:
+    """Stages the schemes, each with the latest of its staged NAV points."""
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_scheme")
+    cursor.execute(_STAGE_SCHEME)
     unknown = Scheme.AssetClass.UNKNOWN
-    latest = _latest_navs(navs)
     with cursor.copy(f"COPY funds_stage_scheme ({_STAGE_SCHEME_COLUMNS}) FROM STDIN") as copy:
         for r in schemes:
             c = r.category
-            point = latest.get(r.amfi_code)
             copy.write_row(
                 (
                     r.line_no,
@@ -209,13 +211,18 @@ def _stage(cursor, schemes: Sequence[SchemeRecord], navs: Sequence[NavPoint], am
                     r.plan,
                     r.option,
                     r.evidence,
-                    point.nav if point else None,
-                    point.nav_date if point else None,
+                    None,
+                    None,
                 )
             )
-    with cursor.copy("COPY funds_stage_nav (line_no, amfi_code, nav_date, nav) FROM STDIN") as copy:
-        for p in navs:
-            copy.write_row((p.line_no, p.amfi_code, p.nav_date, p.nav))
+    cursor.execute(
+        """
+        UPDATE funds_stage_scheme st SET latest_nav = latest.nav, latest_nav_date = latest.nav_date
+        FROM (SELECT DISTINCT ON (amfi_code) amfi_code, nav_date, nav FROM funds_stage_nav
+              ORDER BY amfi_code, nav_date DESC) latest
+        WHERE latest.amfi_code = st.amfi_code
+        """
+    )
 
 
 _OPTION_FACILITIES = "('idcw_payout', 'idcw_reinvest')"
@@ -429,14 +436,19 @@ def _navs_upsert(cursor) -> Counts:
     return Counts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
 
 
-def nav_records_load(*, schemes: Sequence[SchemeRecord], navs: Sequence[NavPoint], authoritative: bool) -> LoadResult:
+def nav_records_load(
+    *, schemes: Sequence[SchemeRecord], navs: Sequence[NavPoint] | None, authoritative: bool
+) -> LoadResult:
     """Loads one file's schemes and NAVs. `schemes` has one record per AMFI code and `navs` one point per
-    code and date (the parsers guarantee both). Must run inside the caller's transaction."""
+    code and date (the parsers guarantee both); `navs=None` loads the points already in funds_stage_nav
+    (the database-side parser stages them). Must run inside the caller's transaction."""
     result = LoadResult()
     with connection.cursor() as cursor:
         import_lock(cursor)
         amc_ids, result.amcs = amcs_ensure(cursor, (r.amc_name for r in schemes))
-        _stage(cursor, schemes, navs, amc_ids)
+        if navs is not None:
+            _navs_copy(cursor, navs)
+        _stage(cursor, schemes, amc_ids)
         result.contradictions = _contradictions(cursor)
         result.schemes = _schemes_upsert(cursor, authoritative=authoritative, staged=len(schemes))
         result.codes, result.ambiguous_codes = _codes_upsert(cursor, schemes, authoritative=authoritative)
