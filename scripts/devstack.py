@@ -217,6 +217,8 @@ def cmd_test(pytest_args: list[str]) -> int:
         say("ruff")
         subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT, check=True)
         subprocess.run([str(BIN / "ruff"), "format", "--check", "."], cwd=ROOT, check=True)
+        say("import contracts (layers within and between apps)")
+        subprocess.run([str(BIN / "lint-imports")], cwd=ROOT, check=True)
         say("migrations are complete")
         manage(env, "makemigrations", "--check", "--dry-run")
         say("deployment checks with production settings")

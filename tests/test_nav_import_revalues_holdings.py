@@ -1,13 +1,10 @@
 """A NAV import tells the portfolio which schemes got new NAVs, once, after its data is committed."""
 
-from pathlib import Path
-
-from django.conf import settings
-
 from apps.funds.importers.amfi import import_amfi_navs
 from apps.funds.models import Scheme
+from tests.shared_data import shared_data
 
-AMFI = Path(settings.BASE_DIR).parent / "shared" / "data" / "amfi"
+AMFI = shared_data("amfi")
 calls: list[list[int]] = []
 
 
