@@ -17,7 +17,10 @@ from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.reports.capital_gains import CapitalGainsError, financial_year_bounds, financial_year_parse
 from apps.reports.models import Statement, StatementBatch, StatementKind, StatementStatus
 from apps.reports.rendering import statement_path
-from apps.reports.tasks import statement_render_task
+from config.celery import app as celery_app
+
+# sent by its registered name: the tasks import the rendering service, never the other way round
+STATEMENT_RENDER_TASK = "reports.statement_render"
 
 DOWNLOAD_SALT = "reports.statement.download"
 MAX_TRANSACTION_PERIOD_DAYS = 366 * 10
@@ -63,7 +66,7 @@ def statement_request(
             target=statement,
             extra={"kind": kind, "investor": str(investor.public_id), **{k: str(v) for k, v in fields.items() if v}},
         )
-        transaction.on_commit(lambda: statement_render_task.delay(statement.pk))
+        transaction.on_commit(lambda: celery_app.tasks[STATEMENT_RENDER_TASK].delay(statement.pk))
     return statement
 
 
@@ -98,7 +101,7 @@ def statement_batch_request(*, kind: str, financial_year: str, requested_by, inv
             extra={"kind": kind, "financial_year": financial_year, "investors": len(investors)},
         )
         ids = [s.pk for s in statements]
-        transaction.on_commit(lambda: [statement_render_task.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [celery_app.tasks[STATEMENT_RENDER_TASK].delay(pk) for pk in ids])
     return batch
 
 

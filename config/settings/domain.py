@@ -10,7 +10,7 @@ FUNDS_API_CACHE_SECONDS = env.int("FUNDS_API_CACHE_SECONDS", default=6 * 3600)
 FUNDS_API_MAX_AGE = env.int("FUNDS_API_MAX_AGE", default=300)
 FUNDS_NAV_HISTORY_MAX_DAYS = env.int("FUNDS_NAV_HISTORY_MAX_DAYS", default=3700)
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
-FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.services.valuation.valuations_refresh_schedule"]
 
 # --- Accounts (apps.accounts) ---
 # Pending and on-hold KYC is asked again this often (per tenant).

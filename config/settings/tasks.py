@@ -1,5 +1,5 @@
 """Celery and the beat schedule: every periodic job in one table. Entries that act per distributor go
-through core.fan_out_to_tenants, which runs the named task once in each active tenant's schema."""
+through tenants.fan_out_to_tenants, which runs the named task once in each active tenant's schema."""
 
 from celery.schedules import crontab
 
@@ -47,7 +47,7 @@ FUNDS_NAV_IMPORT_HOURS = env("FUNDS_NAV_IMPORT_HOURS", default="23,7")
 
 
 def _per_tenant(task: str, schedule) -> dict:
-    return {"task": "core.fan_out_to_tenants", "schedule": schedule, "args": (task,)}
+    return {"task": "tenants.fan_out_to_tenants", "schedule": schedule, "args": (task,)}
 
 
 CELERY_BEAT_SCHEDULE = {
