@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django_tenants.utils import tenant_context
 
-from apps.portal.tests.conftest import make_investor, make_staff, sign_in, unique
+from apps.portal.tests.conftest import sign_in
+from tests.factories import make_investor, make_staff, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 PASSWORD = "investor-pass-2026"
@@ -67,7 +68,9 @@ def test_investor_reads_gains_gets_a_statement_and_sets_a_goal(
     csp_violations = []
     page.on("console", lambda m: "Content Security Policy" in m.text and csp_violations.append(f"{page.url}: {m.text}"))
     email = f"{unique('tax')}@example.test"
-    investor = make_investor(live_alpha, full_name=unique("Esha Tax"), email=email, password=PASSWORD)
+    investor = make_investor(
+        live_alpha, full_name=unique("Esha Tax"), email=email, user__email=email, password=PASSWORD
+    )
     _ledger(live_alpha, investor)
 
     # the statements queue's worker: renders a moment after the request commits, so the bar is seen moving
