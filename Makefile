@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser-deps docker-deps lint format clean cluster cluster-deps
+.PHONY: run test install browser-deps pdf-deps docker-deps lint format clean cluster cluster-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(PY) scripts/devstack.py run
 
-test: install browser-deps docker-deps
+test: install browser-deps pdf-deps docker-deps
 	$(PY) scripts/devstack.py test
 
 # The browser tests drive Debian's Chromium; CI machines start without it.
@@ -26,6 +26,13 @@ browser-deps:
 		echo "==> installing chromium"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The statement tests read the PDFs' text with Debian's pdftotext (poppler-utils).
+pdf-deps:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "==> installing poppler-utils"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
 
 # nginx in front of two web processes, two workers and beat, a Postgres primary and streaming replica
 # (scripts/cluster.py); Ctrl-C stops it all.

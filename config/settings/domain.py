@@ -41,3 +41,8 @@ CAS_UPLOAD_MAX_PAGES = env.int("CAS_UPLOAD_MAX_PAGES", default=60)
 
 # --- Branding (tenants, the portal's branding page) ---
 PORTAL_LOGO_MAX_BYTES = env.int("PORTAL_LOGO_MAX_BYTES", default=512 * 1024)
+
+# --- Reports (apps.reports) ---
+# The signed download link of a PDF statement works this long; statements are kept this long.
+REPORTS_STATEMENT_LINK_SECONDS = env.int("REPORTS_STATEMENT_LINK_SECONDS", default=10 * 60)
+REPORTS_STATEMENT_RETENTION_DAYS = env.int("REPORTS_STATEMENT_RETENTION_DAYS", default=30)

@@ -31,7 +31,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Queues: "celery" for orders and the rest; CAS parsing (untrusted PDFs) on a queue of its own, with a time
 # and an address-space limit per task (apps/portfolio/tasks.py), served by its own worker (Procfile).
 CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
-CELERY_TASK_ROUTES = {"portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE}}
+# PDF statements (apps/reports) render on a queue of their own too, served by the `statements` worker.
+REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
+CELERY_TASK_ROUTES = {
+    "portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE},
+    "reports.*": {"queue": REPORTS_STATEMENT_QUEUE},
+}
 CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int("CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS", default=120)
 CAS_IMPORT_MAX_MEMORY_BYTES = env.int("CAS_IMPORT_MAX_MEMORY_BYTES", default=1536 * 1024 * 1024)
 
@@ -54,6 +59,8 @@ CELERY_BEAT_SCHEDULE = {
     "orders-outbox-sweep": _per_tenant("orders.outbox_sweep", 60.0),
     "orders-poll-open": _per_tenant("orders.poll_open", float(ORDERS_POLL_INTERVAL_SECONDS)),
     "orders-idempotency-purge": _per_tenant("orders.idempotency_purge", crontab(minute=20, hour=2)),
+    # statements past REPORTS_STATEMENT_RETENTION_DAYS, rows and PDFs
+    "reports-statements-purge": _per_tenant("reports.statements_purge", crontab(minute=40, hour=3)),
     # fund data is shared: the import runs once, in the public schema
     "funds-import-amfi-navs": {
         "task": "funds.import_amfi_navs",

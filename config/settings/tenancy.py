@@ -36,6 +36,8 @@ TENANT_APPS = [
     "apps.portfolio",
     "apps.portal",
     "apps.web",
+    "apps.reports",
+    "apps.goals",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
