@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install browser-deps lint format clean
+.PHONY: run test install browser-deps pdf-deps docker-deps lint format clean cluster cluster-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ install: $(STAMP)
 run: install
 	$(PY) scripts/devstack.py run
 
-test: install browser-deps
+test: install browser-deps pdf-deps docker-deps
 	$(PY) scripts/devstack.py test
 
 # The browser tests drive Debian's Chromium; CI machines start without it.
@@ -27,8 +27,30 @@ browser-deps:
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The statement tests read the PDFs' text with Debian's pdftotext (poppler-utils).
+pdf-deps:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "==> installing poppler-utils"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq poppler-utils >/dev/null; }
+
+# nginx in front of two web processes, two workers and beat, a Postgres primary and streaming replica
+# (scripts/cluster.py); Ctrl-C stops it all.
+cluster: install cluster-deps
+	$(PY) scripts/cluster.py
+
+cluster-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		echo "==> installing nginx"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null; }
+
+# The compose test builds the images and runs the stack: Docker, docker-compose, debootstrap and a daemon.
+docker-deps:
+	@bash deploy/scripts/docker-daemon.sh
+
 lint: install
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -3,15 +3,29 @@
 The test database gets the platform's public tenant and the two demo distributors (alpha on
 alpha.localhost, beta on beta.localhost) once per session; each test then runs in a transaction that is
 rolled back. Tests that need a real HTTP server use `live_server` together with `live_db`: their writes
-are committed (use unique identifiers), and the server sees them."""
+are committed (use unique identifiers), and the server sees them.
+
+The distributors: `tenant_alpha` / `tenant_beta` (in a rolled-back test), `live_alpha` / `live_beta` (with
+the live server). The people (tests/factories.py makes more): `alpha_investor` and `alpha_investor_2`
+(two investors of alpha, each ready to invest; the second must get 404 on the first's ids),
+`beta_investor` (the same at beta, for isolation), and alpha's staff by role: `alpha_owner`, `alpha_admin`,
+`alpha_rm`, `alpha_operations`, `alpha_read_only`."""
 
 import socket
 
 import pytest
 from django.db import connection
 
+from tests.shared_data import SHARED_DATA
+
 ALPHA_HOST = "alpha.localhost"
 BETA_HOST = "beta.localhost"
+
+
+def pytest_sessionstart(session):
+    """The suite replays real public data; without it a run would pass with those tests missing."""
+    if not (SHARED_DATA / "MANIFEST.md").is_file():
+        raise pytest.UsageError(f"{SHARED_DATA} is missing: put the shared data beside the repository")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,6 +80,72 @@ def tenant_beta(db):
     from tenants.models import Distributor
 
     return Distributor.objects.select_related("branding").get(schema_name="beta")
+
+
+@pytest.fixture
+def live_alpha(live_db):
+    """Alpha for live tests: rows created with it are committed, so the live server sees them."""
+    from tenants.models import Distributor
+
+    return Distributor.objects.select_related("branding").get(schema_name="alpha")
+
+
+@pytest.fixture
+def live_beta(live_db):
+    from tenants.models import Distributor
+
+    return Distributor.objects.select_related("branding").get(schema_name="beta")
+
+
+@pytest.fixture
+def in_alpha(tenant_alpha):
+    """The connection on alpha's schema for the whole test (for calling services and factories directly)."""
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(tenant_alpha):
+        yield tenant_alpha
+
+
+# --- Personas ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alpha_investor(tenant_alpha):
+    from tests.factories import make_investor
+
+    return make_investor(tenant_alpha, full_name="Asha Alpha", ready_to_invest=True)
+
+
+@pytest.fixture
+def alpha_investor_2(tenant_alpha):
+    from tests.factories import make_investor
+
+    return make_investor(tenant_alpha, full_name="Bharat Alpha", ready_to_invest=True)
+
+
+@pytest.fixture
+def beta_investor(tenant_beta):
+    from tests.factories import make_investor
+
+    return make_investor(tenant_beta, full_name="Chitra Beta", ready_to_invest=True)
+
+
+def _alpha_staff(role: str):
+    @pytest.fixture
+    def staff(tenant_alpha):
+        from tests.factories import make_staff
+
+        return make_staff(tenant_alpha, role=role)
+
+    staff.__doc__ = f"A staff member of alpha with the {role!r} role (password tests.factories.PASSWORD)."
+    return staff
+
+
+alpha_owner = _alpha_staff("owner")
+alpha_admin = _alpha_staff("admin")
+alpha_rm = _alpha_staff("rm")
+alpha_operations = _alpha_staff("operations")
+alpha_read_only = _alpha_staff("read_only")
 
 
 def _api_client(host):

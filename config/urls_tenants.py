@@ -16,10 +16,13 @@ handler404 = "apps.core.exceptions.not_found"
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.oauth.api_urls")),
     path("", include("apps.funds.urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.portfolio.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.reports.urls")),
+    path("", include("apps.goals.urls")),
 ]
 
 urlpatterns = [

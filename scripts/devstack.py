@@ -23,6 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
+# Where `make run` leaves the database and broker it chose, so `python manage.py ...` in another terminal
+# finds them (read by config/settings/dev.py when DATABASE_URL is unset); removed when it stops.
+RUNTIME_ENV = DATA / "devstack.env"
 PY = sys.executable
 BIN = Path(PY).parent
 
@@ -83,6 +86,20 @@ def _ensure_database(url: str, dbname: str) -> None:
             conn.execute(f'CREATE DATABASE "{dbname}"')
 
 
+def runtime_env_write(env: dict) -> None:
+    keys = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "TENANT_URL_PORT", "PORT")
+    lines = [f"DEVSTACK_PID={os.getpid()}"] + [f"{key}={env[key]}" for key in keys if env.get(key)]
+    DATA.mkdir(exist_ok=True)
+    tmp = RUNTIME_ENV.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.chmod(0o600)
+    tmp.replace(RUNTIME_ENV)
+
+
+def runtime_env_remove() -> None:
+    RUNTIME_ENV.unlink(missing_ok=True)
+
+
 def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -131,9 +148,11 @@ def cmd_run() -> int:
         )
         return 1
     env["TENANT_URL_PORT"] = str(port)
+    env["PORT"] = str(port)
     handle = resolve_services(env, probe_local=False, dbname="mfd")
     say("migrating and seeding the demo")
     manage(env, "setup_platform", "--demo")
+    runtime_env_write(env)
 
     say(f"starting web, worker and beat on port {port}")
     honcho = subprocess.Popen(
@@ -166,6 +185,7 @@ def cmd_run() -> int:
             honcho.kill()
             return 1
     finally:
+        runtime_env_remove()
         if handle is not None:
             handle.cleanup()
 
@@ -197,6 +217,8 @@ def cmd_test(pytest_args: list[str]) -> int:
         say("ruff")
         subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT, check=True)
         subprocess.run([str(BIN / "ruff"), "format", "--check", "."], cwd=ROOT, check=True)
+        say("import contracts (layers within and between apps)")
+        subprocess.run([str(BIN / "lint-imports")], cwd=ROOT, check=True)
         say("migrations are complete")
         manage(env, "makemigrations", "--check", "--dry-run")
         say("deployment checks with production settings")

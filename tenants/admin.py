@@ -8,6 +8,7 @@ from django_tenants.utils import tenant_context
 
 from apps.core.exceptions import ApplicationError
 from tenants import services
+from tenants.admin_flags import FeatureFlagsAdminMixin
 from tenants.models import Branding, Distributor, Domain, Plan
 
 
@@ -22,7 +23,7 @@ class BrandingInline(admin.StackedInline):
 
 
 @admin.register(Distributor)
-class DistributorAdmin(admin.ModelAdmin):
+class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "schema_name", "arn", "status", "plan", "primary_domain", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "legal_name", "schema_name", "arn", "domains__domain")

@@ -6,8 +6,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from apps.accounts.tests.factories import make_investor
 from apps.core.parsers import json_depth
+from tests.factories import make_investor
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
 
-from apps.accounts.tests.factories import make_investor, tokens_for
+from apps.oauth.tests.flows import tokens_for
+from tests.factories import make_investor
 
 pytestmark = pytest.mark.live
 

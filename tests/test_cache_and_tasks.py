@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from apps.core import tasks
 from config.celery import app
+from tenants import tasks as tenant_tasks
 from tenants.services import distributor_suspend
 
 
@@ -46,7 +47,7 @@ def test_fan_out_reaches_every_active_distributor_in_its_schema(db, monkeypatch)
     monkeypatch.setattr(app, "send_task", lambda name, **kw: sent.append((connection.schema_name, name)))
     distributor_suspend(schema_name="beta")
 
-    count = tasks.fan_out_to_tenants("core.tenant_heartbeat")
+    count = tenant_tasks.fan_out_to_tenants("core.tenant_heartbeat")
 
     assert count == 1
     assert sent == [("alpha", "core.tenant_heartbeat")]

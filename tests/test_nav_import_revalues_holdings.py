@@ -1,13 +1,10 @@
 """A NAV import tells the portfolio which schemes got new NAVs, once, after its data is committed."""
 
-from pathlib import Path
-
-from django.conf import settings
-
 from apps.funds.importers.amfi import import_amfi_navs
 from apps.funds.models import Scheme
+from tests.shared_data import shared_data
 
-AMFI = Path(settings.BASE_DIR).parent / "shared" / "data" / "amfi"
+AMFI = shared_data("amfi")
 calls: list[list[int]] = []
 
 
@@ -28,10 +25,10 @@ def test_new_navs_are_announced_and_an_unchanged_file_announces_nothing(db, sett
 
 
 def test_the_portfolio_hook_fans_out_after_commit(db, django_capture_on_commit_callbacks, monkeypatch):
-    from apps.core import tasks as core_tasks
+    from tenants import tasks as tenant_tasks
 
     sent = []
-    monkeypatch.setattr(core_tasks.fan_out_to_tenants, "delay", lambda name, kwargs: sent.append((name, kwargs)))
+    monkeypatch.setattr(tenant_tasks.fan_out_to_tenants, "delay", lambda name, kwargs: sent.append((name, kwargs)))
     with django_capture_on_commit_callbacks(execute=True):
         import_amfi_navs(source=str(AMFI / "mfscreener_fixture_amfi_6_column.txt"))
     scheme = Scheme.objects.get(amfi_code="120465")

@@ -128,15 +128,26 @@ def test_bad_input_exits_with_one_clear_line_and_creates_nothing(db, overrides, 
 def test_failure_after_the_schema_was_cloned_rolls_everything_back(db, settings):
     before = _footprint()
     settings.DISTRIBUTOR_CREATED_HOOKS = ["tests.test_onboarding.failing_hook"]
-    with pytest.raises(RuntimeError):
+    hook_calls.clear()
+    with pytest.raises(SetUpStepFailed):
         call_command("create_distributor", *_argv())
+    # the hook ran once, with the schema already cloned: the failure really came after it
+    assert hook_calls == [("gamma", True)]
     connection.set_schema_to_public()
     assert _footprint() == before
     assert not schema_exists("gamma")
 
 
+class SetUpStepFailed(Exception):
+    """Only the hook below raises it: a failure elsewhere in onboarding cannot pass the test above."""
+
+
+hook_calls: list[tuple[str, bool]] = []
+
+
 def failing_hook(distributor):
-    raise RuntimeError("set-up step failed")
+    hook_calls.append((distributor.schema_name, schema_exists(distributor.schema_name)))
+    raise SetUpStepFailed("set-up step failed")
 
 
 def test_add_domain_then_the_new_host_serves_that_tenant(db, alpha_api):

@@ -43,8 +43,8 @@ def test_permissions_and_referrer_policy_on_every_response(tenant_alpha):
 
 
 def test_api_responses_are_not_stored_unless_the_view_chose_caching(alpha_api):
-    from apps.accounts.tests.factories import make_investor
     from tenants.models import Distributor
+    from tests.factories import make_investor
 
     investor = make_investor(Distributor.objects.get(schema_name="alpha"))
     alpha_api.force_authenticate(investor.user)

@@ -1,4 +1,5 @@
-"""Production settings: no demo app, no demo tooling loaded, and setup_platform refuses --demo there."""
+"""Production settings: no demo app, no demo tooling loaded, and setup_platform refuses --demo there.
+(ReportLab itself is a production dependency: PDF statements are rendered with it.)"""
 
 import json
 import os
@@ -29,7 +30,7 @@ except CommandError as exc:
 print(json.dumps({
     "demo_installed": "apps.demo" in settings.INSTALLED_APPS,
     "demo_seeders": hasattr(settings, "DEMO_SEEDERS"),
-    "loaded": sorted(m for m in sys.modules if m.startswith(("apps.demo", "reportlab"))),
+    "loaded": sorted(m for m in sys.modules if m.startswith("apps.demo")),
     "refused": refused,
 }))
 """

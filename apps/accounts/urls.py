@@ -3,7 +3,6 @@
 from django.urls import path
 
 from apps.accounts import apis
-from apps.oauth import apis as oauth_apis
 
 urlpatterns = [
     # sign-up (then sign in through /o/authorize/)
@@ -29,8 +28,6 @@ urlpatterns = [
     ),
     path("me/nominees", apis.NomineeListApi.as_view(), name="me-nominees"),
     path("me/nominees/<uuid:nominee_id>", apis.NomineeDetailApi.as_view(), name="me-nominee"),
-    path("me/sessions", oauth_apis.DeviceSessionListApi.as_view(), name="me-sessions"),
-    path("me/sessions/<uuid:session_id>", oauth_apis.DeviceSessionDetailApi.as_view(), name="me-session"),
     # distributor staff
     path("staff/investors", apis.StaffInvestorListApi.as_view(), name="staff-investors"),
     path("staff/investors/<uuid:investor_id>", apis.StaffInvestorDetailApi.as_view(), name="staff-investor"),

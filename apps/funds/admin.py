@@ -48,11 +48,21 @@ class SchemeAdmin(CatalogAdmin):
         "plan",
         "option",
         "asset_class",
+        "tax_asset_class_override",
         "is_liquid",
         "latest_nav",
         "latest_nav_date",
     )
-    list_filter = ("plan", "option", "asset_class", "is_liquid", "is_open_ended", "category", "amc")
+    list_filter = (
+        "plan",
+        "option",
+        "asset_class",
+        "tax_asset_class_override",
+        "is_liquid",
+        "is_open_ended",
+        "category",
+        "amc",
+    )
     search_fields = ("amfi_code", "name", "isin_growth", "isin_reinvest", "codes__code")
     list_select_related = ("amc",)
     readonly_fields = ("latest_nav", "latest_nav_date", "created_at", "updated_at")
@@ -70,6 +80,7 @@ class SchemeAdmin(CatalogAdmin):
                     "plan",
                     "option",
                     "asset_class",
+                    "tax_asset_class_override",
                     "is_liquid",
                     "is_open_ended",
                     "lock_in_days",

@@ -63,6 +63,17 @@ class Scheme(TimeStampedModel):
     plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.UNKNOWN)
     option = models.CharField(max_length=16, choices=Option.choices, default=Option.UNKNOWN)
     asset_class = models.CharField(max_length=10, choices=AssetClass.choices, default=AssetClass.UNKNOWN)
+    # Set by platform staff when the category misleads (a fund's tax class follows its portfolio); the
+    # importers never touch it. Blank: the asset class above decides.
+    tax_asset_class_override = models.CharField(
+        "asset class for tax (override)",
+        max_length=10,
+        choices=AssetClass.choices,
+        blank=True,
+        default="",
+        db_default="",  # the importers' bulk inserts name only the columns they know
+        help_text="Overrides the asset class for capital gains; leave blank to follow the category.",
+    )
     is_liquid = models.BooleanField(default=False, help_text="Liquid or overnight: 1:30 pm purchase cut-off")
     is_open_ended = models.BooleanField(default=True)
     lock_in_days = models.PositiveIntegerField(default=0, help_text="e.g. 1095 for ELSS")
@@ -100,6 +111,11 @@ class Scheme(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.amfi_code})"
+
+    @property
+    def tax_asset_class(self) -> str:
+        """The asset class capital gains are computed by: the staff override, else the category's."""
+        return self.tax_asset_class_override or self.asset_class
 
 
 class SchemeCode(TimeStampedModel):

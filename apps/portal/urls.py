@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports, views_operations, views_orders
+from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports
 
 app_name = "portal"
 
@@ -27,6 +27,21 @@ urlpatterns = [
     path("sips/", views_orders.SipListView.as_view(), name="sips"),
     path("sips/export.csv", views_orders.SipExportView.as_view(), name="sips_export"),
     path("funds/", views_orders.FundExplorerView.as_view(), name="funds"),
+    # tax, PDF statements and goals
+    path("investors/<uuid:public_id>/tax/", views_reports.InvestorTaxView.as_view(), name="investor_tax"),
+    path(
+        "investors/<uuid:public_id>/statements/<uuid:statement_id>/",
+        views_reports.InvestorStatementView.as_view(),
+        name="investor_statement",
+    ),
+    path("investors/<uuid:public_id>/goals/", views_reports.InvestorGoalsView.as_view(), name="investor_goals"),
+    path(
+        "investors/<uuid:public_id>/goals/<uuid:goal_id>/",
+        views_reports.InvestorGoalView.as_view(),
+        name="investor_goal",
+    ),
+    path("statements/", views_reports.StatementBatchesView.as_view(), name="statement_batches"),
+    path("statements/<uuid:batch_id>/", views_reports.StatementBatchView.as_view(), name="statement_batch"),
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
     path("settings/staff/", views.StaffView.as_view(), name="staff"),
     path("settings/staff/<uuid:public_id>/", views.StaffUpdateView.as_view(), name="staff_update"),

@@ -3,17 +3,13 @@ they were sent from (tenant-schemas-celery)."""
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from apps.core.limits import address_space_limit
-from apps.core.tasks import fan_out_to_tenants
 from apps.portfolio.services import valuation
 from apps.portfolio.services.cas_import import cas_import_process
 
-VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
 
-
-@shared_task(name=VALUATIONS_REFRESH_TASK)
+@shared_task(name=valuation.VALUATIONS_REFRESH_TASK)
 def valuations_refresh_for_schemes_task(scheme_ids: list[int]) -> int:
     return valuation.valuations_refresh_for_schemes(scheme_ids=scheme_ids)
 
@@ -21,14 +17,6 @@ def valuations_refresh_for_schemes_task(scheme_ids: list[int]) -> int:
 @shared_task(name="portfolio.valuations_refresh_stale")
 def valuations_refresh_stale_task() -> int:
     return valuation.valuations_refresh_stale()
-
-
-def valuations_refresh_schedule(*, scheme_ids) -> None:
-    """For the NAV importer (public schema): after its transaction commits, revalue the holdings of these
-    schemes in every active tenant (core.fan_out_to_tenants runs the task once per tenant schema)."""
-    ids = sorted({int(i) for i in scheme_ids})
-    if ids:
-        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))
 
 
 @shared_task(

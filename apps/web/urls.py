@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
 
 app_name = "web"
@@ -15,4 +16,11 @@ urlpatterns = [
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
+    # tax, PDF statements and goals
+    path("tax/", web_reports_views.TaxView.as_view(), name="tax"),
+    path("tax/schedule-112a.csv", web_reports_views.Schedule112ACsvView.as_view(), name="tax_112a_csv"),
+    path("reports/", web_reports_views.StatementsView.as_view(), name="statements"),
+    path("reports/<uuid:statement_id>/", web_reports_views.StatementView.as_view(), name="statement"),
+    path("goals/", web_reports_views.GoalsView.as_view(), name="goals"),
+    path("goals/<uuid:goal_id>/", web_reports_views.GoalView.as_view(), name="goal"),
 ]

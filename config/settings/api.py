@@ -37,6 +37,7 @@ REST_FRAMEWORK = {
         "cas_upload": env("THROTTLE_RATE_CAS_UPLOAD", default="20/hour"),
         "family_invite": env("THROTTLE_RATE_FAMILY_INVITE", default="10/hour"),
         "orders": env("THROTTLE_RATE_ORDERS", default="60/min"),
+        "statements": env("THROTTLE_RATE_STATEMENTS", default="30/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,

@@ -13,3 +13,7 @@ from .observability import *  # noqa: F403
 from .sandbox import *  # noqa: F403
 from .tasks import *  # noqa: F403
 from .tenancy import *  # noqa: F403
+
+# isort: split
+# last: it extends the lists and dicts above, and sets the database routers
+from .operations import *  # noqa: F403

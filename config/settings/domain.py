@@ -10,7 +10,7 @@ FUNDS_API_CACHE_SECONDS = env.int("FUNDS_API_CACHE_SECONDS", default=6 * 3600)
 FUNDS_API_MAX_AGE = env.int("FUNDS_API_MAX_AGE", default=300)
 FUNDS_NAV_HISTORY_MAX_DAYS = env.int("FUNDS_NAV_HISTORY_MAX_DAYS", default=3700)
 # Apps told which schemes got new NAVs (inside the import's transaction) so precomputed valuations refresh.
-FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.tasks.valuations_refresh_schedule"]
+FUNDS_NAVS_CHANGED_HOOKS = ["apps.portfolio.services.valuation.valuations_refresh_schedule"]
 
 # --- Accounts (apps.accounts) ---
 # Pending and on-hold KYC is asked again this often (per tenant).
@@ -41,3 +41,8 @@ CAS_UPLOAD_MAX_PAGES = env.int("CAS_UPLOAD_MAX_PAGES", default=60)
 
 # --- Branding (tenants, the portal's branding page) ---
 PORTAL_LOGO_MAX_BYTES = env.int("PORTAL_LOGO_MAX_BYTES", default=512 * 1024)
+
+# --- Reports (apps.reports) ---
+# The signed download link of a PDF statement works this long; statements are kept this long.
+REPORTS_STATEMENT_LINK_SECONDS = env.int("REPORTS_STATEMENT_LINK_SECONDS", default=10 * 60)
+REPORTS_STATEMENT_RETENTION_DAYS = env.int("REPORTS_STATEMENT_RETENTION_DAYS", default=30)

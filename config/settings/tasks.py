@@ -1,5 +1,5 @@
 """Celery and the beat schedule: every periodic job in one table. Entries that act per distributor go
-through core.fan_out_to_tenants, which runs the named task once in each active tenant's schema."""
+through tenants.fan_out_to_tenants, which runs the named task once in each active tenant's schema."""
 
 from celery.schedules import crontab
 
@@ -31,7 +31,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Queues: "celery" for orders and the rest; CAS parsing (untrusted PDFs) on a queue of its own, with a time
 # and an address-space limit per task (apps/portfolio/tasks.py), served by its own worker (Procfile).
 CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
-CELERY_TASK_ROUTES = {"portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE}}
+# PDF statements (apps/reports) render on a queue of their own too, served by the `statements` worker.
+REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
+CELERY_TASK_ROUTES = {
+    "portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE},
+    "reports.*": {"queue": REPORTS_STATEMENT_QUEUE},
+}
 CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int("CAS_IMPORT_SOFT_TIME_LIMIT_SECONDS", default=120)
 CAS_IMPORT_MAX_MEMORY_BYTES = env.int("CAS_IMPORT_MAX_MEMORY_BYTES", default=1536 * 1024 * 1024)
 
@@ -42,7 +47,7 @@ FUNDS_NAV_IMPORT_HOURS = env("FUNDS_NAV_IMPORT_HOURS", default="23,7")
 
 
 def _per_tenant(task: str, schedule) -> dict:
-    return {"task": "core.fan_out_to_tenants", "schedule": schedule, "args": (task,)}
+    return {"task": "tenants.fan_out_to_tenants", "schedule": schedule, "args": (task,)}
 
 
 CELERY_BEAT_SCHEDULE = {
@@ -57,6 +62,8 @@ CELERY_BEAT_SCHEDULE = {
     # registrar feeds: the drop folders, and end of day (IST) with the operations summary
     "reconciliation-drop-folder": _per_tenant("reconciliation.drop_folder_scan", crontab(minute="*/15")),
     "reconciliation-eod": _per_tenant("reconciliation.eod", crontab(minute=30, hour=21)),
+    # statements past REPORTS_STATEMENT_RETENTION_DAYS, rows and PDFs
+    "reports-statements-purge": _per_tenant("reports.statements_purge", crontab(minute=40, hour=3)),
     # fund data is shared: the import runs once, in the public schema
     "funds-import-amfi-navs": {
         "task": "funds.import_amfi_navs",

@@ -38,6 +38,8 @@ TENANT_APPS = [
     "apps.web",
     "apps.reconciliation",
     "apps.notifications",
+    "apps.reports",
+    "apps.goals",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -27,4 +27,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # tasks sent by a test run go to a queue of its own, never to a development worker
 CELERY_TASK_DEFAULT_QUEUE = CACHE_KEY_PREFIX
 CELERY_IMPORTS_QUEUE = f"{CACHE_KEY_PREFIX}-imports"
-CELERY_TASK_ROUTES = {"portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE},
+    "reports.*": {"queue": f"{CACHE_KEY_PREFIX}-statements"},
+}

@@ -12,9 +12,10 @@ from apps.accounts.kyc.kra.client import KraClient, parse_response
 from apps.accounts.kyc.kra.provider import KraKycProvider
 from apps.accounts.models import Investor, KycStatus
 from apps.accounts.services.kyc import investor_kyc_check, kyc_recheck_due_ids
-from apps.accounts.tests.factories import make_investor, otp_code_sent_to, pan_with, unique
 from apps.core.models import AuditLog
 from apps.notifications.models import Notification
+from tests.factories import make_investor, pan_with, unique
+from tests.messages import otp_code_sent_to
 
 pytestmark = pytest.mark.live
 

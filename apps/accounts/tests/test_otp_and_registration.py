@@ -6,7 +6,8 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Investor, OtpChallenge
 from apps.accounts.otp import OTP_MAX_ATTEMPTS, OtpError, otp_issue, otp_verify
-from apps.accounts.tests.factories import make_investor, otp_code_sent_to, unique
+from tests.factories import make_investor, unique
+from tests.messages import otp_code_sent_to
 
 
 @pytest.fixture

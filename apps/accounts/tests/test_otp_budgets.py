@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.notifiers import LocmemNotifier
 from apps.accounts.otp import OTP_MAX_SENDS, OtpRateLimited, otp_issue
-from apps.accounts.tests.factories import unique
+from tests.factories import unique
 
 
 def _texts_to(target: str) -> list[str]:

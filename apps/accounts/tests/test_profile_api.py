@@ -6,7 +6,8 @@ from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
 from apps.accounts.models import BankAccount, Investor, Nominee
-from apps.accounts.tests.factories import make_investor, otp_code_sent_to, pan_with
+from tests.factories import make_investor, pan_with
+from tests.messages import otp_code_sent_to
 
 
 def api_for(investor) -> APIClient:
@@ -206,7 +207,7 @@ def test_checklist_lists_what_is_missing_before_the_first_order(tenant_alpha, al
 
 
 def test_non_investor_gets_404_on_me(tenant_alpha):
-    from apps.accounts.tests.factories import make_staff
+    from tests.factories import make_staff
 
     staff = make_staff(tenant_alpha, role="owner")
     client = APIClient(HTTP_HOST="alpha.localhost")

@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Investor, Invitation, StaffMember
 from apps.accounts.permissions import ROLE_CAPABILITIES, Capability, role_has_capability
 from apps.accounts.selectors import INVITATION_SALT
-from apps.accounts.tests.factories import PASSWORD, make_investor, make_staff, otp_code_sent_to, pan_with, unique
+from tests.factories import PASSWORD, make_investor, make_staff, pan_with, unique
+from tests.messages import otp_code_sent_to
 
 
 def api_for(user, host="alpha.localhost") -> APIClient:

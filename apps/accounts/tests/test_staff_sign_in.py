@@ -9,7 +9,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
-from apps.accounts.tests.factories import PASSWORD, make_staff, otp_code_sent_to, signed_in_client, staff_api
+from tests.clients import signed_in_client, staff_api
+from tests.factories import PASSWORD, make_staff
+from tests.messages import otp_code_sent_to
 
 HOST = "alpha.localhost"
 

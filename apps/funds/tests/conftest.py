@@ -4,8 +4,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django_tenants.utils import tenant_context
+
+from tests.shared_data import shared_data
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _seq = itertools.count(1)
@@ -14,10 +15,7 @@ _seq = itertools.count(1)
 @pytest.fixture(scope="session")
 def amfi_dir() -> Path:
     """The real AMFI files (tests may read ../shared/data; runtime code never does)."""
-    path = Path(settings.BASE_DIR).parent / "shared" / "data" / "amfi"
-    if not path.is_dir():
-        pytest.skip(f"{path} is not available")
-    return path
+    return shared_data("amfi")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ from django_tenants.utils import tenant_context
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from apps.accounts.tests.factories import PASSWORD, make_investor, mobile_app, unique
+from apps.oauth.tests.flows import mobile_app
+from tests.factories import PASSWORD, make_investor, unique
 
 pytestmark = pytest.mark.live
 

@@ -8,18 +8,18 @@ from django_tenants.utils import tenant_context
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 from rest_framework.test import APIClient
 
-from apps.accounts.tests.factories import (
+from apps.oauth.tests.flows import (
     authorize,
     code_for,
     exchange,
-    make_investor,
     mobile_app,
     pkce_pair,
     redirect_params,
     refresh,
-    signed_in_client,
     tokens_for,
 )
+from tests.clients import signed_in_client
+from tests.factories import make_investor
 
 
 @pytest.fixture

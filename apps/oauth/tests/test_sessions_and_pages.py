@@ -4,23 +4,18 @@ OpenAPI schema."""
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
-from apps.accounts.tests.factories import (
-    PASSWORD,
-    authorize,
-    exchange,
-    make_investor,
-    mobile_app,
-    otp_code_sent_to,
-    pkce_pair,
-    redirect_params,
-    refresh,
-    signed_in_client,
-    tokens_for,
-)
+from apps.oauth.authentication import JwtAccessTokenAuthentication
+from apps.oauth.tests.flows import authorize, exchange, mobile_app, pkce_pair, redirect_params, refresh, tokens_for
+from tests.clients import signed_in_client
+from tests.factories import PASSWORD, make_investor
+from tests.messages import otp_code_sent_to
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +187,26 @@ def test_endpoints_are_in_the_openapi_schema(path):
     assert "oauth2" in schema["components"]["securitySchemes"]
 
 
-def test_bearer_authentication_costs_one_query(tenant_alpha, django_assert_max_num_queries):
+def test_bearer_authentication_costs_one_query(tenant_alpha):
     """Verifying a JWT is local; revocation costs one indexed lookup of the stored token (with its user)."""
+    investor = make_investor(tenant_alpha)
+    token = tokens_for(tenant_alpha, investor.user)["access_token"]
+    request = Request(
+        APIRequestFactory().get("/api/v1/me", HTTP_HOST="alpha.localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+    )
+
+    with tenant_context(tenant_alpha), CaptureQueriesContext(connection) as queries:
+        user, access_token = JwtAccessTokenAuthentication().authenticate(request)
+        assert user.email == investor.user.email  # the user came with the token: no second query
+
+    # (django-tenants sets the search path before the first query in a schema; that is not a lookup)
+    lookups = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    assert len(lookups) == 1, lookups
+    assert '"oauth2_provider_accesstoken"' in lookups[0] and '"users_user"' in lookups[0]
+    assert access_token.user_id == investor.user_id
+
+
+def test_a_bearer_request_stays_within_its_query_budget(tenant_alpha, django_assert_max_num_queries):
     investor = make_investor(tenant_alpha)
     client = bearer(tokens_for(tenant_alpha, investor.user)["access_token"])
     client.get("/api/v1/me")  # warm the tenant lookup

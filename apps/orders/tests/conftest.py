@@ -1,18 +1,16 @@
-"""Fixtures for the orders tests: committed fund data with BSE codes, investors in a tenant, and the
+"""Fixtures for the orders tests: committed fund data with BSE codes, an investor of alpha, and the
 gateways pointed at the sandbox on the live server (BSE's real MFOrder WSDL from ../shared/data)."""
 
-import re
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.db import connection
-from django_tenants.utils import tenant_context
 
-REAL_MFORDER_WSDL = Path(django_settings.BASE_DIR).parent / "shared" / "data" / "bse" / "bse_MFOrder_wsdl_AviNormie.xml"
+from tests.factories import make_investor
+from tests.shared_data import shared_data
+
+REAL_MFORDER_WSDL = shared_data("bse", "bse_MFOrder_wsdl_AviNormie.xml")
 
 
 @pytest.fixture(autouse=True)
@@ -54,20 +52,6 @@ def sandbox_gateways(settings, live_server, live_db, celery_eager):
 
 
 @pytest.fixture
-def alpha(live_db):
-    from tenants.models import Distributor
-
-    return Distributor.objects.get(schema_name="alpha")
-
-
-@pytest.fixture
-def beta_tenant(live_db):
-    from tenants.models import Distributor
-
-    return Distributor.objects.get(schema_name="beta")
-
-
-@pytest.fixture
 def funds(live_db):
     """Two equity schemes and a liquid one of one AMC, an ELSS, and a scheme of another AMC; with BSE codes
     and NAVs. Committed (get_or_create: the data lives for the session)."""
@@ -96,44 +80,7 @@ def funds(live_db):
     return schemes
 
 
-_PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
-
-
-def _pan() -> str:
-    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
-    raw = uuid.uuid4().int
-    head = "".join(letters[(raw >> (5 * i)) % len(letters)] for i in range(5))
-    return f"{head}{raw % 10000:04d}{letters[(raw >> 40) % len(letters)]}"
-
-
-def make_investor(tenant, *, kyc: str = "verified", bank: bool = True):
-    from apps.accounts.models import BankAccount, Investor
-    from apps.users.models import User
-
-    with tenant_context(tenant):
-        tag = uuid.uuid4().hex[:10]
-        user = User.objects.create_user(email=f"inv-{tag}@example.com", password="x" * 12, full_name=f"Investor {tag}")
-        investor = Investor.objects.create(
-            user=user, full_name=f"Investor {tag}", pan=_pan(), email=user.email,
-            mobile=f"9{uuid.uuid4().int % 10**9:09d}", kyc_status=kyc,
-        )  # fmt: skip
-        if bank:
-            BankAccount.objects.create(
-                investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234",
-                is_primary=True,
-            )  # fmt: skip
-        return investor
-
-
 @pytest.fixture
-def investor(alpha):
-    return make_investor(alpha)
-
-
-def otp_code_for(target: str) -> str:
-    from apps.accounts.notifiers import LocmemNotifier
-
-    for message in reversed(LocmemNotifier.outbox):
-        if message.target == target.strip().lower():
-            return re.search(r"\b(\d{6})\b", message.body).group(1)
-    raise AssertionError(f"no OTP sent to {target}")
+def investor(live_alpha):
+    """An investor of alpha who can place orders, committed for the live server."""
+    return make_investor(live_alpha, ready_to_invest=True)

@@ -11,14 +11,16 @@ from django.db import connection
 from django.db.models import Count
 from django_tenants.utils import tenant_context
 
-from apps.orders.tests.conftest import make_investor
+from tests.factories import make_investor
 
 pytestmark = pytest.mark.live
 
 FAULTS = ["timeout_before", "timeout_after", "reply_lost", "http_500", "soap_fault", "error_reply", None]
 
 
-def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateways, settings, alpha, funds, monkeypatch):
+def test_200_orders_under_faults_reach_the_exchange_exactly_once(
+    sandbox_gateways, settings, live_alpha, funds, monkeypatch
+):
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
     from apps.orders.services import outbox, outbox_runner
     from apps.orders.services.orders import order_create_confirmed
@@ -28,8 +30,8 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
     settings.ORDER_GATEWAYS["bse_starmf"]["TIMEOUT"] = 1.0
     # the outbox is driven by this test (worker threads, then the sweeper) instead of Celery
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda **kwargs: None)
-    investors = [make_investor(alpha) for _ in range(5)]
-    with tenant_context(alpha):
+    investors = [make_investor(live_alpha, ready_to_invest=True) for _ in range(5)]
+    with tenant_context(live_alpha):
         orders = [
             order_create_confirmed(
                 investor=investors[i % 5], scheme=funds["equity"], amount=Decimal(1000 + i), source="test"
@@ -41,13 +43,13 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
         if kind:
             delay = 1600 if kind.startswith("timeout") else 0
             fault_plan(target="bse", operation="orderEntryParam", kind=kind, match=order.client_ref, delay_ms=delay)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         message_ids = list(OutboxMessage.objects.filter(order__in=orders).values_list("pk", flat=True))
     assert len(message_ids) == 210
 
     def work(message_id):
         try:
-            with tenant_context(alpha):
+            with tenant_context(live_alpha):
                 return outbox_runner.outbox_process(message_id=message_id)
         finally:
             connection.close()
@@ -57,7 +59,7 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
         first_pass = list(pool.map(work, message_ids))
     assert first_pass.count("done") >= 30  # the clean ones went straight through
     # and the sweeper runs until nothing is due
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         outbox_runner.outbox_drain(rounds=10)
         statuses = dict(
             Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("status").annotate(n=Count("id"))
@@ -76,13 +78,13 @@ def test_200_orders_under_faults_reach_the_exchange_exactly_once(sandbox_gateway
     per_ref = at_exchange.values("ref_no").annotate(n=Count("id"))
     assert at_exchange.count() == 210
     assert [row for row in per_ref if row["n"] != 1] == []
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         ours = dict(Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("client_ref", "exchange_order_id"))
     assert ours == dict(at_exchange.values_list("ref_no", "order_number"))
     assert threading.active_count() < 50
     # the session's data is shared: close these orders so later pollers do not walk them
     from apps.orders.services.orders import order_fail
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         for order in orders:
             order_fail(order_id=order.pk, code="test_cleanup", reason="fault test over")

@@ -8,11 +8,11 @@ from django_tenants.utils import tenant_context
 pytestmark = pytest.mark.live
 
 
-def test_the_bse_session_password_never_reaches_the_audit_rows(sandbox_gateways, alpha):
+def test_the_bse_session_password_never_reaches_the_audit_rows(sandbox_gateways, live_alpha):
     from apps.orders.gateways.registry import gateway_get
     from apps.orders.models import GatewayCall
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         # given the gateway signs in to both BSE services (the sandbox answers "100|<session password>")
         client = gateway_get("bse_starmf").client
         for kind in ("order", "services"):

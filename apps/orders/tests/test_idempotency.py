@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
-from apps.orders.tests.conftest import make_investor
+from tests.factories import make_investor
 
 
 def _client(investor) -> APIClient:
@@ -40,11 +40,11 @@ def _post_concurrently(investor, body: dict, key: str, count: int = 20) -> list[
 
 
 @pytest.mark.live
-def test_concurrent_requests_with_one_key_that_fail_validation_never_answer_5xx(alpha, funds):
+def test_concurrent_requests_with_one_key_that_fail_validation_never_answer_5xx(live_alpha, funds):
     from apps.orders.models import Order
 
     # given a purchase below the scheme's minimum, so the first request to claim the key fails and releases it
-    investor = make_investor(alpha)
+    investor = make_investor(live_alpha, ready_to_invest=True)
     body = {"kind": "purchase", "scheme": funds["equity"].amfi_code, "amount": "10.00"}
 
     # when twenty requests with one key arrive at once, three times over
@@ -54,22 +54,22 @@ def test_concurrent_requests_with_one_key_that_fail_validation_never_answer_5xx(
     assert len(results) == 60
     assert all(status in (400, 409, 422) for status, _ in results), results
     assert {code for status, code in results if status == 409} <= {"idempotency_in_flight"}
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         assert not Order.objects.filter(investor=investor).exists()
 
 
 @pytest.mark.live
-def test_a_key_reused_after_its_window_never_creates_a_second_order(alpha, funds):
+def test_a_key_reused_after_its_window_never_creates_a_second_order(live_alpha, funds):
     from apps.orders.models import IdempotencyRecord, Order
     from apps.orders.services.idempotency import idempotency_purge
 
-    investor = make_investor(alpha)
+    investor = make_investor(live_alpha, ready_to_invest=True)
     client = _client(investor)
     body = {"kind": "purchase", "scheme": funds["equity"].amfi_code, "amount": "2500.00"}
     assert client.post("/api/v1/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="late-key").status_code == 201
 
     # given the key's window has passed and the nightly purge has run
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         IdempotencyRecord.objects.filter(investor=investor).update(expires_at=timezone.now() - timedelta(seconds=1))
         idempotency_purge()
         assert IdempotencyRecord.objects.filter(investor=investor, key="late-key").exists()
@@ -79,18 +79,18 @@ def test_a_key_reused_after_its_window_never_creates_a_second_order(alpha, funds
         response = client.post("/api/v1/orders", replay, format="json", HTTP_IDEMPOTENCY_KEY="late-key")
         # then it is refused with its own code and nothing new is created
         assert response.status_code == 422 and response.json()["code"] == "idempotency_key_expired"
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         assert Order.objects.filter(investor=investor).count() == 1
 
 
 @pytest.mark.live
-def test_purge_drops_abandoned_claims_only_after_their_lock(alpha):
+def test_purge_drops_abandoned_claims_only_after_their_lock(live_alpha):
     from apps.orders.models import IdempotencyRecord
     from apps.orders.services.idempotency import idempotency_purge
 
-    investor = make_investor(alpha)
+    investor = make_investor(live_alpha, ready_to_invest=True)
     past, future = timezone.now() - timedelta(hours=1), timezone.now() + timedelta(hours=1)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         for key, locked_until in (("dead", past), ("running", future)):
             IdempotencyRecord.objects.create(
                 investor=investor, scope="orders", key=key, fingerprint="f", locked_until=locked_until, expires_at=past

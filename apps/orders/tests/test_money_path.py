@@ -10,7 +10,8 @@ import requests
 from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
-from apps.orders.tests.conftest import make_investor, otp_code_for
+from tests.factories import make_investor
+from tests.messages import otp_code_sent_to
 
 pytestmark = pytest.mark.live
 
@@ -25,7 +26,7 @@ def place(client, body, key=None):
     return client.post("/api/v1/orders", body, format="json", HTTP_IDEMPOTENCY_KEY=key or uuid.uuid4().hex)
 
 
-def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, alpha, funds, investor):
+def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, live_alpha, funds, investor):
     from apps.notifications.models import Notification
     from apps.orders.models import GatewayCall, Order
     from apps.orders.services.polling import orders_poll_open
@@ -39,11 +40,11 @@ def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, alpha, fund
     body = response.json()
     assert body["status"] == "pending_otp"
     # and confirms it with the OTP sent to their mobile
-    code = otp_code_for(investor.mobile)
+    code = otp_code_sent_to(investor.mobile)
     response = client.post(f"/api/v1/orders/{body['id']}/confirm", {"code": code}, format="json")
     assert response.status_code == 200, response.json()
     # then the outbox task submitted it to the sandbox exchange: accepted, waiting for payment
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         order = Order.objects.get(public_id=body["id"])
         assert order.status == "payment_pending", list(order.events.values_list("message", flat=True))
         attempt = order.attempts.get()
@@ -60,7 +61,7 @@ def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, alpha, fund
     assert response.status_code == 200, response.json()
     assert requests.post(response.json()["url"], timeout=5).status_code == 200
     # and the status poller runs
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         orders_poll_open()
         order.refresh_from_db()
         # then the order is allotted at the NAV of our funds table and the ledger has it
@@ -81,14 +82,14 @@ def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, alpha, fund
     assert detail["timestamps"]["successful"]
 
 
-def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, investor):
+def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, live_alpha, funds, investor):
     from apps.orders.models import Order
     from apps.orders.services.outbox_runner import outbox_drain
     from apps.orders.services.polling import orders_poll_open
     from apps.portfolio.models import Transaction
     from apps.portfolio.services import transaction_record
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         # given units bought four years ago in folio F1
         transaction_record(
             investor=investor, scheme=funds["equity"], folio_number="F1", kind="purchase",
@@ -99,15 +100,15 @@ def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, 
     redemption = place(client, {"kind": "redemption", "scheme": funds["equity"].amfi_code, "units": "100",
                                 "folio_number": "F1"})  # fmt: skip
     assert redemption.status_code == 201, redemption.json()
-    client.post(f"/api/v1/orders/{redemption.json()['id']}/confirm", {"code": otp_code_for(investor.mobile)},
+    client.post(f"/api/v1/orders/{redemption.json()['id']}/confirm", {"code": otp_code_sent_to(investor.mobile)},
                 format="json")  # fmt: skip
     equity, equity2 = funds["equity"].amfi_code, funds["equity2"].amfi_code
     switch = place(client, {"kind": "switch", "scheme": equity, "to_scheme": equity2,
                             "units": "50", "folio_number": "F1"})  # fmt: skip
     assert switch.status_code == 201, switch.json()
-    client.post(f"/api/v1/orders/{switch.json()['id']}/confirm", {"code": otp_code_for(investor.mobile)},
+    client.post(f"/api/v1/orders/{switch.json()['id']}/confirm", {"code": otp_code_sent_to(investor.mobile)},
                 format="json")  # fmt: skip
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         outbox_drain()
         orders_poll_open()
         red = Order.objects.get(public_id=redemption.json()["id"])
@@ -120,13 +121,13 @@ def test_redemption_and_switch_reach_the_ledger(sandbox_gateways, alpha, funds, 
         assert switched_in.units > 0 and switched_in.scheme_id == funds["equity2"].pk
 
 
-def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, investor):
+def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, live_alpha, funds, investor):
     from apps.core.models import AuditLog
     from apps.orders.models import Mandate, Order, SipRegistration
     from apps.orders.services.polling import orders_poll_open
 
     client = api_for(investor)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         bank_id = str(investor.bank_accounts.get().public_id)
     today = funds["equity"].created_at.date()
     mandate_body = {"bank_account": bank_id, "amount_limit": "25000", "start_date": str(today),
@@ -135,10 +136,10 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     assert response.status_code == 201, response.json()
     mandate_id = response.json()["id"]
     confirmed = client.post(
-        f"/api/v1/mandates/{mandate_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json"
+        f"/api/v1/mandates/{mandate_id}/confirm", {"code": otp_code_sent_to(investor.mobile)}, format="json"
     )
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "queued", confirmed.json()
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         mandate = Mandate.objects.get(public_id=mandate_id)
         # the one confirm service audits every kind of request
         assert AuditLog.objects.filter(action="orders.mandate.confirmed", target_id=str(mandate.pk),
@@ -156,9 +157,11 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     )  # fmt: skip
     assert response.status_code == 201, response.json()
     sip_id = response.json()["id"]
-    confirmed = client.post(f"/api/v1/sips/{sip_id}/confirm", {"code": otp_code_for(investor.mobile)}, format="json")
+    confirmed = client.post(
+        f"/api/v1/sips/{sip_id}/confirm", {"code": otp_code_sent_to(investor.mobile)}, format="json"
+    )
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "queued", confirmed.json()
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         sip = SipRegistration.objects.get(public_id=sip_id)
         assert AuditLog.objects.filter(action="orders.sip.confirmed", target_id=str(sip.pk),
                                        actor=investor.user).count() == 1  # fmt: skip
@@ -173,12 +176,12 @@ def test_mandate_and_xsip_through_the_sandbox(sandbox_gateways, alpha, funds, in
     # cancelling goes to the exchange through the outbox: the answer is the SIP as the cancel left it, and
     # the outbox task (run on commit here) has it cancelled at the exchange
     assert client.post(f"/api/v1/sips/{sip_id}/cancel").json()["status"] == "cancel_requested"
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         sip.refresh_from_db()
         assert sip.status == "cancelled" and sip.cancelled_at is not None
 
 
-def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_gateways, alpha, funds):
+def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_gateways, live_alpha, funds):
     """The gateway's zeep client, built from BSE's own single-file WSDL, against the sandbox."""
     from apps.orders.gateways.interface import (
         CallContext,
@@ -192,7 +195,7 @@ def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_g
     from apps.orders.gateways.registry import gateway_get
     from apps.orders.services.references import attempt_ref_next
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         gateway = gateway_get("bse_starmf")
         code = "Z" + uuid.uuid4().hex[:9].upper()
         registration = ClientRegistrationRequest(
@@ -228,8 +231,8 @@ def test_zeep_client_from_bse_real_wsdl_places_lumpsum_switch_and_xsip(sandbox_g
         assert xsip.reg_id.isdigit()
 
 
-def test_another_investors_orders_answer_404(sandbox_gateways, alpha, funds, investor):
-    other = make_investor(alpha)
+def test_another_investors_orders_answer_404(sandbox_gateways, live_alpha, funds, investor):
+    other = make_investor(live_alpha, ready_to_invest=True)
     mine = place(api_for(investor), {"kind": "purchase", "scheme": funds["equity"].amfi_code, "amount": "1000"})
     order_id = mine.json()["id"]
     intruder = api_for(other)
@@ -246,7 +249,7 @@ def test_another_investors_orders_answer_404(sandbox_gateways, alpha, funds, inv
     assert beta_client.get(f"/api/v1/orders/{order_id}").status_code == 404
 
 
-def test_a_malformed_id_answers_the_api_error_shape(sandbox_gateways, alpha, investor):
+def test_a_malformed_id_answers_the_api_error_shape(sandbox_gateways, live_alpha, investor):
     client = api_for(investor)
     for path in ("/api/v1/orders/not-a-uuid", "/api/v1/sips/1/confirm", "/api/v1/mandates/x",
                  "/api/v1/me/bank-accounts/1", "/api/v1/portfolio/transactions/abc"):  # fmt: skip

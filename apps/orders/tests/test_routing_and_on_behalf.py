@@ -15,7 +15,8 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.orders.gateways.router import Route as Router
-from apps.orders.tests.conftest import make_investor, otp_code_for
+from tests.factories import make_investor
+from tests.messages import otp_code_sent_to
 
 
 @pytest.fixture
@@ -36,26 +37,26 @@ def outbox_by_hand(monkeypatch):
 
 
 @pytest.fixture
-def routing_bse_primary(alpha):
+def routing_bse_primary(live_alpha):
     """alpha routes every operation to BSE, with fallback on; the committed row is put back afterwards."""
     from apps.orders.gateways.registry import routing_get
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         routing = routing_get()
         saved = (routing.primary, routing.default_gateway, routing.fallback_enabled)
         routing.primary, routing.default_gateway, routing.fallback_enabled = {}, "bse_starmf", True
         routing.save()
     yield
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         routing.primary, routing.default_gateway, routing.fallback_enabled = saved
         routing.save()
 
 
-def _process(alpha, order):
+def _process(live_alpha, order):
     from apps.orders.models import OutboxMessage
     from apps.orders.services.outbox_runner import outbox_process
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         message = OutboxMessage.objects.filter(order=order).latest("created_at")
         OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now())
         return outbox_process(message_id=message.pk)
@@ -66,7 +67,7 @@ def _process(alpha, order):
 
 @pytest.mark.live
 def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
-    sandbox_gateways, settings, alpha, funds, outbox_by_hand, routing_bse_primary, no_faults_left
+    sandbox_gateways, settings, live_alpha, funds, outbox_by_hand, routing_bse_primary, no_faults_left
 ):
     from apps.orders.gateways import circuit
     from apps.orders.gateways.registry import gateway_get
@@ -76,8 +77,8 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
     from apps.sandbox.models import BseOrder, MfuOrder
 
     settings.ORDER_GATEWAY_CIRCUIT = {"threshold": 3, "cooldown_seconds": 60.0}
-    investor = make_investor(alpha)
-    with tenant_context(alpha):
+    investor = make_investor(live_alpha, ready_to_invest=True)
+    with tenant_context(live_alpha):
         pinned, first, second = (
             order_create_confirmed(investor=investor, scheme=funds["equity"], amount=Decimal(amount), source="test")
             for amount in ("1500", "2500", "3500")
@@ -85,14 +86,14 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
 
     # given an order whose answer from BSE was lost after BSE recorded it: its outcome is unknown
     fault_plan(target="bse", operation="orderEntryParam", kind="reply_lost", match=pinned.client_ref)
-    assert _process(alpha, pinned) == "retry"
-    with tenant_context(alpha):
+    assert _process(live_alpha, pinned) == "retry"
+    with tenant_context(live_alpha):
         pinned.refresh_from_db()
         assert (pinned.status, pinned.gateway, pinned.gateway_pinned) == ("unknown", "bse_starmf", True)
     assert BseOrder.objects.filter(ref_no=pinned.client_ref).count() == 1
 
     # when BSE's sessions lapse and its login then fails transiently (HTTP 500) until the circuit opens
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         bse = gateway_get("bse_starmf").client
         bse.drop_session("order")
         bse.drop_session("services")
@@ -100,9 +101,9 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
     for _ in range(3):
         if circuit.is_open("bse_starmf"):
             break
-        assert _process(alpha, first) == "retry"
+        assert _process(live_alpha, first) == "retry"
     assert circuit.is_open("bse_starmf")
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         first.refresh_from_db()
         assert first.status == "queued" and not first.gateway_pinned  # never reached BSE: free to go elsewhere
         # every failed login is audited (zeep reads BSE's HTTP 500 page as a SOAP fault): safe to repeat
@@ -113,8 +114,8 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
         assert failed.count() == 2
 
     # then a new order goes to MF Utilities through the MFU adapter and is accepted at the MFU simulator
-    assert _process(alpha, second) == "done"
-    with tenant_context(alpha):
+    assert _process(live_alpha, second) == "done"
+    with tenant_context(live_alpha):
         second.refresh_from_db()
         assert second.status == "payment_pending", list(second.events.values_list("message", flat=True))
         assert second.gateway == "mfu"
@@ -128,14 +129,14 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
     assert at_mfu.amount == Decimal("3500.00")
     assert not BseOrder.objects.filter(ref_no=second.client_ref).exists()
     # and the order that failed before the circuit opened (not sent) follows it there
-    assert _process(alpha, first) == "done"
-    with tenant_context(alpha):
+    assert _process(live_alpha, first) == "done"
+    with tenant_context(live_alpha):
         first.refresh_from_db()
         assert (first.status, first.gateway) == ("payment_pending", "mfu")
 
     # but the order with an unknown outcome at BSE is never sent to MFU: it waits for BSE
-    assert _process(alpha, pinned) == "retry"
-    with tenant_context(alpha):
+    assert _process(live_alpha, pinned) == "retry"
+    with tenant_context(live_alpha):
         pinned.refresh_from_db()
         assert (pinned.status, pinned.gateway, pinned.gateway_pinned) == ("unknown", "bse_starmf", True)
         assert not pinned.attempts.filter(gateway="mfu").exists()
@@ -144,8 +145,8 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
     # when BSE is back (its faults spent, the cool-down over), the status query at BSE settles it
     fault_clear(target="bse")
     circuit.record_success("bse_starmf")
-    assert _process(alpha, pinned) == "done"
-    with tenant_context(alpha):
+    assert _process(live_alpha, pinned) == "done"
+    with tenant_context(live_alpha):
         pinned.refresh_from_db()
         assert pinned.status == "payment_pending", list(pinned.events.values_list("message", flat=True))
         assert pinned.gateway == "bse_starmf"
@@ -154,7 +155,7 @@ def test_open_circuit_sends_new_orders_to_mfu_but_keeps_an_unknown_order_at_bse(
     at_bse = BseOrder.objects.get(ref_no=pinned.client_ref)  # exactly one, and the one we know
     assert at_bse.order_number == pinned.exchange_order_id
     assert not MfuOrder.objects.filter(reference=pinned.client_ref).exists()
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         from apps.orders.services.orders import order_fail
 
         for order in (pinned, first, second):
@@ -209,15 +210,15 @@ def _mfu_context(client_code: str, **overrides):
 
 
 @pytest.fixture
-def mfu_gateway(sandbox_gateways, alpha):
+def mfu_gateway(sandbox_gateways, live_alpha):
     from apps.orders.gateways.registry import gateway_get
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         yield gateway_get("mfu")
 
 
 @pytest.fixture
-def registered_can(mfu_gateway, alpha):
+def registered_can(mfu_gateway, live_alpha):
     from apps.orders.gateways.interface import CallContext, ClientRegistrationRequest
 
     code = "C" + uuid.uuid4().hex[:9].upper()
@@ -226,19 +227,19 @@ def registered_can(mfu_gateway, alpha):
         email="x@example.com", mobile="9000000000", bank_account_number="123456789012", bank_ifsc="HDFC0001234",
         bank_account_type="SB",
     )  # fmt: skip
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         assert mfu_gateway.register_client(request, call=CallContext()).client_code == code
     return code
 
 
 @pytest.mark.live
-def test_mfu_purchase_then_status_query(mfu_gateway, registered_can, alpha, funds):
+def test_mfu_purchase_then_status_query(mfu_gateway, registered_can, live_alpha, funds):
     from apps.orders.gateways.interface import CallContext, PurchaseRequest, StatusQuery
     from apps.orders.models import GatewayCall
     from apps.sandbox.models import MfuOrder
 
     ctx = _mfu_context(registered_can)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         placed = mfu_gateway.purchase(
             PurchaseRequest(ctx=ctx, scheme_code="T990001-GR", amount=Decimal("2000.50"), folio_number="",
                             additional=False), call=CallContext(reference=ctx.reference),
@@ -270,7 +271,7 @@ def test_mfu_purchase_then_status_query(mfu_gateway, registered_can, alpha, fund
 
 
 @pytest.mark.live
-def test_mfu_error_replies_map_to_our_errors(mfu_gateway, registered_can, alpha, no_faults_left):
+def test_mfu_error_replies_map_to_our_errors(mfu_gateway, registered_can, live_alpha, no_faults_left):
     from apps.orders.gateways.interface import CallContext, GatewayNotSent, GatewayRejected, PurchaseRequest
     from apps.sandbox.faults import fault_plan
     from apps.sandbox.models import MfuOrder
@@ -281,7 +282,7 @@ def test_mfu_error_replies_map_to_our_errors(mfu_gateway, registered_can, alpha,
                             additional=False), call=CallContext(),
         )  # fmt: skip
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         # an unregistered CAN: respFlag F, INVALID_CAN -> a definitive refusal
         with pytest.raises(GatewayRejected) as excinfo:
             purchase(_mfu_context("CNOTKNOWN1"))
@@ -302,7 +303,7 @@ def test_mfu_error_replies_map_to_our_errors(mfu_gateway, registered_can, alpha,
 
 
 @pytest.mark.live
-def test_mfu_expired_token_is_renewed_and_the_call_made_once(mfu_gateway, registered_can, alpha):
+def test_mfu_expired_token_is_renewed_and_the_call_made_once(mfu_gateway, registered_can, live_alpha):
     from apps.orders.gateways.interface import CallContext, PurchaseRequest
     from apps.orders.models import GatewayCall
     from apps.sandbox.models import MfuOrder, MfuToken
@@ -311,7 +312,7 @@ def test_mfu_expired_token_is_renewed_and_the_call_made_once(mfu_gateway, regist
     entity = mfu_gateway.client.entity_id
     MfuToken.objects.filter(entity_id=entity).update(expires_at=timezone.now() - timedelta(seconds=1))
     ctx = _mfu_context(registered_can)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         before = GatewayCall.objects.filter(gateway="mfu", operation="GetAccessTokenV1").count()
         # when a purchase is placed with it
         placed = mfu_gateway.purchase(
@@ -330,7 +331,7 @@ def test_mfu_expired_token_is_renewed_and_the_call_made_once(mfu_gateway, regist
 
 
 @pytest.mark.live
-def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds, investor, routing_bse_primary):
+def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, live_alpha, funds, investor, routing_bse_primary):
     from apps.accounts.models import StaffMember
     from apps.accounts.notifiers import LocmemNotifier
     from apps.accounts.otp import OtpError
@@ -341,7 +342,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
     from apps.sandbox.models import BseOrder
     from apps.users.models import User
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         staff_user = User.objects.create_user(
             email=f"rm-{uuid.uuid4().hex[:8]}@example.com", password="x" * 12, full_name="Riya RM"
         )
@@ -360,7 +361,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
         # and nothing is queued for, or reaches, the exchange
         assert not OutboxMessage.objects.filter(order=order).exists()
         assert not GatewayCall.objects.filter(order=order).exists()
-        right = otp_code_for(investor.mobile)
+        right = otp_code_sent_to(investor.mobile)
         wrong = f"{(int(right) + 1) % 10**6:06d}"
         # when a wrong code is given, nothing moves
         with pytest.raises(OtpError) as excinfo:
@@ -372,7 +373,7 @@ def test_staff_order_waits_for_the_investors_otp(sandbox_gateways, alpha, funds,
     assert not BseOrder.objects.filter(ref_no=order.client_ref).exists()
 
     # when the investor confirms with the right code, it goes to the exchange (eager task on commit)
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         otp_confirm(target=order, code=right, actor=investor.user)
         order.refresh_from_db()
         assert order.status == "payment_pending", list(order.events.values_list("message", flat=True))

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
 from apps.orders.cutoff import IST, expected_nav_date
-from apps.orders.tests.conftest import _pan, make_investor
+from tests.factories import make_investor, random_pan
 
 WED = date(2026, 11, 25)
 
@@ -82,7 +82,7 @@ def order_factory(tenant_alpha):
         with tenant_context(tenant_alpha):
             user = User.objects.create_user(email=f"{uuid.uuid4().hex[:8]}@x.in", password="x" * 12)
             investor = Investor.objects.create(
-                user=user, kyc_status=KycStatus.VERIFIED, pan=_pan(), mobile=f"98{uuid.uuid4().int % 10**8:08d}"
+                user=user, kyc_status=KycStatus.VERIFIED, pan=random_pan(), mobile=f"98{uuid.uuid4().int % 10**8:08d}"
             )
             BankAccount.objects.create(investor=investor, account_number="1234567890", ifsc="HDFC0001234")
             return Order.objects.create(
@@ -216,10 +216,10 @@ class TestIdempotency:
         client.force_authenticate(investor.user)
         return client
 
-    def test_replay_mismatch_and_missing_key(self, alpha, funds):
+    def test_replay_mismatch_and_missing_key(self, live_alpha, funds):
         from apps.orders.models import Order
 
-        investor = make_investor(alpha)
+        investor = make_investor(live_alpha, ready_to_invest=True)
         client = self.client(investor)
         body = {"kind": "purchase", "scheme": funds["equity"].amfi_code, "amount": "2500.00"}
         first = client.post("/api/v1/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -232,16 +232,16 @@ class TestIdempotency:
         )
         assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reused"
         assert client.post("/api/v1/orders", body, format="json").status_code == 400
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             assert Order.objects.filter(investor=investor).count() == 1
         # keys are per investor: another investor may use the same key
-        other = self.client(make_investor(alpha))
+        other = self.client(make_investor(live_alpha, ready_to_invest=True))
         assert other.post("/api/v1/orders", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
 
-    def test_twenty_concurrent_identical_requests_make_one_order(self, alpha, funds):
+    def test_twenty_concurrent_identical_requests_make_one_order(self, live_alpha, funds):
         from apps.orders.models import Order
 
-        investor = make_investor(alpha)
+        investor = make_investor(live_alpha, ready_to_invest=True)
         body = {"kind": "purchase", "scheme": funds["equity"].amfi_code, "amount": "3000.00"}
         barrier = threading.Barrier(20)
         results = []
@@ -264,7 +264,7 @@ class TestIdempotency:
         created = [r for r in results if r == (201, None)]
         assert len(created) == 1, results
         assert all(r in ((409, None), (201, "true")) for r in results if r != (201, None)), results
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             assert Order.objects.filter(investor=investor).count() == 1
 
 

@@ -2,20 +2,12 @@
 with different brands. Few tests, each a whole journey; one browser for the session."""
 
 import uuid
+from decimal import Decimal
 
 import pytest
 
-from apps.portal.tests.conftest import (
-    cas_pdf_for,
-    investor_ready_to_invest,
-    make_investor,
-    make_scheme,
-    make_staff,
-    orderable_scheme,
-    random_isin,
-    sign_in,
-    unique,
-)
+from apps.portal.tests.conftest import cas_pdf_for, sign_in
+from tests.factories import AmcFactory, SchemeFactory, make_investor, make_staff, random_isin, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -28,8 +20,8 @@ def _rgb(hex_colour: str) -> str:
 def test_alpha_staff_see_alpha_brand_and_only_alpha_investors(page, live_server, live_alpha, live_beta, screenshot):
     # given an investor at each distributor
     alpha_name, beta_name = unique("Asha Alpha"), unique("Bala Beta")
-    make_investor(live_alpha, full_name=alpha_name)
-    beta_investor = make_investor(live_beta, full_name=beta_name)
+    make_investor(live_alpha, full_name=alpha_name, verified=True)
+    beta_investor = make_investor(live_beta, full_name=beta_name, verified=True)
     owner = make_staff(live_alpha, role="owner")
 
     # when alpha's owner signs in
@@ -59,7 +51,7 @@ def test_alpha_staff_see_alpha_brand_and_only_alpha_investors(page, live_server,
 
 
 def test_beta_staff_get_404_on_alpha_investor_urls(page, live_server, live_alpha, live_beta, screenshot):
-    alpha_investor = make_investor(live_alpha, full_name=unique("Alpha Only"))
+    alpha_investor = make_investor(live_alpha, full_name=unique("Alpha Only"), verified=True)
     beta_owner = make_staff(live_beta, role="owner")
 
     sign_in(page, live_server.url("beta.localhost", "/portal/login/"), beta_owner.user.email)
@@ -90,8 +82,9 @@ def test_cas_upload_shows_progress_then_holdings(
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     scheme_name = f"Alpha Test Flexi Cap Fund {uuid.uuid4().hex[:6]} - Direct Plan - Growth"
     isin = random_isin()
-    make_scheme(name=scheme_name, isin=isin)
-    investor = make_investor(live_alpha, full_name=unique("Chitra Cas"))
+    amc = AmcFactory(code="alpha-test-mf", name="Alpha Test Mutual Fund")  # the AMC the statement names
+    SchemeFactory(name=scheme_name, isin_growth=isin, amc=amc, latest_nav=Decimal("31.25"))
+    investor = make_investor(live_alpha, full_name=unique("Chitra Cas"), verified=True)
     statement = tmp_path / "cas.pdf"
     statement.write_bytes(cas_pdf_for(investor, scheme_name=scheme_name, isin=isin))
     owner = make_staff(live_alpha, role="operations")
@@ -184,8 +177,8 @@ def test_order_placed_on_behalf_waits_for_the_investors_otp(page, live_server, l
 
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
 
-    scheme = orderable_scheme(name=unique("Behalf Flexi Cap Fund"))
-    investor = investor_ready_to_invest(live_alpha, full_name=unique("Devi Behalf"))
+    scheme = SchemeFactory(orderable=True, name=unique("Behalf Flexi Cap Fund"))
+    investor = make_investor(live_alpha, ready_to_invest=True, full_name=unique("Devi Behalf"))
     rm = make_staff(live_alpha, role="rm")
     with tenant_context(live_alpha):
         investor.relationship_manager = rm

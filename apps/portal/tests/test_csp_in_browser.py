@@ -3,7 +3,8 @@ docs render with scripts and styles from our own files, and Chromium reports no 
 
 import pytest
 
-from apps.portal.tests.conftest import make_staff, sign_in
+from apps.portal.tests.conftest import sign_in
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.core.timezones import IST
-from apps.portal.tests.conftest import investor_ready_to_invest, make_investor, make_staff, orderable_scheme, unique
+from tests.factories import SchemeFactory, make_investor, make_order, make_sip, make_staff, unique
 
 pytestmark = pytest.mark.django_db
 
@@ -20,54 +20,6 @@ pytestmark = pytest.mark.django_db
 def with_key(data: dict) -> dict:
     """What the rendered form sends: the fields plus its one-time request key."""
     return {**data, "request_key": str(uuid.uuid4())}
-
-
-def make_order(tenant, investor, scheme, *, status="pending_otp", kind="purchase", placed_at=None, amount="1000"):
-    from apps.orders.models import Order
-
-    placed_at = placed_at or timezone.now()
-    with tenant_context(tenant):
-        return Order.objects.create(
-            investor=investor,
-            kind=kind,
-            scheme=scheme,
-            amount=Decimal(amount) if kind == "purchase" else None,
-            units=None if kind == "purchase" else Decimal("10"),
-            folio_number="" if kind == "purchase" else "F123",
-            status=status,
-            client_ref=f"T{uuid.uuid4().hex[:12]}",
-            placed_at=placed_at,
-            expected_nav_date=placed_at.date(),
-        )
-
-
-def make_sip(tenant, investor, scheme, *, amount="2000", frequency="MONTHLY", status="active", start=None):
-    from apps.accounts.models import BankAccount
-    from apps.orders.models import Mandate, SipRegistration
-
-    start = start or date(2026, 1, 5)
-    with tenant_context(tenant):
-        bank = BankAccount.objects.filter(investor=investor).first() or BankAccount.objects.create(
-            investor=investor, account_number=f"{uuid.uuid4().int % 10**12:012d}", ifsc="HDFC0001234"
-        )
-        mandate = Mandate.objects.create(
-            investor=investor,
-            bank_account=bank,
-            amount_limit=Decimal("100000"),
-            start_date=start,
-            end_date=start + timedelta(days=3650),
-        )
-        return SipRegistration.objects.create(
-            investor=investor,
-            scheme=scheme,
-            mandate=mandate,
-            amount=Decimal(amount),
-            frequency=frequency,
-            start_date=start,
-            instalments=12,
-            status=status,
-            client_ref=f"S{uuid.uuid4().hex[:12]}",
-        )
 
 
 def parse_csv(response) -> list[list[str]]:
@@ -81,8 +33,8 @@ def test_staff_places_a_purchase_that_waits_for_the_investors_otp(staff_client, 
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
 
     client = staff_client(tenant_alpha, role="owner")
-    investor = investor_ready_to_invest(tenant_alpha, full_name="Behalf Buyer")
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True, full_name="Behalf Buyer")
+    scheme = SchemeFactory(orderable=True)
     url = f"/portal/investors/{investor.public_id}/orders/new/"
 
     page = client.get(url)
@@ -108,8 +60,8 @@ def test_refused_order_shows_the_reason_and_writes_nothing(staff_client, tenant_
     from apps.orders.models import Order
 
     client = staff_client(tenant_alpha, role="admin")
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme(min_purchase="5000")
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True, min_purchase=Decimal("5000"))
     url = f"/portal/investors/{investor.public_id}/orders/new/"
 
     below = client.post(url, with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "100"}))
@@ -130,7 +82,7 @@ def test_refused_order_shows_the_reason_and_writes_nothing(staff_client, tenant_
 def test_kyc_pending_investor_is_refused(staff_client, tenant_alpha):
     client = staff_client(tenant_alpha, role="owner")
     investor = make_investor(tenant_alpha, kyc_status="pending")
-    scheme = orderable_scheme()
+    scheme = SchemeFactory(orderable=True)
     response = client.post(
         f"/portal/investors/{investor.public_id}/orders/new/",
         with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"}),
@@ -141,8 +93,8 @@ def test_kyc_pending_investor_is_refused(staff_client, tenant_alpha):
 def test_only_staff_with_the_capability_place_orders(staff_client, tenant_alpha):
     from apps.orders.models import Order
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     url = f"/portal/investors/{investor.public_id}/orders/new/"
     data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"})
     for role in ("read_only", "operations"):
@@ -163,9 +115,9 @@ def test_other_rms_and_other_tenants_investors_are_404(staff_client, tenant_alph
 
     rm = staff_client(tenant_alpha, role="rm")
     other_rm = make_staff(tenant_alpha, role="rm")
-    theirs = investor_ready_to_invest(tenant_alpha, rm=other_rm)
-    mine = investor_ready_to_invest(tenant_alpha, rm=rm.member)
-    scheme = orderable_scheme()
+    theirs = make_investor(tenant_alpha, ready_to_invest=True, relationship_manager=other_rm)
+    mine = make_investor(tenant_alpha, ready_to_invest=True, relationship_manager=rm.member)
+    scheme = SchemeFactory(orderable=True)
     data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1000"})
 
     assert rm.get(f"/portal/investors/{theirs.public_id}/orders/new/").status_code == 404
@@ -184,8 +136,8 @@ def test_other_rms_and_other_tenants_investors_are_404(staff_client, tenant_alph
 
 def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
     client = staff_client(tenant_alpha, role="owner")
-    investor = investor_ready_to_invest(tenant_alpha, full_name=unique("Lister"))
-    scheme = orderable_scheme(name=unique("Listed Fund"))
+    investor = make_investor(tenant_alpha, ready_to_invest=True, full_name=unique("Lister"))
+    scheme = SchemeFactory(orderable=True, name=unique("Listed Fund"))
     old = make_order(
         tenant_alpha, investor, scheme, status="successful", placed_at=datetime(2026, 1, 10, 11, 0, tzinfo=IST)
     )
@@ -219,10 +171,12 @@ def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
 def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client, tenant_alpha, tenant_beta):
     rm = staff_client(tenant_alpha, role="rm")
     other_rm = make_staff(tenant_alpha, role="rm")
-    mine = investor_ready_to_invest(tenant_alpha, full_name=unique("Mine"), rm=rm.member)
-    theirs = investor_ready_to_invest(tenant_alpha, full_name=unique("Theirs"), rm=other_rm)
-    beta_investor = investor_ready_to_invest(tenant_beta, full_name=unique("Beta"))
-    scheme = orderable_scheme()
+    mine = make_investor(tenant_alpha, ready_to_invest=True, full_name=unique("Mine"), relationship_manager=rm.member)
+    theirs = make_investor(
+        tenant_alpha, ready_to_invest=True, full_name=unique("Theirs"), relationship_manager=other_rm
+    )
+    beta_investor = make_investor(tenant_beta, ready_to_invest=True, full_name=unique("Beta"))
+    scheme = SchemeFactory(orderable=True)
     my_order = make_order(tenant_alpha, mine, scheme)
     their_order = make_order(tenant_alpha, theirs, scheme)
     beta_order = make_order(tenant_beta, beta_investor, scheme)
@@ -243,8 +197,8 @@ def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client
 
 def test_csv_cells_cannot_run_as_formulas(staff_client, tenant_alpha):
     client = staff_client(tenant_alpha, role="owner")
-    investor = investor_ready_to_invest(tenant_alpha, full_name=f"=HYPERLINK(1) {uuid.uuid4().hex[:6]}")
-    order = make_order(tenant_alpha, investor, orderable_scheme())
+    investor = make_investor(tenant_alpha, ready_to_invest=True, full_name=f"=HYPERLINK(1) {uuid.uuid4().hex[:6]}")
+    order = make_order(tenant_alpha, investor, SchemeFactory(orderable=True))
     rows = parse_csv(client.get("/portal/orders/export.csv"))
     row = next(r for r in rows if r[0] == str(order.public_id))
     assert row[2].startswith("'=")
@@ -252,11 +206,15 @@ def test_csv_cells_cannot_run_as_formulas(staff_client, tenant_alpha):
 
 def test_sips_list_filters_and_csv_export(staff_client, tenant_alpha, tenant_beta):
     client = staff_client(tenant_alpha, role="admin")
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
-    monthly = make_sip(tenant_alpha, investor, scheme, frequency="MONTHLY", status="active", start=date(2026, 3, 1))
-    weekly = make_sip(tenant_alpha, investor, scheme, frequency="WEEKLY", status="cancelled", start=date(2026, 5, 1))
-    beta_sip = make_sip(tenant_beta, investor_ready_to_invest(tenant_beta), scheme)
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
+    monthly = make_sip(
+        tenant_alpha, investor, scheme, frequency="MONTHLY", status="active", start_date=date(2026, 3, 1)
+    )
+    weekly = make_sip(
+        tenant_alpha, investor, scheme, frequency="WEEKLY", status="cancelled", start_date=date(2026, 5, 1)
+    )
+    beta_sip = make_sip(tenant_beta, make_investor(tenant_beta, ready_to_invest=True), scheme)
 
     page = client.get("/portal/sips/")
     assert page.status_code == 200 and b"Export CSV" in page.content
@@ -288,10 +246,10 @@ def test_fund_explorer_searches_filters_and_paginates(staff_client, tenant_alpha
 
     client = staff_client(tenant_alpha, role="read_only")
     tag = uuid.uuid4().hex[:6]
-    target = orderable_scheme(name=f"Zephyrine Bluechip {tag} Fund")
-    debt = orderable_scheme(name=f"Zephyrine Gilt {tag} Fund", asset_class=Scheme.AssetClass.DEBT)
+    target = SchemeFactory(orderable=True, name=f"Zephyrine Bluechip {tag} Fund")
+    debt = SchemeFactory(orderable=True, name=f"Zephyrine Gilt {tag} Fund", asset_class=Scheme.AssetClass.DEBT)
     for i in range(30):
-        orderable_scheme(name=f"Quokkaberry Scheme {i:02d}")
+        SchemeFactory(orderable=True, name=f"Quokkaberry Scheme {i:02d}")
     catalog_version_bump()  # as a funds import does: the search vocabulary learns the new names
 
     found = client.get("/portal/funds/", {"q": "zephyrine"})
@@ -315,8 +273,8 @@ def test_dashboard_shows_sip_book_and_todays_orders(staff_client, tenant_alpha):
     from apps.portal import selectors
 
     client = staff_client(tenant_alpha, role="rm")
-    investor = investor_ready_to_invest(tenant_alpha, rm=client.member)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True, relationship_manager=client.member)
+    scheme = SchemeFactory(orderable=True)
     make_sip(tenant_alpha, investor, scheme, amount="3000", frequency="MONTHLY")
     make_sip(tenant_alpha, investor, scheme, amount="6000", frequency="QUARTERLY")
     make_sip(tenant_alpha, investor, scheme, amount="9999", frequency="MONTHLY", status="cancelled")
@@ -325,7 +283,7 @@ def test_dashboard_shows_sip_book_and_todays_orders(staff_client, tenant_alpha):
     make_order(tenant_alpha, investor, scheme, status="queued")
     make_order(tenant_alpha, investor, scheme, status="successful", placed_at=timezone.now() - timedelta(days=3))
     # someone else's book does not count
-    other = investor_ready_to_invest(tenant_alpha, rm=make_staff(tenant_alpha, role="rm"))
+    other = make_investor(tenant_alpha, ready_to_invest=True, relationship_manager=make_staff(tenant_alpha, role="rm"))
     make_sip(tenant_alpha, other, scheme, amount="1000")
     make_order(tenant_alpha, other, scheme)
 
@@ -343,8 +301,8 @@ def test_the_same_staff_form_sent_twice_writes_one_order(staff_client, tenant_al
     from apps.orders.models import Order
 
     client = staff_client(tenant_alpha, role="owner")
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     url = f"/portal/investors/{investor.public_id}/orders/new/"
     data = with_key({"kind": "purchase", "amfi_code": scheme.amfi_code, "amount": "1500"})
     assert client.post(url, data).status_code == 302

@@ -2,16 +2,16 @@
 
 import pytest
 
-from apps.portal.tests.conftest import make_investor, make_staff
+from tests.factories import make_investor, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_relationship_manager_sees_only_their_book(staff_client, tenant_alpha):
     client = staff_client(tenant_alpha, role="rm")
-    mine = make_investor(tenant_alpha, full_name="Mine Investor", rm=client.member)
+    mine = make_investor(tenant_alpha, full_name="Mine Investor", relationship_manager=client.member, verified=True)
     other_rm = make_staff(tenant_alpha, role="rm")
-    theirs = make_investor(tenant_alpha, full_name="Theirs Investor", rm=other_rm)
+    theirs = make_investor(tenant_alpha, full_name="Theirs Investor", relationship_manager=other_rm, verified=True)
 
     listing = client.get("/portal/investors/").content.decode()
     assert "Mine Investor" in listing and "Theirs Investor" not in listing
@@ -24,7 +24,7 @@ def test_relationship_manager_sees_only_their_book(staff_client, tenant_alpha):
 
 def test_read_only_reads_but_cannot_write(staff_client, tenant_alpha):
     client = staff_client(tenant_alpha, role="read_only")
-    investor = make_investor(tenant_alpha, full_name="Read Only Target")
+    investor = make_investor(tenant_alpha, full_name="Read Only Target", verified=True)
 
     assert client.get("/portal/").status_code == 200
     page = client.get(f"/portal/investors/{investor.public_id}/")

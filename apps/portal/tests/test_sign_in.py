@@ -6,14 +6,14 @@ import pytest
 from django.test import Client, override_settings
 
 from apps.portal import totp
-from apps.portal.tests.conftest import STAFF_PASSWORD, make_investor, make_staff
+from tests.factories import PASSWORD, make_investor, make_staff
 
 pytestmark = pytest.mark.django_db
 
 ALPHA = "alpha.localhost"
 
 
-def _post_login(client, email, password=STAFF_PASSWORD, **extra):
+def _post_login(client, email, password=PASSWORD, **extra):
     return client.post("/portal/login/", {"email": email, "password": password}, **extra)
 
 
@@ -40,14 +40,14 @@ def test_sign_in_requires_csrf_token(tenant_alpha):
     token = page.cookies["csrftoken"].value
     response = client.post(
         "/portal/login/",
-        {"email": member.user.email, "password": STAFF_PASSWORD, "csrfmiddlewaretoken": token},
+        {"email": member.user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
 
 
 def test_wrong_password_and_investor_get_the_same_answer(tenant_alpha):
     member = make_staff(tenant_alpha, role="owner")
-    investor = make_investor(tenant_alpha, password=STAFF_PASSWORD)
+    investor = make_investor(tenant_alpha, password=PASSWORD, verified=True)
     client = Client(HTTP_HOST=ALPHA)
 
     wrong = _post_login(client, member.user.email, "not-the-password")
@@ -122,12 +122,12 @@ def test_next_parameter_only_redirects_inside_the_portal(tenant_alpha):
     client = Client(HTTP_HOST=ALPHA)
     response = client.post(
         "/portal/login/",
-        {"email": member.user.email, "password": STAFF_PASSWORD, "next": "https://evil.example/portal/"},
+        {"email": member.user.email, "password": PASSWORD, "next": "https://evil.example/portal/"},
     )
     assert response["Location"] == "/portal/"
     client.logout()
     response = client.post(
-        "/portal/login/", {"email": member.user.email, "password": STAFF_PASSWORD, "next": "/portal/investors/"}
+        "/portal/login/", {"email": member.user.email, "password": PASSWORD, "next": "/portal/investors/"}
     )
     assert response["Location"] == "/portal/investors/"
 

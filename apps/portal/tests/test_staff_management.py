@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 
 from apps.accounts.models import StaffMember
 from apps.core.models import AuditLog
-from apps.portal.tests.conftest import STAFF_PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff
 
 
 def _update(client, member, role, active=True):
@@ -42,7 +42,7 @@ def test_a_deactivated_colleague_is_signed_out_and_cannot_sign_in(staff_client, 
     assert not _reload(tenant_alpha, colleague).user.is_active
     assert colleague_client.get("/portal/").status_code == 302  # back to sign-in
     fresh = Client(HTTP_HOST="alpha.localhost")
-    fresh.post("/portal/login/", {"email": colleague.user.email, "password": STAFF_PASSWORD})
+    fresh.post("/portal/login/", {"email": colleague.user.email, "password": PASSWORD})
     assert fresh.get("/portal/").status_code == 302
 
 

@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import Investor
 from apps.core.exceptions import NotFoundError
 from apps.portfolio.models import FamilyLink, InvestorValuation
+from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
 from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, summary_from_valuation
-from apps.portfolio.services.valuation import allocation_compute, portfolio_xirr
 
 ZERO = Decimal("0")
 

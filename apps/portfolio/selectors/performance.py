@@ -66,15 +66,7 @@ def performance_series(
 ) -> list[PerformancePoint]:
     """Value (units held x NAV) and invested amount (FIFO cost of the units held) at each day of the
     grid, daily or weekly (default: daily up to a year, weekly beyond)."""
-    if end < start:
-        raise ApplicationError("The range ends before it starts.", code="invalid_range")
-    if (end - start).days > MAX_DAYS:
-        raise ApplicationError("The range can be at most 20 years.", code="invalid_range")
-    interval = interval or ("daily" if (end - start).days <= 366 else "weekly")
-    if interval not in ("daily", "weekly"):
-        raise ApplicationError("interval is daily or weekly.", code="invalid_interval")
-    grid = _grid(start, end, interval)
-
+    grid = _grid(start, end, _checked_interval(start=start, end=end, interval=interval))
     holdings = list(
         Holding.objects.filter(investor_id__in=investor_ids).values_list(
             "id", "scheme_id", "opening_units", "opening_date", "nav", "nav_date"
@@ -83,7 +75,43 @@ def performance_series(
     if not holdings:
         return [PerformancePoint(d.item(), Decimal("0.00"), Decimal("0.00")) for d in grid]
 
-    # units: opening balance plus every line's signed units, per holding
+    unit_events, trade_navs = _unit_events_and_trade_navs(investor_ids, holdings, end)
+    nav_rows = _scheme_navs({scheme_id for _, scheme_id, *_ in holdings if scheme_id}, start, end)
+    value = np.zeros(len(grid))
+    for holding_id, scheme_id, _, _, holding_nav, holding_nav_date in holdings:
+        events = sorted(unit_events.get(holding_id, []))
+        if not events:
+            continue
+        units = _step_values(
+            np.array([d for d, _ in events], dtype="datetime64[D]"), np.array([u for _, u in events]), grid
+        )
+        navs = nav_rows.get(scheme_id) if scheme_id else None
+        if not navs:
+            navs = _printed_navs(trade_navs.get(holding_id, []), holding_nav, holding_nav_date)
+        nav_days = np.array([d for d, _ in navs], dtype="datetime64[D]")
+        nav_values = _carried_forward(nav_days, np.array([n for _, n in navs]), grid)
+        # before a scheme's first known NAV, units held are valued at cost (no better information)
+        value += np.nan_to_num(units * nav_values, nan=0.0)
+
+    invested = _invested(investor_ids, grid, end)
+    return [PerformancePoint(d.item(), _money(v), _money(i)) for d, v, i in zip(grid, value, invested, strict=True)]
+
+
+def _checked_interval(*, start: date, end: date, interval: str) -> str:
+    if end < start:
+        raise ApplicationError("The range ends before it starts.", code="invalid_range")
+    if (end - start).days > MAX_DAYS:
+        raise ApplicationError("The range can be at most 20 years.", code="invalid_range")
+    interval = interval or ("daily" if (end - start).days <= 366 else "weekly")
+    if interval not in ("daily", "weekly"):
+        raise ApplicationError("interval is daily or weekly.", code="invalid_interval")
+    return interval
+
+
+def _unit_events_and_trade_navs(
+    investor_ids: list[int], holdings: list[tuple], end: date
+) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
+    """Per holding: its opening balance plus every line's signed units, and the NAVs the ledger printed."""
     unit_events: dict[int, list[tuple]] = defaultdict(list)
     trade_navs: dict[int, list[tuple]] = defaultdict(list)
     for holding_id, _, opening_units, opening_date, _, _ in holdings:
@@ -100,49 +128,39 @@ def performance_series(
             unit_events[holding_id].append((day, float(units)))
         if nav:
             trade_navs[holding_id].append((day, float(nav)))
+    return unit_events, trade_navs
 
-    # NAVs of the mapped schemes, carried forward from before the range
-    scheme_ids = {scheme_id for _, scheme_id, *_ in holdings if scheme_id}
+
+def _scheme_navs(scheme_ids: set[int], start: date, end: date) -> dict[int, list[tuple]]:
+    """NAVs of the mapped schemes in the range, with the last one before it to carry forward."""
     nav_rows: dict[int, list[tuple]] = defaultdict(list)
-    if scheme_ids:
-        before = (
-            NavHistory.objects.filter(scheme_id__in=scheme_ids, date__lt=start)
-            .order_by("scheme_id", "-date")
-            .distinct("scheme_id")
-            .values_list("scheme_id", "date", "nav")
-        )
-        for scheme_id, day, nav in before:
-            nav_rows[scheme_id].append((day, float(nav)))
-        for scheme_id, day, nav in (
-            NavHistory.objects.filter(scheme_id__in=scheme_ids, date__gte=start, date__lte=end)
-            .order_by("scheme_id", "date")
-            .values_list("scheme_id", "date", "nav")
-            .iterator(chunk_size=5000)
-        ):
-            nav_rows[scheme_id].append((day, float(nav)))
+    if not scheme_ids:
+        return nav_rows
+    before = (
+        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__lt=start)
+        .order_by("scheme_id", "-date")
+        .distinct("scheme_id")
+        .values_list("scheme_id", "date", "nav")
+    )
+    for scheme_id, day, nav in before:
+        nav_rows[scheme_id].append((day, float(nav)))
+    for scheme_id, day, nav in (
+        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__gte=start, date__lte=end)
+        .order_by("scheme_id", "date")
+        .values_list("scheme_id", "date", "nav")
+        .iterator(chunk_size=5000)
+    ):
+        nav_rows[scheme_id].append((day, float(nav)))
+    return nav_rows
 
-    value = np.zeros(len(grid))
-    for holding_id, scheme_id, _, _, holding_nav, holding_nav_date in holdings:
-        events = sorted(unit_events.get(holding_id, []))
-        if not events:
-            continue
-        units = _step_values(
-            np.array([d for d, _ in events], dtype="datetime64[D]"), np.array([u for _, u in events]), grid
-        )
-        navs = nav_rows.get(scheme_id) if scheme_id else None
-        if not navs:
-            # unmapped, or no history: the NAVs the ledger and the statement printed
-            navs = list(trade_navs.get(holding_id, []))
-            if holding_nav and holding_nav_date:
-                navs.append((holding_nav_date, float(holding_nav)))
-            navs.sort()
-        nav_days = np.array([d for d, _ in navs], dtype="datetime64[D]")
-        nav_values = _carried_forward(nav_days, np.array([n for _, n in navs]), grid)
-        # before a scheme's first known NAV, units held are valued at cost (no better information)
-        value += np.nan_to_num(units * nav_values, nan=0.0)
 
-    invested = _invested(investor_ids, grid, end)
-    return [PerformancePoint(d.item(), _money(v), _money(i)) for d, v, i in zip(grid, value, invested, strict=True)]
+def _printed_navs(trade_navs: list[tuple], holding_nav, holding_nav_date) -> list[tuple]:
+    """Unmapped, or no history: the NAVs the ledger and the statement printed."""
+    navs = list(trade_navs)
+    if holding_nav and holding_nav_date:
+        navs.append((holding_nav_date, float(holding_nav)))
+    navs.sort()
+    return navs
 
 
 def _invested(investor_ids: list[int], grid: np.ndarray, end: date) -> np.ndarray:

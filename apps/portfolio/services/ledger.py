@@ -115,9 +115,128 @@ def holding_get_or_create(
 
 
 @dataclass
-class _OpenLot:
-    lot: Lot
-    disposals: list[LotDisposal] = field(default_factory=list)
+class _LotBook:
+    """The FIFO lots of one holding while its ledger is replayed in trade order."""
+
+    holding: Holding
+    open_lots: list[Lot] = field(default_factory=list)
+    all_lots: list[Lot] = field(default_factory=list)
+    disposals: list[tuple[Lot, LotDisposal]] = field(default_factory=list)
+    realised: Decimal = ZERO
+    dividends: Decimal = ZERO
+    shortfall: bool = False
+
+    def open_opening_balance(self, *, first_trade_date: date | None) -> None:
+        """Units the statement carried in from before its period: one lot, of known cost or not."""
+        holding = self.holding
+        if holding.opening_units <= 0:
+            return
+        self._add(
+            Lot(
+                holding=holding,
+                acquired_on=holding.opening_date or first_trade_date or date.today(),
+                units=holding.opening_units,
+                units_remaining=holding.opening_units,
+                cost=holding.opening_cost if holding.opening_cost is not None else ZERO,
+                cost_known=holding.opening_cost is not None,
+            )
+        )
+
+    def replay(self, line: Transaction) -> None:
+        kind = line.kind
+        if line.units > 0 and (kind in UNIT_IN_KINDS or kind == TransactionKind.REVERSAL):
+            self._acquire(line)
+        elif line.units < 0 and kind in UNIT_OUT_KINDS:
+            self._dispose_oldest_first(line)
+        elif line.units < 0 and kind == TransactionKind.REVERSAL:
+            self._reverse_newest_first(line)
+        elif kind == TransactionKind.STAMP_DUTY:
+            self._add_stamp_duty(line)
+        elif kind == TransactionKind.DIVIDEND_PAYOUT:
+            self.dividends += abs(line.amount)
+
+    def _add(self, lot: Lot) -> None:
+        self.open_lots.append(lot)
+        self.all_lots.append(lot)
+
+    def _acquire(self, line: Transaction) -> None:
+        cost = ZERO if line.kind == TransactionKind.SEGREGATION else abs(line.amount)
+        self._add(
+            Lot(
+                holding=self.holding,
+                transaction=line,
+                acquired_on=line.trade_date,
+                units=line.units,
+                units_remaining=line.units,
+                cost=_money(cost),
+            )
+        )
+
+    def _dispose_oldest_first(self, line: Transaction) -> None:
+        """A redemption or switch-out takes the oldest units first; each lot it touches records a disposal
+        with its share of the proceeds and its FIFO cost."""
+        to_take = -line.units
+        proceeds_total = abs(line.amount)
+        for lot in self.open_lots:
+            if to_take <= 0:
+                break
+            if lot.units_remaining <= 0:
+                continue
+            take = min(lot.units_remaining, to_take)
+            cost = _money(lot.cost * take / lot.units) if lot.cost_known else ZERO
+            proceeds = _money(proceeds_total * take / -line.units)
+            lot.units_remaining -= take
+            to_take -= take
+            self.disposals.append((lot, LotDisposal(transaction=line, units=take, cost=cost, proceeds=proceeds)))
+            if lot.cost_known:
+                self.realised += proceeds - cost
+        self.shortfall |= to_take > 0
+        self.open_lots = [lot for lot in self.open_lots if lot.units_remaining > 0]
+
+    def _reverse_newest_first(self, line: Transaction) -> None:
+        """A reversed purchase (a bounced SIP) takes back the newest units, with their cost."""
+        to_take = -line.units
+        for lot in reversed(self.open_lots):
+            if to_take <= 0:
+                break
+            take = min(lot.units_remaining, to_take)
+            removed_cost = _money(lot.cost * take / lot.units) if lot.units else ZERO
+            lot.cost -= removed_cost
+            lot.units -= take
+            lot.units_remaining -= take
+            to_take -= take
+        self.shortfall |= to_take > 0
+        self.open_lots = [lot for lot in self.open_lots if lot.units_remaining > 0]
+        self.all_lots = [lot for lot in self.all_lots if lot.units > 0]
+
+    def _add_stamp_duty(self, line: Transaction) -> None:
+        """Stamp duty is part of the cost of the units it was paid for (the newest lot of that day or before)."""
+        target = next((lot for lot in reversed(self.open_lots) if lot.acquired_on <= line.trade_date), None)
+        if target is not None and target.cost_known:
+            target.cost += _money(abs(line.amount))
+
+    def save(self) -> None:
+        Lot.objects.bulk_create(self.all_lots)
+        for lot, disposal in self.disposals:
+            disposal.lot = lot
+        LotDisposal.objects.bulk_create([d for _, d in self.disposals])
+
+    def units_held(self) -> Decimal:
+        return sum((lot.units_remaining for lot in self.open_lots), ZERO)
+
+    def invested(self) -> Decimal:
+        """FIFO cost of the units still held (lots of unknown cost left out)."""
+        return sum(
+            (
+                _money(lot.cost * lot.units_remaining / lot.units)
+                for lot in self.open_lots
+                if lot.cost_known and lot.units
+            ),
+            ZERO,
+        )
+
+    def units_without_cost(self) -> Decimal:
+        return sum((lot.units_remaining for lot in self.open_lots if not lot.cost_known), ZERO)
 
 
 def holding_rebuild(*, holding: Holding) -> Holding:
@@ -131,98 +250,18 @@ def holding_rebuild(*, holding: Holding) -> Holding:
     )
     Lot.objects.filter(holding=holding).delete()  # disposals cascade
 
-    open_lots: list[Lot] = []
-    all_lots: list[Lot] = []
-    disposals: list[tuple[Lot, LotDisposal]] = []
-    realised = ZERO
-    dividends = ZERO
-    shortfall = False
-
-    if holding.opening_units > 0:
-        lot = Lot(
-            holding=holding,
-            acquired_on=holding.opening_date or (lines[0].trade_date if lines else date.today()),
-            units=holding.opening_units,
-            units_remaining=holding.opening_units,
-            cost=holding.opening_cost if holding.opening_cost is not None else ZERO,
-            cost_known=holding.opening_cost is not None,
-        )
-        open_lots.append(lot)
-        all_lots.append(lot)
-
+    book = _LotBook(holding=holding)
+    book.open_opening_balance(first_trade_date=lines[0].trade_date if lines else None)
     for line in lines:
-        kind = line.kind
-        if line.units > 0 and (kind in UNIT_IN_KINDS or kind == TransactionKind.REVERSAL):
-            cost = ZERO if kind == TransactionKind.SEGREGATION else abs(line.amount)
-            lot = Lot(
-                holding=holding,
-                transaction=line,
-                acquired_on=line.trade_date,
-                units=line.units,
-                units_remaining=line.units,
-                cost=_money(cost),
-            )
-            open_lots.append(lot)
-            all_lots.append(lot)
-        elif line.units < 0 and kind in UNIT_OUT_KINDS:
-            to_take = -line.units
-            proceeds_total = abs(line.amount)
-            for lot in open_lots:
-                if to_take <= 0:
-                    break
-                if lot.units_remaining <= 0:
-                    continue
-                take = min(lot.units_remaining, to_take)
-                cost = _money(lot.cost * take / lot.units) if lot.cost_known else ZERO
-                proceeds = _money(proceeds_total * take / -line.units)
-                lot.units_remaining -= take
-                to_take -= take
-                disposals.append((lot, LotDisposal(transaction=line, units=take, cost=cost, proceeds=proceeds)))
-                if lot.cost_known:
-                    realised += proceeds - cost
-            if to_take > 0:
-                shortfall = True
-            open_lots = [lot for lot in open_lots if lot.units_remaining > 0]
-        elif line.units < 0 and kind == TransactionKind.REVERSAL:
-            # a reversed purchase (a bounced SIP) takes back the newest units, with their cost
-            to_take = -line.units
-            for lot in reversed(open_lots):
-                if to_take <= 0:
-                    break
-                take = min(lot.units_remaining, to_take)
-                removed_cost = _money(lot.cost * take / lot.units) if lot.units else ZERO
-                lot.cost -= removed_cost
-                lot.units -= take
-                lot.units_remaining -= take
-                to_take -= take
-            if to_take > 0:
-                shortfall = True
-            open_lots = [lot for lot in open_lots if lot.units_remaining > 0]
-            all_lots = [lot for lot in all_lots if lot.units > 0]
-        elif kind == TransactionKind.STAMP_DUTY:
-            # stamp duty is part of the cost of the units it was paid for (the newest lot of that day or before)
-            target = next((lot for lot in reversed(open_lots) if lot.acquired_on <= line.trade_date), None)
-            if target is not None and target.cost_known:
-                target.cost += _money(abs(line.amount))
-        elif kind == TransactionKind.DIVIDEND_PAYOUT:
-            dividends += abs(line.amount)
+        book.replay(line)
+    book.save()
 
-    Lot.objects.bulk_create(all_lots)
-    for lot, disposal in disposals:
-        disposal.lot = lot
-    LotDisposal.objects.bulk_create([d for _, d in disposals])
-
-    units_held = sum((lot.units_remaining for lot in open_lots), ZERO)
-    invested = sum(
-        (_money(lot.cost * lot.units_remaining / lot.units) for lot in open_lots if lot.cost_known and lot.units),
-        ZERO,
-    )
-    holding.units = units_held.quantize(UNIT_PLACES)
-    holding.invested = _money(invested)
-    holding.realised_gain = _money(realised)
-    holding.dividends = _money(dividends)
-    holding.units_without_cost = sum((lot.units_remaining for lot in open_lots if not lot.cost_known), ZERO)
-    holding.cost_incomplete = shortfall or holding.units_without_cost > 0
+    holding.units = book.units_held().quantize(UNIT_PLACES)
+    holding.invested = _money(book.invested())
+    holding.realised_gain = _money(book.realised)
+    holding.dividends = _money(book.dividends)
+    holding.units_without_cost = book.units_without_cost()
+    holding.cost_incomplete = book.shortfall or holding.units_without_cost > 0
     holding.first_trade_date = lines[0].trade_date if lines else None
     holding.last_trade_date = lines[-1].trade_date if lines else None
     holding.valuation_stale = True

@@ -17,7 +17,9 @@ from django.utils import timezone
 from apps.accounts.models import Investor
 from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
+from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
 from apps.portfolio.xirr import cash_flows_with_terminal, xirr_decimal
+from tenants.tasks import fan_out_to_tenants
 
 logger = logging.getLogger(__name__)
 
@@ -126,58 +128,6 @@ def holding_value(*, holding: Holding) -> Holding:
     return holdings_revalue(holdings=[holding])[0]
 
 
-def _weights(buckets: dict[str, Decimal], labels: dict[str, str], total: Decimal) -> list[dict]:
-    rows = []
-    for key, value in sorted(buckets.items(), key=lambda kv: (-kv[1], kv[0])):
-        weight = (value / total * 100).quantize(CENT) if total else ZERO
-        rows.append({"key": key, "label": labels.get(key, key), "value": str(value), "percent": str(weight)})
-    return rows
-
-
-def allocation_compute(*, investor_ids: list[int]) -> dict[str, list[dict]]:
-    """Current value by asset class, SEBI category and AMC, in one grouped query."""
-    rows = (
-        Holding.objects.filter(investor_id__in=investor_ids, units__gt=0)
-        .values("scheme__asset_class", "scheme__category", "scheme__amc__name", "folio__amc_name")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    by_class: dict[str, Decimal] = defaultdict(Decimal)
-    by_category: dict[str, Decimal] = defaultdict(Decimal)
-    by_amc: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        by_class[row["scheme__asset_class"] or Scheme.AssetClass.UNKNOWN] += row["total"]
-        by_category[row["scheme__category"] or "Unknown"] += row["total"]
-        by_amc[row["scheme__amc__name"] or row["folio__amc_name"] or "Unknown"] += row["total"]
-    total = sum(by_class.values(), ZERO)
-    return {
-        "asset_class": _weights(by_class, dict(Scheme.AssetClass.choices), total),
-        "category": _weights(by_category, {}, total),
-        "amc": _weights(by_amc, {}, total),
-    }
-
-
-def portfolio_xirr(*, investor_ids: list[int], value: Decimal, as_of: date | None) -> Decimal | None:
-    """XIRR of everything the investors ever put in and took out, with today's value as the last
-    inflow. None when some units have no known cost or there is no root."""
-    if Holding.objects.filter(investor_id__in=investor_ids, cost_incomplete=True, units__gt=0).exists():
-        return None
-    rows = (
-        Transaction.objects.filter(investor_id__in=investor_ids)
-        .exclude(cash_flow=0)
-        .values_list("trade_date")
-        .annotate(flow=Sum("cash_flow"))
-        .order_by("trade_date")
-    )
-    flows = list(rows)
-    if not flows:
-        return None
-    last_trade = flows[-1][0]
-    as_of = max(as_of, last_trade) if as_of else last_trade
-    days, amounts = cash_flows_with_terminal(flows, value=value, as_of=as_of)
-    return xirr_decimal(days, amounts)
-
-
 def investor_valuation_refresh(*, investor) -> InvestorValuation:
     """Recomputes the investor's totals from the (already valued) holdings; bumps the version, which is
     the ETag of the summary and the holdings."""
@@ -219,7 +169,7 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
 def valuations_refresh_for_schemes(*, scheme_ids: Iterable[int]) -> int:
     """Revalues every holding of these schemes in the current tenant schema and refreshes the owners'
     totals. Returns the number of holdings revalued. Call it through
-    apps.portfolio.tasks.valuations_refresh_schedule from the NAV importer (public schema): it fans out
+    valuations_refresh_schedule (below) from the NAV importer (public schema): it fans out
     to every tenant after commit."""
     scheme_ids = sorted(set(scheme_ids))
     investor_ids: set[int] = set()
@@ -259,3 +209,14 @@ def valuations_refresh_stale() -> int:
 def investors_refresh(*, investor_ids: Iterable[int]) -> None:
     for investor in Investor.objects.filter(pk__in=sorted(set(investor_ids))):
         investor_valuation_refresh(investor=investor)
+
+
+VALUATIONS_REFRESH_TASK = "portfolio.valuations_refresh_for_schemes"
+
+
+def valuations_refresh_schedule(*, scheme_ids) -> None:
+    """For the NAV importer (FUNDS_NAVS_CHANGED_HOOKS, public schema): after its transaction commits,
+    revalue the holdings of these schemes in every active tenant (the fan-out runs the task in each)."""
+    ids = sorted({int(i) for i in scheme_ids})
+    if ids:
+        transaction.on_commit(lambda: fan_out_to_tenants.delay(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": ids}))

@@ -3,20 +3,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django_tenants.utils import tenant_context
 
 _seq = itertools.count(1)
 
 
 def _next() -> int:
     return next(_seq)
-
-
-@pytest.fixture
-def in_alpha(tenant_alpha):
-    """The connection on alpha's schema for the whole test."""
-    with tenant_context(tenant_alpha):
-        yield tenant_alpha
 
 
 @pytest.fixture
@@ -52,25 +44,6 @@ def make_scheme(db, make_amc):
         }
         defaults.update(fields)
         return Scheme.objects.create(**defaults)
-
-    return make
-
-
-@pytest.fixture
-def make_investor(db):
-    from apps.accounts.models import Investor
-    from apps.users.models import User
-
-    def make(*, name: str | None = None, pan: str | None = None, mobile: str | None = None):
-        n = _next()
-        user = User.objects.create_user(email=f"inv{n}-{date.today():%j}@example.com", password=None)
-        return Investor.objects.create(
-            user=user,
-            full_name=name or f"Investor {n}",
-            pan=pan,
-            email=user.email,
-            mobile=mobile or f"98{n:08d}",
-        )
 
     return make
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.demo.casgen import statement_render_pdf, statement_window
 from apps.portfolio.models import CasImport, Holding, Lot, Transaction
 from apps.portfolio.services.cas_import import CasImportError, cas_import_process, cas_upload_accept
+from tests.factories import InvestorFactory
 
 from .conftest import CAS_PASSWORD
 
@@ -38,8 +39,8 @@ def ledger_units(investor):
 
 
 @pytest.mark.parametrize("issuer", ["CAMS", "KFINTECH"])
-def test_generated_cas_becomes_a_valued_ledger(in_alpha, make_investor, cas_statement, private_storage, issuer):
-    investor = make_investor(pan=CAS_PASSWORD)
+def test_generated_cas_becomes_a_valued_ledger(in_alpha, cas_statement, private_storage, issuer):
+    investor = InvestorFactory(pan=CAS_PASSWORD)
     statement = cas_statement(issuer=issuer)
 
     result = import_pdf(investor, statement_render_pdf(statement, password=CAS_PASSWORD))
@@ -71,8 +72,8 @@ def test_generated_cas_becomes_a_valued_ledger(in_alpha, make_investor, cas_stat
     assert not any(private_storage.rglob("*.pdf"))
 
 
-def test_reimport_of_the_same_statement_adds_nothing(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_reimport_of_the_same_statement_adds_nothing(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     first = import_pdf(investor, pdf)
     lots_before = Lot.objects.filter(holding__investor=investor).count()
@@ -87,10 +88,8 @@ def test_reimport_of_the_same_statement_adds_nothing(in_alpha, make_investor, ca
 
 
 @pytest.mark.parametrize("narrow_first", [True, False])
-def test_overlapping_statements_merge_without_duplicates(
-    in_alpha, make_investor, cas_statement, private_storage, narrow_first
-):
-    investor = make_investor()
+def test_overlapping_statements_merge_without_duplicates(in_alpha, cas_statement, private_storage, narrow_first):
+    investor = InvestorFactory()
     full = cas_statement(period_from=date(2021, 1, 1), period_to=date(2024, 12, 31))
     early = statement_window(full, period_from=date(2021, 1, 1), period_to=date(2023, 6, 30))
     late = statement_window(full, period_from=date(2022, 7, 1), period_to=date(2024, 12, 31))
@@ -105,10 +104,8 @@ def test_overlapping_statements_merge_without_duplicates(
     assert not Holding.objects.filter(investor=investor, cost_incomplete=True).exists()
 
 
-def test_a_statement_with_an_opening_balance_has_units_of_unknown_cost(
-    in_alpha, make_investor, cas_statement, private_storage
-):
-    investor = make_investor()
+def test_a_statement_with_an_opening_balance_has_units_of_unknown_cost(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     late = statement_window(cas_statement(), period_from=date(2023, 1, 1), period_to=date(2024, 12, 31))
 
     result = import_pdf(investor, statement_render_pdf(late, password=CAS_PASSWORD))
@@ -119,12 +116,12 @@ def test_a_statement_with_an_opening_balance_has_units_of_unknown_cost(
     assert ledger_units(investor) == statement_units(late)
 
 
-def test_closing_balance_mismatch_is_flagged_not_hidden(in_alpha, make_investor, cas_statement, private_storage):
+def test_closing_balance_mismatch_is_flagged_not_hidden(in_alpha, cas_statement, private_storage):
     import casparser
 
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = make_investor()
+    investor = InvestorFactory()
     path = private_storage / "x.pdf"
     path.parent.mkdir(parents=True)
     path.write_bytes(statement_render_pdf(cas_statement(), password=CAS_PASSWORD))
@@ -141,12 +138,10 @@ def test_closing_balance_mismatch_is_flagged_not_hidden(in_alpha, make_investor,
     assert mismatch["isin"] == scheme.isin and D(mismatch["difference"]) == D("-10.5")
 
 
-def test_our_orders_are_not_counted_twice_when_the_cas_arrives(
-    in_alpha, make_investor, cas_statement, cas_universe, private_storage
-):
+def test_our_orders_are_not_counted_twice_when_the_cas_arrives(in_alpha, cas_statement, cas_universe, private_storage):
     from apps.portfolio.services import transaction_record
 
-    investor = make_investor()
+    investor = InvestorFactory()
     statement = cas_statement()
     folio = statement.folios[0]
     line = folio.schemes[0].transactions[0]
@@ -171,8 +166,8 @@ def test_our_orders_are_not_counted_twice_when_the_cas_arrives(
     assert ledger_units(investor) == statement_units(statement)
 
 
-def test_a_failure_midway_leaves_nothing_behind(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_a_failure_midway_leaves_nothing_behind(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     calls = {"n": 0}
     from apps.portfolio.services import cas_import as module
@@ -217,16 +212,16 @@ def _failed_upload(investor, pdf, password=CAS_PASSWORD) -> CasImport:
     return CasImport.objects.filter(investor=investor).latest("created_at")
 
 
-def test_wrong_password(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_wrong_password(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     record = _failed_upload(investor, statement_render_pdf(cas_statement(), password=CAS_PASSWORD), "WRONG1234X")
     assert record.status == "failed" and record.error_code == "wrong_password"
     assert "password" in record.error_message
     assert not any(private_storage.rglob("*.pdf"))
 
 
-def test_not_a_cas(in_alpha, make_investor, private_storage):
-    investor = make_investor()
+def test_not_a_cas(in_alpha, private_storage):
+    investor = InvestorFactory()
     result = import_pdf(investor, _plain_pdf("Electricity bill for March", password=CAS_PASSWORD))
     assert result.status == "failed" and result.error_code == "not_a_cas"
     assert "not a consolidated account statement" in result.error_message
@@ -236,45 +231,45 @@ def test_not_a_cas(in_alpha, make_investor, private_storage):
     "content",
     [b"this is not a pdf at all", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref", b""],
 )
-def test_corrupt_pdf(in_alpha, make_investor, private_storage, content):
-    investor = make_investor()
+def test_corrupt_pdf(in_alpha, private_storage, content):
+    investor = InvestorFactory()
     record = _failed_upload(investor, content)
     assert record.error_code == "corrupt_pdf"
     assert not any(private_storage.rglob("*.pdf"))
 
 
-def test_truncated_pdf_is_corrupt(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_truncated_pdf_is_corrupt(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     record = _failed_upload(investor, pdf[: len(pdf) // 3])
     assert record.error_code == "corrupt_pdf"
 
 
-def test_oversize(in_alpha, make_investor, settings, private_storage):
+def test_oversize(in_alpha, settings, private_storage):
     settings.CAS_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-    investor = make_investor()
+    investor = InvestorFactory()
     record = _failed_upload(investor, b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
     assert record.error_code == "too_large" and "2 MB" in record.error_message
     assert record.stored_path == "" and not any(private_storage.rglob("*"))
 
 
-def test_too_many_pages(in_alpha, make_investor, settings, private_storage):
+def test_too_many_pages(in_alpha, settings, private_storage):
     settings.CAS_UPLOAD_MAX_PAGES = 3
-    investor = make_investor()
+    investor = InvestorFactory()
     record = _failed_upload(investor, _plain_pdf("CAMSCASWS", password=CAS_PASSWORD, pages=4))
     assert record.error_code == "too_many_pages" and "4 pages" in record.error_message
 
 
-def test_unsupported_statement(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_unsupported_statement(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     # a registrar's document that is neither a detailed statement nor a summary
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD, title="Capital Gains Report")
     result = import_pdf(investor, pdf)
     assert result.status == "failed" and result.error_code == "unsupported_statement"
 
 
-def test_statement_of_another_pan_is_refused(in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor(pan="ZZZZZ9999Z")
+def test_statement_of_another_pan_is_refused(in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory(pan="ZZZZZ9999Z")
     result = import_pdf(investor, statement_render_pdf(cas_statement(), password=CAS_PASSWORD))
     assert result.status == "failed" and result.error_code == "pan_mismatch"
     assert not Transaction.objects.filter(investor=investor).exists()
@@ -316,10 +311,10 @@ def _summary_data(isin: str, units: str, nav: str, cost: str):
     )
 
 
-def test_summary_statement_gives_a_holding_with_its_cost(in_alpha, make_investor, cas_universe):
+def test_summary_statement_gives_a_holding_with_its_cost(in_alpha, cas_universe):
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = make_investor()
+    investor = InvestorFactory()
     schemes, _ = cas_universe
     data = _summary_data(schemes[0].isin_growth, "120.5", "50.25", "4000")
 
@@ -339,12 +334,12 @@ def test_summary_statement_gives_a_holding_with_its_cost(in_alpha, make_investor
     assert len(later.mismatches) == 1
 
 
-def test_nsdl_statement_mutual_funds_are_imported(in_alpha, make_investor, cas_universe):
+def test_nsdl_statement_mutual_funds_are_imported(in_alpha, cas_universe):
     from casparser.types import NSDLCASData
 
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = make_investor()
+    investor = InvestorFactory()
     schemes, _ = cas_universe
     data = NSDLCASData.model_validate(
         {

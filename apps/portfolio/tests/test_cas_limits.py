@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.demo.casgen import statement_render_pdf
 from apps.portfolio.services.cas_import import cas_import_process, cas_upload_accept
+from tests.factories import InvestorFactory
 
 from .conftest import CAS_PASSWORD
 
@@ -30,8 +31,8 @@ def test_the_task_has_a_time_limit():
 
 
 @pytest.mark.parametrize("fault", [SoftTimeLimitExceeded(), MemoryError()])
-def test_a_statement_over_its_limits_fails_cleanly(fault, in_alpha, make_investor, cas_statement, private_storage):
-    investor = make_investor()
+def test_a_statement_over_its_limits_fails_cleanly(fault, in_alpha, cas_statement, private_storage):
+    investor = InvestorFactory()
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     queued = cas_upload_accept(
         investor=investor, upload=SimpleUploadedFile("cas.pdf", pdf, "application/pdf"), password=CAS_PASSWORD

@@ -6,15 +6,16 @@ import pytest
 
 from apps.accounts.notifiers import LocmemNotifier
 from apps.portfolio.models import FamilyLink
+from tests.factories import InvestorFactory
 
 D = Decimal
 
 
 @pytest.fixture
-def family(in_alpha, make_investor, make_scheme, record_line):
-    owner = make_investor(name="Asha", pan="AAAAA1111A", mobile="9811111111")
-    spouse = make_investor(name="Ravi", pan="BBBBB2222B", mobile="9822222222")
-    stranger = make_investor(name="Zed", pan="CCCCC3333C", mobile="9833333333")
+def family(in_alpha, make_scheme, record_line):
+    owner = InvestorFactory(full_name="Asha", pan="AAAAA1111A", mobile="9811111111")
+    spouse = InvestorFactory(full_name="Ravi", pan="BBBBB2222B", mobile="9822222222")
+    stranger = InvestorFactory(full_name="Zed", pan="CCCCC3333C", mobile="9833333333")
     scheme = make_scheme(nav="20")
     record_line(owner, scheme, "purchase", date(2024, 1, 2), "1000", "100", "o1", nav="10")
     record_line(spouse, scheme, "purchase", date(2024, 1, 2), "2000", "200", "s1", nav="10")

@@ -7,6 +7,7 @@ from apps.core.exceptions import ApplicationError, ConflictError
 from apps.portfolio.models import Holding, InvestorValuation, Lot, LotDisposal, Tombstone, Transaction
 from apps.portfolio.selectors import units_free_for_redemption
 from apps.portfolio.services import transaction_delete, transaction_record
+from tests.factories import InvestorFactory
 
 D = Decimal
 
@@ -26,8 +27,8 @@ def record(investor, scheme, kind, day, amount, units, ref, folio="F1", nav=None
     )
 
 
-def test_record_creates_folio_holding_lot_and_valuation(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_record_creates_folio_holding_lot_and_valuation(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="12")
 
     line = record(investor, scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-1", nav="10")
@@ -46,8 +47,8 @@ def test_record_creates_folio_holding_lot_and_valuation(in_alpha, make_investor,
     assert valuation.xirr is not None and valuation.xirr > 0
 
 
-def test_record_is_idempotent_on_source_and_ref(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_record_is_idempotent_on_source_and_ref(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme()
     first = record(investor, scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-2")
 
@@ -61,15 +62,15 @@ def test_record_is_idempotent_on_source_and_ref(in_alpha, make_investor, make_sc
     assert Holding.objects.get(investor=investor).units == D("200")
 
 
-def test_source_ref_of_another_investor_conflicts(in_alpha, make_investor, make_scheme):
+def test_source_ref_of_another_investor_conflicts(in_alpha, make_scheme):
     scheme = make_scheme()
-    record(make_investor(), scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-3")
+    record(InvestorFactory(), scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-3")
     with pytest.raises(ConflictError):
-        record(make_investor(), scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-3")
+        record(InvestorFactory(), scheme, "purchase", date(2026, 1, 5), "1000", "100", "o-3")
 
 
-def test_fifo_redemption_realises_gain_against_oldest_lots(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_fifo_redemption_realises_gain_against_oldest_lots(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="20")
     record(investor, scheme, "purchase", date(2025, 1, 1), "1000", "100", "a", nav="10")
     record(investor, scheme, "sip", date(2025, 2, 1), "1500", "100", "b", nav="15")
@@ -88,8 +89,8 @@ def test_fifo_redemption_realises_gain_against_oldest_lots(in_alpha, make_invest
     assert line.cash_flow == D("2700.00")
 
 
-def test_out_of_order_lines_are_replayed_in_trade_order(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_out_of_order_lines_are_replayed_in_trade_order(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="10")
     record(investor, scheme, "redemption", date(2025, 3, 1), "-500", "-50", "r", nav="10")
     record(investor, scheme, "purchase", date(2025, 1, 1), "800", "100", "p", nav="8")
@@ -99,8 +100,8 @@ def test_out_of_order_lines_are_replayed_in_trade_order(in_alpha, make_investor,
     assert holding.realised_gain == D("100.00") and not holding.cost_incomplete
 
 
-def test_invalid_lines_are_refused_and_write_nothing(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_invalid_lines_are_refused_and_write_nothing(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme()
     with pytest.raises(ApplicationError):
         record(investor, scheme, "redemption", date(2025, 3, 1), "-500", "50", "x1")
@@ -112,8 +113,8 @@ def test_invalid_lines_are_refused_and_write_nothing(in_alpha, make_investor, ma
     assert not Holding.objects.filter(investor=investor).exists()
 
 
-def test_units_free_for_redemption_respects_lock_in(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_units_free_for_redemption_respects_lock_in(in_alpha, make_scheme):
+    investor = InvestorFactory()
     elss = make_scheme(lock_in_days=1095, category="Equity Scheme - ELSS")
     record(investor, elss, "sip", date(2022, 1, 10), "500", "50", "e1", folio="A")
     record(investor, elss, "sip", date(2023, 1, 10), "500", "40", "e2", folio="A")
@@ -130,12 +131,12 @@ def test_units_free_for_redemption_respects_lock_in(in_alpha, make_investor, mak
     assert free == D("50")
 
 
-def test_units_free_counts_only_what_fifo_left(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_units_free_counts_only_what_fifo_left(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme()
     record(investor, scheme, "purchase", date(2025, 1, 1), "1000", "100", "f1")
     record(investor, scheme, "redemption", date(2025, 2, 1), "-300", "-30", "f2")
-    other = make_investor()
+    other = InvestorFactory()
     record(other, scheme, "purchase", date(2025, 1, 1), "1000", "100", "f3")
 
     assert units_free_for_redemption(investor=investor, scheme=scheme, folio_number="F1", as_of=date(2025, 3, 1)) == D(
@@ -143,8 +144,8 @@ def test_units_free_counts_only_what_fifo_left(in_alpha, make_investor, make_sch
     )
 
 
-def test_reversal_of_a_purchase_takes_back_units_and_cost(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_reversal_of_a_purchase_takes_back_units_and_cost(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="10")
     record(investor, scheme, "sip", date(2025, 1, 1), "1000", "100", "s1")
     record(investor, scheme, "sip", date(2025, 2, 1), "1000", "100", "s2")
@@ -155,8 +156,8 @@ def test_reversal_of_a_purchase_takes_back_units_and_cost(in_alpha, make_investo
     assert holding.realised_gain == D("0")
 
 
-def test_delete_leaves_tombstone_and_rebuilds(in_alpha, make_investor, make_scheme):
-    investor = make_investor()
+def test_delete_leaves_tombstone_and_rebuilds(in_alpha, make_scheme):
+    investor = InvestorFactory()
     scheme = make_scheme()
     keep = record(investor, scheme, "purchase", date(2025, 1, 1), "1000", "100", "d1")
     wrong = record(investor, scheme, "purchase", date(2025, 1, 2), "1000", "100", "d2")

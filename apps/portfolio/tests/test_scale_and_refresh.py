@@ -7,6 +7,7 @@ import pytest
 from apps.funds.models import NavHistory
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.services import valuations_refresh_for_schemes, valuations_refresh_stale
+from tests.factories import InvestorFactory
 
 from .factories import portfolio_build, schemes_ensure
 
@@ -14,8 +15,8 @@ D = Decimal
 
 
 @pytest.fixture
-def big_investor(in_alpha, make_investor):
-    investor = make_investor()
+def big_investor(in_alpha):
+    investor = InvestorFactory()
     portfolio_build(investor=investor, schemes=schemes_ensure(count=500), transactions=10_000)
     return investor
 
@@ -53,8 +54,8 @@ def test_holdings_take_at_most_10_queries(big_investor, api_for, django_assert_m
         assert len(client.get("/api/v1/portfolio/transactions?page_size=100").json()["results"]) == 100
 
 
-def test_nav_import_revalues_holdings_and_totals(in_alpha, make_investor, make_scheme, record_line):
-    investor = make_investor()
+def test_nav_import_revalues_holdings_and_totals(in_alpha, make_scheme, record_line):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="10", nav_date=date(2026, 8, 17))
     untouched = make_scheme(nav="50")
     record_line(investor, scheme, "purchase", date(2026, 1, 5), "1000", "100", "n1")
@@ -80,9 +81,9 @@ def test_nav_import_revalues_holdings_and_totals(in_alpha, make_investor, make_s
 
 
 def test_refresh_schedule_fans_out_after_commit(in_alpha, django_capture_on_commit_callbacks):
-    from apps.portfolio.tasks import VALUATIONS_REFRESH_TASK, valuations_refresh_schedule
+    from apps.portfolio.services.valuation import VALUATIONS_REFRESH_TASK, valuations_refresh_schedule
 
-    with mock.patch("apps.core.tasks.fan_out_to_tenants.delay") as delay:
+    with mock.patch("tenants.tasks.fan_out_to_tenants.delay") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             valuations_refresh_schedule(scheme_ids=[3, 1, 3])
         delay.assert_not_called()  # nothing before the commit
@@ -91,8 +92,8 @@ def test_refresh_schedule_fans_out_after_commit(in_alpha, django_capture_on_comm
     delay.assert_called_once_with(VALUATIONS_REFRESH_TASK, kwargs={"scheme_ids": [1, 3]})
 
 
-def test_stale_valuations_are_caught_up(in_alpha, make_investor, make_scheme, record_line):
-    investor = make_investor()
+def test_stale_valuations_are_caught_up(in_alpha, make_scheme, record_line):
+    investor = InvestorFactory()
     scheme = make_scheme(nav="10")
     record_line(investor, scheme, "purchase", date(2026, 1, 5), "1000", "100", "st1")
     Holding.objects.filter(investor=investor).update(valuation_stale=True, value=0)

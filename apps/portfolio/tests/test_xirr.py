@@ -5,16 +5,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from apps.portfolio.xirr import cash_flows_with_terminal, xirr_compute, xirr_decimal
+from tests.shared_data import shared_data
 
-XIRR_DATA = Path(settings.BASE_DIR).parent / "shared" / "data" / "xirr"
+XIRR_DATA = shared_data("xirr")
 
 
 def _expected_rows():
-    if not XIRR_DATA.exists():
-        return []
     with open(XIRR_DATA / "EXPECTED_xirr.csv", newline="") as handle:
         return [(row["file"], row["expected_xirr"]) for row in csv.DictReader(handle)]
 
@@ -30,14 +28,12 @@ def _flows(path: Path):
     return dates, amounts
 
 
-@pytest.mark.skipif(not XIRR_DATA.exists(), reason="../shared/data is not beside the repository")
 def test_every_oracle_vector_is_listed():
     rows = _expected_rows()
     assert len(rows) == 60
     assert sum(1 for _, expected in rows if expected == "NaN") == 10
 
 
-@pytest.mark.skipif(not XIRR_DATA.exists(), reason="../shared/data is not beside the repository")
 @pytest.mark.parametrize(("name", "expected"), _expected_rows())
 def test_xirr_reproduces_the_oracle(name, expected):
     dates, amounts = _flows(XIRR_DATA / name)
@@ -51,7 +47,6 @@ def test_xirr_reproduces_the_oracle(name, expected):
         assert math.isclose(rate, float(expected), rel_tol=1e-6), (rate, expected)
 
 
-@pytest.mark.skipif(not XIRR_DATA.exists(), reason="../shared/data is not beside the repository")
 def test_xirr_reproduces_the_excel_example():
     with open(XIRR_DATA / "excel_doc_xirr_xnpv_example.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))

@@ -348,81 +348,90 @@ def xsip_entry(fields: dict[str, str]) -> str:
 
 
 def mfapi(*, flag: str, user_id: str, encrypted: str, param: str, base_url: str) -> str:
+    """The MFAPI additional services: one handler per flag, each given the pipe-separated parameters."""
     if not session_valid(encrypted=encrypted, service="services", user_id=user_id):
         return "101|PASSWORD EXPIRED"
     parts = param.split("|")
-    if flag == consts.FLAG_UCC:
-        if len(parts) != len(consts.UCC_PARAM_FIELDS):
-            return "101|INVALID PARAM STRING FORMAT"
-        data = dict(zip(consts.UCC_PARAM_FIELDS, parts, strict=True))
-        member_id = _member_of(user_id)
-        client, _ = BseClient.objects.get_or_create(member_id=member_id, client_code=data["ClientCode"])
-        client.name, client.pan, client.ucc_at = data["Name"], data["PAN"], client.ucc_at or timezone.now()
-        client.save()
-        return "100|RECORD INSERTED SUCCESSFULLY"
-    if flag == consts.FLAG_FATCA:
-        if len(parts) != len(consts.FATCA_PARAM_FIELDS):
-            return "101|INVALID PARAM STRING FORMAT"
-        data = dict(zip(consts.FATCA_PARAM_FIELDS, parts, strict=True))
-        updated = BseClient.objects.filter(member_id=_member_of(user_id), client_code=data["ClientCode"]).update(
-            fatca_at=timezone.now()
-        )
-        return "100|RECORD INSERTED SUCCESSFULLY" if updated else "101|INVALID CLIENT CODE"
-    if flag == consts.FLAG_MANDATE_REGISTER:
-        if len(parts) != len(consts.MANDATE_PARAM_FIELDS):
-            return "101|INVALID PARAM STRING FORMAT"
-        data = dict(zip(consts.MANDATE_PARAM_FIELDS, parts, strict=True))
-        if client_get(member_id=_member_of(user_id), client_code=data["ClientCode"]) is None:
-            return "101|INVALID CLIENT CODE"
-        amount = _dec(data["Amount"])
-        if amount is None or amount <= 0:
-            return "101|INVALID PARAM STRING FORMAT"
-        mandate = BseMandate.objects.create(
-            member_id=_member_of(user_id), client_code=data["ClientCode"], mandate_id="pending",
-            mandate_type=data["MandateType"], amount=amount,
-        )  # fmt: skip
-        # XSIP mandate ids are under 15 digits; ISIP ids are 15 characters starting with BSE
-        mandate.mandate_id = f"BSE{mandate.pk:012d}" if data["MandateType"] == "I" else str(1_200_000 + mandate.pk)
-        mandate.save(update_fields=["mandate_id"])
-        return f"100|{mandate.mandate_id}"
-    if flag == consts.FLAG_PAYMENT_LINK:
-        if len(parts) != len(consts.PAYMENT_LINK_PARAM_FIELDS):
-            return "101|INVALID PARAM STRING FORMAT"
-        data = dict(zip(consts.PAYMENT_LINK_PARAM_FIELDS, parts, strict=True))
-        if data["Mode"] not in ("DIRECT", "NODAL"):
-            return "101|INVALID PAYMENT MODE"
-        numbers = [n for n in data["Orders"].split(",") if n]
-        if not numbers:
-            return "101|SELECT AT LEAST ONE ORDER"
-        orders = list(
-            BseOrder.objects.filter(order_number__in=numbers, client_code=data["ClientCode"], kind="purchase")
-        )
-        if len(orders) != len(numbers):
-            return "101|INVALID ORDER NUMBER"
-        if any(order.paid_at for order in orders):
-            return "101|PAYMENT DONE FOR THIS ORDER NUMBER"
-        total = sum((order.amount for order in orders), Decimal("0"))
-        if _dec(data["Total"]) != total:
-            return "101|INVALID TOTAL ORDER AMOUNT"
-        token = secrets.token_urlsafe(16)
-        BseOrder.objects.filter(pk__in=[order.pk for order in orders]).update(payment_token=token)
-        return f"100|{base_url}/sandbox/bse/pay/{token}"
     if flag == consts.FLAG_PAYMENT_STATUS:
-        if len(parts) != len(consts.PAYMENT_STATUS_PARAM_FIELDS) or parts[2] != "BSEMF":
-            return "101|INVALID SEGMENT VALUE"
-        order = BseOrder.objects.filter(order_number=parts[1]).first()
-        if order is None:
-            return "101|INVALID ORDER NUMBER"
-        if order.client_code != parts[0]:
-            return "101|INVALID ORDER NUMBER FOR GIVEN CLIENT"
-        advance(member_id=order.member_id)
-        order.refresh_from_db()
-        if order.paid_at is not None:
-            return "100|APPROVED ( DIRECT )"
-        if order.payment_token:
-            return "100|AWAITING FOR FUNDS CONFIRMATION ( DIRECT )"
-        return "100|PAYMENT NOT INITIATED FOR GIVEN ORDER"
-    return "101|INVALID ACTION CODE"
+        return _mfapi_payment_status(parts)
+    handlers = {
+        consts.FLAG_UCC: (consts.UCC_PARAM_FIELDS, _mfapi_ucc),
+        consts.FLAG_FATCA: (consts.FATCA_PARAM_FIELDS, _mfapi_fatca),
+        consts.FLAG_MANDATE_REGISTER: (consts.MANDATE_PARAM_FIELDS, _mfapi_mandate_register),
+        consts.FLAG_PAYMENT_LINK: (consts.PAYMENT_LINK_PARAM_FIELDS, _mfapi_payment_link),
+    }
+    if flag not in handlers:
+        return "101|INVALID ACTION CODE"
+    field_names, handler = handlers[flag]
+    if len(parts) != len(field_names):
+        return "101|INVALID PARAM STRING FORMAT"
+    return handler(dict(zip(field_names, parts, strict=True)), member_id=_member_of(user_id), base_url=base_url)
+
+
+def _mfapi_ucc(data: dict[str, str], *, member_id: str, base_url: str) -> str:
+    client, _ = BseClient.objects.get_or_create(member_id=member_id, client_code=data["ClientCode"])
+    client.name, client.pan, client.ucc_at = data["Name"], data["PAN"], client.ucc_at or timezone.now()
+    client.save()
+    return "100|RECORD INSERTED SUCCESSFULLY"
+
+
+def _mfapi_fatca(data: dict[str, str], *, member_id: str, base_url: str) -> str:
+    updated = BseClient.objects.filter(member_id=member_id, client_code=data["ClientCode"]).update(
+        fatca_at=timezone.now()
+    )
+    return "100|RECORD INSERTED SUCCESSFULLY" if updated else "101|INVALID CLIENT CODE"
+
+
+def _mfapi_mandate_register(data: dict[str, str], *, member_id: str, base_url: str) -> str:
+    if client_get(member_id=member_id, client_code=data["ClientCode"]) is None:
+        return "101|INVALID CLIENT CODE"
+    amount = _dec(data["Amount"])
+    if amount is None or amount <= 0:
+        return "101|INVALID PARAM STRING FORMAT"
+    mandate = BseMandate.objects.create(
+        member_id=member_id, client_code=data["ClientCode"], mandate_id="pending",
+        mandate_type=data["MandateType"], amount=amount,
+    )  # fmt: skip
+    # XSIP mandate ids are under 15 digits; ISIP ids are 15 characters starting with BSE
+    mandate.mandate_id = f"BSE{mandate.pk:012d}" if data["MandateType"] == "I" else str(1_200_000 + mandate.pk)
+    mandate.save(update_fields=["mandate_id"])
+    return f"100|{mandate.mandate_id}"
+
+
+def _mfapi_payment_link(data: dict[str, str], *, member_id: str, base_url: str) -> str:
+    if data["Mode"] not in ("DIRECT", "NODAL"):
+        return "101|INVALID PAYMENT MODE"
+    numbers = [n for n in data["Orders"].split(",") if n]
+    if not numbers:
+        return "101|SELECT AT LEAST ONE ORDER"
+    orders = list(BseOrder.objects.filter(order_number__in=numbers, client_code=data["ClientCode"], kind="purchase"))
+    if len(orders) != len(numbers):
+        return "101|INVALID ORDER NUMBER"
+    if any(order.paid_at for order in orders):
+        return "101|PAYMENT DONE FOR THIS ORDER NUMBER"
+    total = sum((order.amount for order in orders), Decimal("0"))
+    if _dec(data["Total"]) != total:
+        return "101|INVALID TOTAL ORDER AMOUNT"
+    token = secrets.token_urlsafe(16)
+    BseOrder.objects.filter(pk__in=[order.pk for order in orders]).update(payment_token=token)
+    return f"100|{base_url}/sandbox/bse/pay/{token}"
+
+
+def _mfapi_payment_status(parts: list[str]) -> str:
+    if len(parts) != len(consts.PAYMENT_STATUS_PARAM_FIELDS) or parts[2] != "BSEMF":
+        return "101|INVALID SEGMENT VALUE"
+    order = BseOrder.objects.filter(order_number=parts[1]).first()
+    if order is None:
+        return "101|INVALID ORDER NUMBER"
+    if order.client_code != parts[0]:
+        return "101|INVALID ORDER NUMBER FOR GIVEN CLIENT"
+    advance(member_id=order.member_id)
+    order.refresh_from_db()
+    if order.paid_at is not None:
+        return "100|APPROVED ( DIRECT )"
+    if order.payment_token:
+        return "100|AWAITING FOR FUNDS CONFIRMATION ( DIRECT )"
+    return "100|PAYMENT NOT INITIATED FOR GIVEN ORDER"
 
 
 def _member_of(user_id: str) -> str:

@@ -6,7 +6,9 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Investor
-from apps.accounts.tests.factories import make_staff, otp_code_sent_to, pan_with, staff_api
+from tests.clients import staff_api
+from tests.factories import make_staff, pan_with
+from tests.messages import otp_code_sent_to
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from apps.core.timezones import IST
-from apps.portal.tests.conftest import investor_ready_to_invest, make_investor, make_staff, orderable_scheme
-from apps.portal.tests.test_orders import make_order
+from tests.factories import SchemeFactory, make_investor, make_order, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +39,9 @@ def purchase(scheme, amount="1500", key=None) -> dict:
 
 
 def test_orders_page_lists_only_my_orders_newest_first(tenant_alpha):
-    investor = investor_ready_to_invest(tenant_alpha)
-    someone_else = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme(name="Web Listed Growth Fund")
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    someone_else = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True, name="Web Listed Growth Fund")
     placed = datetime(2026, 1, 5, 11, tzinfo=IST)
     old = make_order(tenant_alpha, investor, scheme, status="successful", placed_at=placed)
     new = make_order(tenant_alpha, investor, scheme, kind="redemption", placed_at=datetime(2026, 2, 5, 11, tzinfo=IST))
@@ -62,8 +61,8 @@ def test_orders_page_lists_only_my_orders_newest_first(tenant_alpha):
 def test_investor_places_a_purchase_and_confirms_it_with_the_otp(tenant_alpha, django_capture_on_commit_callbacks):
     from apps.orders.models import ExchangeAttempt, Order, OutboxMessage
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     client = signed_in(tenant_alpha, investor.user)
 
     form = client.get("/web/orders/new/")
@@ -109,8 +108,8 @@ def test_investor_places_a_purchase_and_confirms_it_with_the_otp(tenant_alpha, d
 def test_a_form_sent_twice_writes_one_order(tenant_alpha):
     from apps.orders.models import Order
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     client = signed_in(tenant_alpha, investor.user)
     data = purchase(scheme, "2000")
 
@@ -133,8 +132,8 @@ def test_a_form_sent_twice_writes_one_order(tenant_alpha):
 def test_refusals_show_on_the_form_and_write_nothing(tenant_alpha):
     from apps.orders.models import IdempotencyRecord, Order
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme(min_purchase="5000")
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True, min_purchase=Decimal("5000"))
     client = signed_in(tenant_alpha, investor.user)
     key = uuid.uuid4()
 
@@ -160,16 +159,18 @@ def test_refusals_show_on_the_form_and_write_nothing(tenant_alpha):
     assert client.post("/web/orders/new/", purchase(scheme, "6000", key)).status_code == 302
 
     pending = make_investor(tenant_alpha, kyc_status="pending")
-    kyc = signed_in(tenant_alpha, pending.user).post("/web/orders/new/", purchase(orderable_scheme(), "1000"))
+    kyc = signed_in(tenant_alpha, pending.user).post(
+        "/web/orders/new/", purchase(SchemeFactory(orderable=True), "1000")
+    )
     assert kyc.status_code == 400 and b"KYC is not verified" in kyc.content
     with tenant_context(tenant_alpha):
         assert not Order.objects.filter(investor=pending).exists()
 
 
 def test_another_investors_order_is_404(tenant_alpha, tenant_beta):
-    mine = investor_ready_to_invest(tenant_alpha)
-    theirs = investor_ready_to_invest(tenant_alpha)
-    order = make_order(tenant_alpha, theirs, orderable_scheme())
+    mine = make_investor(tenant_alpha, ready_to_invest=True)
+    theirs = make_investor(tenant_alpha, ready_to_invest=True)
+    order = make_order(tenant_alpha, theirs, SchemeFactory(orderable=True))
     url = f"/web/orders/{order.public_id}/confirm/"
     client = signed_in(tenant_alpha, mine.user)
 
@@ -180,7 +181,7 @@ def test_another_investors_order_is_404(tenant_alpha, tenant_beta):
         order.refresh_from_db()
         assert order.status == "pending_otp"
     # the same id on another distributor's host is nobody's order there
-    beta_investor = investor_ready_to_invest(tenant_beta)
+    beta_investor = make_investor(tenant_beta, ready_to_invest=True)
     beta = signed_in(tenant_beta, beta_investor.user)
     assert beta.get(url).status_code == 404
 
@@ -188,8 +189,8 @@ def test_another_investors_order_is_404(tenant_alpha, tenant_beta):
 def test_staff_and_anonymous_users_do_not_reach_the_order_pages(tenant_alpha):
     from apps.orders.models import Order
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     order = make_order(tenant_alpha, investor, scheme)
     member = make_staff(tenant_alpha, role="owner")
     staff = signed_in(tenant_alpha, member.user)
@@ -214,8 +215,8 @@ def test_order_staff_placed_on_behalf_is_confirmed_by_the_investor_with_a_new_co
 ):
     from apps.orders.models import Order
 
-    investor = investor_ready_to_invest(tenant_alpha)
-    scheme = orderable_scheme()
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    scheme = SchemeFactory(orderable=True)
     staff = staff_client(tenant_alpha, role="owner")
     with django_capture_on_commit_callbacks(execute=True):
         placed = staff.post(

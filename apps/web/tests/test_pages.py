@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from apps.portal.tests.conftest import make_investor
+from tests.factories import make_investor
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ def test_investor_web_pages_need_an_investor_session(tenant_alpha):
     response = anonymous.get("/web/")
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
 
-    investor = make_investor(tenant_alpha, full_name="Web Person", password="a-long-password-2026")
+    investor = make_investor(tenant_alpha, full_name="Web Person", password="a-long-password-2026", verified=True)
     client = Client(HTTP_HOST="alpha.localhost")
     client.force_login(investor.user, backend="apps.accounts.backends.EmailOrMobileBackend")
     page = client.get("/web/")

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         if opts["demo"] and not apps.is_installed("apps.demo"):
             raise CommandError("--demo needs the demo app (apps.demo), which these settings do not install.")
         quiet = max(0, opts["verbosity"] - 1)
-        call_command("migrate_schemas", interactive=False, verbosity=quiet)
+        # tenant schemas migrate in parallel (settings.TENANT_MIGRATION_EXECUTOR)
+        call_command("migrate_schemas", interactive=False, verbosity=quiet, executor=settings.TENANT_MIGRATION_EXECUTOR)
         template_schema_ensure(verbosity=quiet)
         spare_schemas_replenish()
         if not settings.REDIS_URL:

@@ -8,14 +8,15 @@ from rest_framework.test import APIClient
 
 from apps.portfolio.models import CasImport, Holding, Transaction
 from apps.portfolio.services import transaction_delete
+from tests.factories import InvestorFactory
 
 D = Decimal
 
 
 @pytest.fixture
-def portfolio(in_alpha, make_investor, make_scheme, record_line):
+def portfolio(in_alpha, make_scheme, record_line):
     """Investor A with two schemes (one in two folios), investor B with one."""
-    a, b = make_investor(name="Asha"), make_investor(name="Bala")
+    a, b = InvestorFactory(full_name="Asha"), InvestorFactory(full_name="Bala")
     equity = make_scheme(nav="20", category="Equity Scheme - Large Cap Fund")
     debt = make_scheme(nav="11", category="Debt Scheme - Liquid Fund", asset_class="debt")
     record_line(a, equity, "purchase", date(2024, 1, 2), "1000", "100", "a1", nav="10")
@@ -59,8 +60,8 @@ def test_summary_etag_changes_when_the_ledger_changes(portfolio, api_for, record
     assert D(response.json()["value"]) == D("4900.00") + D("99.00")
 
 
-def test_empty_portfolio_summary(in_alpha, make_investor, api_for):
-    response = api_for(make_investor()).get("/api/v1/portfolio/summary")
+def test_empty_portfolio_summary(in_alpha, api_for):
+    response = api_for(InvestorFactory()).get("/api/v1/portfolio/summary")
     assert response.status_code == 200
     assert response.json()["value"] == "0.00" and response.json()["xirr"] is None
 
@@ -252,13 +253,13 @@ def test_allocation(portfolio, api_for):
 
 
 def test_cas_upload_through_the_api(
-    in_alpha, make_investor, api_for, cas_statement, private_storage, celery_eager, django_capture_on_commit_callbacks
+    in_alpha, api_for, cas_statement, private_storage, celery_eager, django_capture_on_commit_callbacks
 ):
     from apps.demo.casgen import statement_render_pdf
 
     from .conftest import CAS_PASSWORD
 
-    investor = make_investor()
+    investor = InvestorFactory()
     client = api_for(investor)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
 
@@ -284,13 +285,13 @@ def test_cas_upload_through_the_api(
     ],
 )
 def test_cas_upload_errors_through_the_api(
-    in_alpha, make_investor, api_for, cas_statement, private_storage, content, password, code, http
+    in_alpha, api_for, cas_statement, private_storage, content, password, code, http
 ):
     from apps.demo.casgen import statement_render_pdf
 
     from .conftest import CAS_PASSWORD
 
-    client = api_for(make_investor())
+    client = api_for(InvestorFactory())
     content = content or statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
 
     response = client.post("/api/v1/imports", {"file": _file(content), "password": password}, format="multipart")
@@ -303,9 +304,9 @@ def test_cas_upload_errors_through_the_api(
     assert client.get(f"/api/v1/imports/{record['id']}").json()["error"]["code"] == code
 
 
-def test_oversize_upload_is_413(in_alpha, make_investor, api_for, settings, private_storage):
+def test_oversize_upload_is_413(in_alpha, api_for, settings, private_storage):
     settings.CAS_UPLOAD_MAX_BYTES = 1024 * 1024
-    client = api_for(make_investor())
+    client = api_for(InvestorFactory())
     response = client.post(
         "/api/v1/imports", {"file": _file(b"%PDF-1.4\n" + b"x" * (1024 * 1024)), "password": "x"}, format="multipart"
     )
@@ -313,8 +314,8 @@ def test_oversize_upload_is_413(in_alpha, make_investor, api_for, settings, priv
     assert not any(private_storage.rglob("*.pdf"))
 
 
-def test_upload_requires_a_file(in_alpha, make_investor, api_for):
-    response = api_for(make_investor()).post("/api/v1/imports", {"password": "x"}, format="multipart")
+def test_upload_requires_a_file(in_alpha, api_for):
+    response = api_for(InvestorFactory()).post("/api/v1/imports", {"password": "x"}, format="multipart")
     assert response.status_code == 400 and "file" in response.json()["extra"]["fields"]
 
 
