@@ -5,7 +5,7 @@ import pytest
 from django_tenants.utils import tenant_context
 from rest_framework.test import APIClient
 
-from apps.orders.tests.conftest import make_investor
+from tests.factories import make_investor
 
 
 def _client(investor, host="alpha.localhost"):

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core import mail
 from django_tenants.utils import tenant_context
 
-from apps.orders.tests.conftest import make_investor
+from tests.factories import make_investor
 
 pytestmark = pytest.mark.live
 
@@ -41,7 +41,7 @@ def test_an_order_event_reaches_email_sms_and_push_in_the_brand(providers, alpha
     from apps.notifications.services import notification_send
     from apps.sandbox.messaging import sandbox_sent
 
-    investor = make_investor(alpha)
+    investor = make_investor(alpha, ready_to_invest=True)
     with tenant_context(alpha):
         PushDevice.objects.create(investor=investor, token="fcm-live-1", platform="android")
         PushDevice.objects.create(investor=investor, token="unregistered-old-phone", platform="ios")

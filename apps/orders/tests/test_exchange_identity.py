@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import tenant_context
 
-from apps.orders.tests.conftest import make_investor, otp_code_for
+from tests.factories import make_investor
+from tests.messages import otp_code_sent_to as otp_code_for
 
 pytestmark = pytest.mark.live
 
@@ -38,19 +39,19 @@ def _adviser(tenant, euin):
 
 
 def test_order_to_bse_sandbox_carries_the_distributors_member_id_arn_and_the_advisers_euin(
-    sandbox_gateways, alpha, beta_tenant, funds
+    sandbox_gateways, live_alpha, live_beta, funds
 ):
     from apps.orders.models import GatewayCall, Order
     from apps.sandbox.faults import fault_plan
     from apps.sandbox.models import BseOrder
 
     # given an investor of alpha advised by an RM with an EUIN, and one of beta with none (execution-only)
-    investor = make_investor(alpha)
-    rm = _adviser(alpha, "E123456")
-    with tenant_context(alpha):
+    investor = make_investor(live_alpha, ready_to_invest=True)
+    rm = _adviser(live_alpha, "E123456")
+    with tenant_context(live_alpha):
         investor.relationship_manager = rm
         investor.save(update_fields=["relationship_manager"])
-    other = make_investor(beta_tenant)
+    other = make_investor(live_beta, ready_to_invest=True)
     # a no-op fault that only fires when the sandbox's raw SOAP request carries alpha's ARN
     arn_seen = fault_plan(target="bse", kind="latency", operation="orderEntryParam", match=">ARN-100001<")
 
@@ -59,7 +60,7 @@ def test_order_to_bse_sandbox_carries_the_distributors_member_id_arn_and_the_adv
     beta_order = _confirmed_purchase(other, funds["equity"], host="beta.localhost")
 
     # then alpha's order reached the sandbox under alpha's member id, ARN and the RM's EUIN
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         order = Order.objects.get(public_id=alpha_order)
         sent = GatewayCall.objects.get(order=order, operation="MFOrder.orderEntryParam").request
     assert BseOrder.objects.get(ref_no=order.client_ref).member_id == "10234"
@@ -68,38 +69,38 @@ def test_order_to_bse_sandbox_carries_the_distributors_member_id_arn_and_the_adv
     assert (sent["MemberId"], sent["UserID"], sent["Param2"]) == ("10234", "1023401", "ARN-100001")
     assert (sent["EUIN"], sent["EUINVal"]) == ("E123456", "N")
     # and beta's under beta's own, execution-only
-    with tenant_context(beta_tenant):
+    with tenant_context(live_beta):
         order = Order.objects.get(public_id=beta_order)
         sent = GatewayCall.objects.get(order=order, operation="MFOrder.orderEntryParam").request
     assert BseOrder.objects.get(ref_no=order.client_ref).member_id == "20468"
     assert (sent["MemberId"], sent["Param2"], sent["EUIN"], sent["EUINVal"]) == ("20468", "ARN-200002", "", "Y")
 
 
-def test_a_distributor_without_its_identity_sends_nothing(sandbox_gateways, alpha, funds):
+def test_a_distributor_without_its_identity_sends_nothing(sandbox_gateways, live_alpha, funds):
     from apps.orders.models import GatewayCall, GatewayRouting, Order, OutboxMessage
 
-    investor = make_investor(alpha)
-    with tenant_context(alpha):
+    investor = make_investor(live_alpha, ready_to_invest=True)
+    with tenant_context(live_alpha):
         routing = GatewayRouting.objects.get()
         saved = routing.bse_password_encrypted
         GatewayRouting.objects.update(bse_password_encrypted="")
     try:
         order_id = _confirmed_purchase(investor, funds["equity"])
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             order = Order.objects.get(public_id=order_id)
             assert (order.status, order.failure_code) == ("failed", "identity_missing")
             assert not GatewayCall.objects.filter(order=order).exists()
             assert OutboxMessage.objects.get(order=order).attempts == 1
     finally:
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             GatewayRouting.objects.update(bse_password_encrypted=saved)
 
 
-def test_configure_gateway_encrypts_rotates_and_tests_the_login(sandbox_gateways, alpha, monkeypatch, settings):
+def test_configure_gateway_encrypts_rotates_and_tests_the_login(sandbox_gateways, live_alpha, monkeypatch, settings):
     from apps.core.models import AuditLog
     from apps.orders.models import GatewayRouting
 
-    with tenant_context(alpha):
+    with tenant_context(live_alpha):
         before = GatewayRouting.objects.get()
     try:
         # a wrong password is stored, and the login test says the exchange refused it
@@ -112,7 +113,7 @@ def test_configure_gateway_encrypts_rotates_and_tests_the_login(sandbox_gateways
         call_command("configure_gateway", "alpha", "--gateway", "bse_starmf", "--member-id", "10234",
                      "--user-id", "1023402", "--password-env", "ALPHA_BSE_PASSWORD", "--test",
                      "--primary-for", "purchase,redemption")  # fmt: skip
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             routing = GatewayRouting.objects.get()
             assert routing.bse_user_id == "1023402"
             assert settings.SANDBOX_BSE_PASSWORD not in routing.bse_password_encrypted
@@ -122,13 +123,13 @@ def test_configure_gateway_encrypts_rotates_and_tests_the_login(sandbox_gateways
             )
             assert [t["ok"] for t in tests] == [True, False]
             assert all(settings.SANDBOX_BSE_PASSWORD not in str(row.extra) for row in AuditLog.objects.all()[:20])
-        # another distributor cannot take alpha's member code
+        # another distributor cannot take live_alpha's member code
         monkeypatch.setenv("BETA_BSE_PASSWORD", settings.SANDBOX_BSE_PASSWORD)
         with pytest.raises(CommandError, match="another distributor"):
             call_command("configure_gateway", "beta", "--gateway", "bse_starmf", "--member-id", "10234",
                          "--user-id", "1023409", "--password-env", "BETA_BSE_PASSWORD")  # fmt: skip
     finally:
-        with tenant_context(alpha):
+        with tenant_context(live_alpha):
             GatewayRouting.objects.filter(pk=before.pk).update(
                 bse_user_id=before.bse_user_id, bse_password_encrypted=before.bse_password_encrypted,
                 primary=before.primary,

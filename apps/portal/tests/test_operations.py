@@ -123,8 +123,8 @@ def test_a_stuck_order_is_resolved_with_a_reason_and_another_tenants_order_is_40
     from apps.core.models import AuditLog
     from apps.funds.models import Scheme
     from apps.orders.models import Order, OutboxMessage
-    from apps.orders.tests.conftest import make_investor
     from apps.reconciliation.tests.conftest import order_make
+    from tests.factories import make_investor
 
     scheme = Scheme.objects.create(amfi_code="981101", name="Ops Test Fund")
     investor, outsider = make_investor(tenant_alpha), make_investor(tenant_beta)

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from apps.orders.tests.conftest import sandbox_gateways  # noqa: F401 - the gateways at the live sandbox
-from apps.portal.tests.conftest import make_staff, sign_in
+from apps.portal.tests.conftest import sign_in
 from apps.reconciliation.tests.conftest import cams_feed, cams_row
+from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.usefixtures("sandbox_gateways")]
 

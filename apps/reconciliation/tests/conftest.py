@@ -57,7 +57,7 @@ def order_make(investor, scheme, *, status, amount, units=None, nav=Decimal("50.
 
 @pytest.fixture
 def investor(tenant_alpha):
-    from apps.orders.tests.conftest import make_investor
+    from tests.factories import make_investor
 
     return make_investor(tenant_alpha)
 
