@@ -238,7 +238,8 @@ class Cluster:
                                           "--concurrency", "2", "--queues", "celery", "-n", f"worker{index}@%h"],
                        env)  # fmt: skip
         self.spawn("imports", [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO",
-                               "--concurrency", "1", "--queues", "imports", "-n", "imports@%h"], env)  # fmt: skip
+                               "--concurrency", "1", "--queues", "imports,statements", "-n", "imports@%h"],
+                   env)  # fmt: skip
         self.spawn("beat", [str(BIN / "celery"), "-A", "config", "beat", "--loglevel", "INFO", "--pidfile=",
                             "--schedule", str(CLUSTER / "celerybeat-schedule"),
                             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"], env)  # fmt: skip

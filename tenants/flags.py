@@ -35,7 +35,7 @@ FEATURES = {
     feature.name: feature
     for feature in (
         Feature("family_view", "Family view (linked family portfolios)", True),
-        Feature("goals", "Goals", False),
+        Feature("goals", "Goals (targets, linked holdings and SIPs, projections)", True),
         Feature("mfu", "MF Utilities as an order gateway", True),
         Feature("web_ordering", "Investor ordering on the web pages", True),
     )

@@ -5,11 +5,14 @@ used: the family API, the investor web order pages and MF Utilities as an order 
 import pytest
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
+from rest_framework.test import APIClient
 
 from apps.core.models import AuditLog
 from apps.users.models import User
-from tenants.flags import FEATURES, feature_is_active
+from tenants.flags import feature_is_active
 from tenants.models import Plan
+from tests.clients import signed_in_client
+from tests.factories import PASSWORD, make_investor, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +117,25 @@ def test_mfu_off_is_never_chosen_by_the_router(tenant_alpha):
         assert route_for("purchase").gateway == "bse_starmf"
 
 
-def test_goals_is_a_named_feature_off_by_default(tenant_beta):
-    assert FEATURES["goals"].default is False
-    with tenant_context(tenant_beta):
-        assert not feature_is_active(name="goals")
+def test_goals_off_hides_the_goals_api_pages_and_links(switch, tenant_alpha):
+    investor = make_investor(tenant_alpha)
+    owner = make_staff(tenant_alpha, role="owner")
+    api = APIClient(HTTP_HOST="alpha.localhost")
+    api.force_authenticate(investor.user)
+    web = signed_in_client(tenant_alpha, investor.user)
+    portal = Client(HTTP_HOST="alpha.localhost")
+    assert portal.post("/portal/login/", {"email": owner.user.email, "password": PASSWORD}).status_code == 302
+    investor_page = f"/portal/investors/{investor.public_id}/"
+    assert api.get("/api/v1/goals").status_code == 200
+    assert b"/web/goals/" in web.get("/web/").content
+    assert b"investor-goals-link" in portal.get(investor_page).content
+
+    switch(tenant_alpha, "goals", "off")
+
+    refused = api.get("/api/v1/goals")
+    assert refused.status_code == 403 and refused.json()["code"] == "feature_disabled"
+    assert web.get("/web/goals/").status_code == 404
+    assert portal.get(f"{investor_page}goals/").status_code == 404
+    # and no page links to them
+    assert b"/web/goals/" not in web.get("/web/").content
+    assert b"investor-goals-link" not in portal.get(investor_page).content

@@ -55,6 +55,14 @@ FEATURE_GATED_ROUTES = {
     "v1:portfolio-family-unlink": "family_view",
     "web:order_place": "web_ordering",
     "web:order_confirm": "web_ordering",
+    "v1:goals": "goals",
+    "v1:goal": "goals",
+    "v1:goal-links": "goals",
+    "v1:goal-link": "goals",
+    "web:goals": "goals",
+    "web:goal": "goals",
+    "portal:investor_goals": "goals",
+    "portal:investor_goal": "goals",
 }
 # setup_platform migrates tenant schemas in parallel: django-tenants' multiprocessing executor, one
 # process per core by default, schemas handed out in chunks.

@@ -31,7 +31,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Queues: "celery" for orders and the rest; CAS parsing (untrusted PDFs) on a queue of its own, with a time
 # and an address-space limit per task (apps/portfolio/tasks.py), served by its own worker (Procfile).
 CELERY_IMPORTS_QUEUE = env("CELERY_IMPORTS_QUEUE", default="imports")
-# PDF statements (apps/reports) render on a queue of their own too, served by the `statements` worker.
+# PDF statements (apps/reports) render on a queue of their own too, served by the imports worker (Procfile).
 REPORTS_STATEMENT_QUEUE = env("REPORTS_STATEMENT_QUEUE", default="statements")
 CELERY_TASK_ROUTES = {
     "portfolio.cas_import_process": {"queue": CELERY_IMPORTS_QUEUE},
