@@ -19,8 +19,15 @@ from apps.core.exceptions import ApplicationError
 from apps.notifications.channels.push import FcmClient, PushError, PushMessage, PushTokenInvalid
 from apps.notifications.channels.sms import SmsError
 from apps.notifications.models import Channel, ChannelPreference, Delivery, Event, Notification, PushDevice
-from apps.notifications.tasks import DeliveryRetry, deliver
 from apps.notifications.texts import text_render
+from config.celery import app as celery_app
+
+DELIVER_TASK = "notifications.deliver"
+
+
+class DeliveryRetry(Exception):
+    """A transient failure: the task tries again later."""
+
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +67,7 @@ def notification_send(*, investor: Investor, event: str, context: dict | None = 
         [Delivery(notification=notification, channel=channel) for channel in channels_for(investor)]
     )
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver.delay(pk))
+        transaction.on_commit(lambda pk=delivery.pk: celery_app.tasks[DELIVER_TASK].delay(pk))
     return notification
 
 

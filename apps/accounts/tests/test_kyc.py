@@ -94,7 +94,7 @@ def test_provider_fault_leaves_the_status_and_is_audited(kra_url, live_db):
         assert AuditLog.objects.filter(action="kyc.check_failed", target_id=str(investor.pk)).exists()
 
 
-def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db):
+def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db, celery_eager):
     from tenants.models import Distributor
 
     alpha = Distributor.objects.get(schema_name="alpha")
