@@ -46,16 +46,17 @@ def get(url: str, host: str, timeout: float = 60) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def wait_for_200(url: str, host: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
+def wait_for_200(url: str, host: str, seconds: float, *, in_a_row: int = 3) -> None:
+    """Until the URL has answered 200 `in_a_row` times running (nginx has tried each replica)."""
+    deadline, streak = time.monotonic() + seconds, 0
+    while streak < in_a_row:
         try:
-            if get(url, host, timeout=5)[0] == 200:
-                return
+            streak = streak + 1 if get(url, host, timeout=5)[0] == 200 else 0
         except (urllib.error.URLError, OSError):
-            pass  # nginx or the replicas are still starting
+            streak = 0  # nginx or the replicas are still starting
         assert time.monotonic() < deadline, f"{host}{url} did not answer 200 in {seconds:.0f}s"
-        time.sleep(2)
+        if streak < in_a_row:
+            time.sleep(1 if streak else 2)
 
 
 @pytest.fixture(scope="module")
