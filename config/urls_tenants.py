@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("apps.funds.urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.portfolio.urls")),
+    path("", include("apps.notifications.urls")),
     path("", include("apps.reports.urls")),
     path("", include("apps.goals.urls")),
 ]

@@ -435,8 +435,8 @@ class ExchangeClient(TimeStampedModel):
 
 
 class GatewayRouting(TimeStampedModel):
-    """This distributor's choice of primary gateway per operation (one row per tenant schema). Secrets
-    are never stored here: they come from the environment."""
+    """This distributor's exchange identity and its choice of primary gateway per operation (one row per
+    tenant schema). Passwords are stored encrypted only."""
 
     singleton = models.BooleanField(default=True, unique=True, editable=False)
     primary = models.JSONField(
@@ -444,9 +444,15 @@ class GatewayRouting(TimeStampedModel):
     )
     default_gateway = models.CharField(max_length=12, choices=Gateway.choices, default=Gateway.BSE_STARMF)
     fallback_enabled = models.BooleanField(default=True)
-    bse_member_id = models.CharField(max_length=10, blank=True, help_text="empty: the platform's setting")
+    bse_member_id = models.CharField(max_length=10, blank=True, help_text="the distributor's BSE member code")
     bse_user_id = models.CharField(max_length=10, blank=True)
     mfu_entity_id = models.CharField(max_length=20, blank=True)
+    # The distributor's own exchange credentials (apps/orders/identity.py): encrypted, never shown again.
+    bse_password_encrypted = models.TextField(blank=True)
+    mfu_username = models.CharField(max_length=60, blank=True)
+    mfu_password_encrypted = models.TextField(blank=True)
+    bse_rotated_at = models.DateTimeField(null=True, blank=True, help_text="when the BSE password was last set")
+    mfu_rotated_at = models.DateTimeField(null=True, blank=True, help_text="when the MFU password was last set")
 
     class Meta:
         ordering = ["id"]

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.core.exceptions import ConflictError
+from apps.notifications.services import order_event_notify
 from apps.orders.models import (
     Mandate,
     MandateStatus,
@@ -119,7 +120,7 @@ def order_transition(
         setattr(order, stamp, now)
         update.add(stamp)
     order.save(update_fields=sorted(update))
-    return OrderEvent.objects.create(
+    event = OrderEvent.objects.create(
         order=order,
         kind="status",
         from_status=previous,
@@ -128,6 +129,8 @@ def order_transition(
         message=message[:500],
         data=data or {},
     )
+    order_event_notify(order=order, status=to)  # the investor hears of the transitions they care for
+    return event
 
 
 def order_event(*, order: Order, kind: str, message: str = "", actor: str = "system", data: dict | None = None):

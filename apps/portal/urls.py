@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports, views_orders, views_reports
+from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports
 
 app_name = "portal"
 
@@ -45,4 +45,24 @@ urlpatterns = [
     path("settings/branding/", views.BrandingView.as_view(), name="branding"),
     path("settings/staff/", views.StaffView.as_view(), name="staff"),
     path("settings/staff/<uuid:public_id>/", views.StaffUpdateView.as_view(), name="staff_update"),
+]
+
+# operations console, registrar feeds, commission and the exchange identity (apps/portal/views_operations.py)
+urlpatterns += [
+    path("operations/", views_operations.OperationsConsoleView.as_view(), name="operations"),
+    path(
+        "operations/discrepancies/<uuid:public_id>/",
+        views_operations.DiscrepancyActionView.as_view(),
+        name="discrepancy_action",
+    ),
+    path("operations/orders/<uuid:public_id>/", views_operations.OrderCallsView.as_view(), name="operations_order"),
+    path(
+        "operations/orders/<uuid:public_id>/act/",
+        views_operations.OrderOperationView.as_view(),
+        name="operations_order_act",
+    ),
+    path("operations/feeds/", views_operations.FeedListView.as_view(), name="feeds"),
+    path("commission/", views_operations.CommissionView.as_view(), name="commission"),
+    path("commission/export.csv", views_operations.CommissionExportView.as_view(), name="commission_export"),
+    path("settings/exchange/", views_operations.ExchangeSettingsView.as_view(), name="exchange"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from apps.sandbox import control
+from apps.sandbox import control, messaging
 from apps.sandbox.bse import views as bse
 from apps.sandbox.mfu import views as mfu
 
@@ -18,6 +18,10 @@ urlpatterns: list = [
     # MF Utilities (JSON)
     path("mfu/GetAccessTokenV1", mfu.access_token, name="sandbox-mfu-token"),
     path("mfu/api/<str:operation>", mfu.api, name="sandbox-mfu-api"),
+    # messaging providers: MSG91 (SMS) and Firebase Cloud Messaging HTTP v1 (push)
+    path("msg91/api/v5/flow", messaging.msg91_flow, name="sandbox-msg91-flow"),
+    path("fcm/token", messaging.fcm_token, name="sandbox-fcm-token"),
+    path("fcm/v1/projects/<str:project>/messages:send", messaging.fcm_send, name="sandbox-fcm-send"),
     # fault injection and state, for tests and demos
     path("control/faults", control.faults, name="sandbox-faults"),
     path("control/state", control.state, name="sandbox-state"),

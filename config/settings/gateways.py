@@ -11,6 +11,7 @@ from .tenancy import PLATFORM_DOMAIN
 # (?singleWsdl) unless BSE_STARMF_ORDER_WSDL names another place; the StarMFWebService WSDL is ours.
 _ORDERS_SANDBOX = env("ORDERS_SANDBOX_BASE_URL", default=f"http://localhost:{env.int('PORT', default=8000)}/sandbox")
 _BSE_ORDER_URL = env("BSE_STARMF_ORDER_URL", default=f"{_ORDERS_SANDBOX}/bse/MFOrderEntry/MFOrder.svc")
+# Where the exchanges are. Who trades there is each distributor's own identity (configure_gateway).
 ORDER_GATEWAYS = {
     "bse_starmf": {
         "BACKEND": "apps.orders.gateways.bse_starmf.gateway.BseStarMfGateway",
@@ -20,17 +21,11 @@ ORDER_GATEWAYS = {
             "BSE_STARMF_SERVICES_URL", default=f"{_ORDERS_SANDBOX}/bse/StarMFWebService/StarMFWebService.svc/Basic"
         ),
         "SERVICES_WSDL": str(BASE_DIR / "apps/orders/gateways/bse_starmf/wsdl/StarMFWebService.wsdl"),
-        "MEMBER_ID": env("BSE_STARMF_MEMBER_ID", default="10234"),
-        "USER_ID": env("BSE_STARMF_USER_ID", default="1023401"),
-        "PASSWORD": env("BSE_STARMF_PASSWORD", default="sandbox-only"),
         "TIMEOUT": env.float("BSE_STARMF_TIMEOUT", default=20.0),
     },
     "mfu": {
         "BACKEND": "apps.orders.gateways.mfu.gateway.MfuGateway",
         "BASE_URL": env("MFU_BASE_URL", default=f"{_ORDERS_SANDBOX}/mfu"),
-        "ENTITY_ID": env("MFU_ENTITY_ID", default="MFD0001"),
-        "USERNAME": env("MFU_USERNAME", default="mfd-api"),
-        "PASSWORD": env("MFU_PASSWORD", default="sandbox-only"),
         # AES-256 key (base64) for reqBody / respBody; UNVERIFIED scheme, see apps/orders/gateways/mfu
         "AES_KEY": env("MFU_AES_KEY", default="c2FuZGJveC1vbmx5LWtleS0zMi1ieXRlcy1sb25nISE="),
         "VERSION": env("MFU_API_VERSION", default="1.0"),
@@ -71,3 +66,17 @@ FUNDS_HTTP_RETRIES = env.int("FUNDS_HTTP_RETRIES", default=3)
 FUNDS_HTTP_BACKOFF_SECONDS = env.float("FUNDS_HTTP_BACKOFF_SECONDS", default=5.0)
 FUNDS_HTTP_MAX_BYTES = env.int("FUNDS_HTTP_MAX_BYTES", default=64 * 1024 * 1024)
 FUNDS_HTTP_USER_AGENT = env("FUNDS_HTTP_USER_AGENT", default="mfd-platform-nav-import/1.0")
+
+# Investor notifications (apps/notifications): SMS through MSG91's Flow API, push through FCM HTTP v1.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+MSG91_BASE_URL = env("MSG91_BASE_URL", default=f"{_ORDERS_SANDBOX}/msg91")
+MSG91_AUTH_KEY = env("MSG91_AUTH_KEY", default="sandbox-only")
+MSG91_TEMPLATE_ID = env("MSG91_TEMPLATE_ID", default="sandbox-template")
+MSG91_TIMEOUT = env.float("MSG91_TIMEOUT", default=10.0)
+FCM_BASE_URL = env("FCM_BASE_URL", default=f"{_ORDERS_SANDBOX}/fcm")
+# the service account JSON itself, or a path to it; empty: push is off
+FCM_SERVICE_ACCOUNT = env("FCM_SERVICE_ACCOUNT", default="")
+FCM_TIMEOUT = env.float("FCM_TIMEOUT", default=10.0)
+
+# Registrar feeds (apps/reconciliation): each distributor's drop folder is RECON_DROP_ROOT/<schema>/.
+RECON_DROP_ROOT = env("RECON_DROP_ROOT", default=str(BASE_DIR / ".data" / "rta-drop"))

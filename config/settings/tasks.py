@@ -59,6 +59,9 @@ CELERY_BEAT_SCHEDULE = {
     "orders-outbox-sweep": _per_tenant("orders.outbox_sweep", 60.0),
     "orders-poll-open": _per_tenant("orders.poll_open", float(ORDERS_POLL_INTERVAL_SECONDS)),
     "orders-idempotency-purge": _per_tenant("orders.idempotency_purge", crontab(minute=20, hour=2)),
+    # registrar feeds: the drop folders, and end of day (IST) with the operations summary
+    "reconciliation-drop-folder": _per_tenant("reconciliation.drop_folder_scan", crontab(minute="*/15")),
+    "reconciliation-eod": _per_tenant("reconciliation.eod", crontab(minute=30, hour=21)),
     # statements past REPORTS_STATEMENT_RETENTION_DAYS, rows and PDFs
     "reports-statements-purge": _per_tenant("reports.statements_purge", crontab(minute=40, hour=3)),
     # fund data is shared: the import runs once, in the public schema

@@ -36,6 +36,8 @@ TENANT_APPS = [
     "apps.portfolio",
     "apps.portal",
     "apps.web",
+    "apps.reconciliation",
+    "apps.notifications",
     "apps.reports",
     "apps.goals",
 ]

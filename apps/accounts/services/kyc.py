@@ -11,13 +11,13 @@ from apps.accounts.kyc.registry import kyc_provider
 from apps.accounts.models import (
     Investor,
     KycStatus,
-    Notification,
 )
 from apps.core.audit import audit_record
 from apps.core.logging import mask_pan
 from config.celery import app as celery_app
 
 KYC_CHECK_TASK = "accounts.kyc_check_investor"
+KYC_NOTICE_TASK = "notifications.kyc_changed"  # the investor hears of the change (apps.notifications)
 
 
 # --- KYC ------------------------------------------------------------------------------------------------
@@ -64,13 +64,10 @@ def investor_kyc_check(*, investor: Investor, provider: KycProvider | None = Non
                 target=investor,
                 extra={"pan": mask_pan(pan), "from": previous, "to": result.status, "code": result.source_code},
             )
-            Notification.objects.create(
-                user=investor.user,
-                kind="kyc_status",
-                title=f"KYC {KycStatus(result.status).label.lower()}",
-                body=result.reason or "Your KYC is verified. You can invest now.",
-                data={"status": result.status},
-            )
+            label = KycStatus(result.status).label
+            reason = result.reason or ("You can invest now." if result.status == KycStatus.VERIFIED else "")
+            investor_id = investor.pk
+            transaction.on_commit(lambda: celery_app.tasks[KYC_NOTICE_TASK].delay(investor_id, label, reason))
     return investor
 
 

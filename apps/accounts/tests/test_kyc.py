@@ -10,9 +10,10 @@ from rest_framework.test import APIClient
 from apps.accounts.kyc.interface import KycLookup, KycProviderError
 from apps.accounts.kyc.kra.client import KraClient, parse_response
 from apps.accounts.kyc.kra.provider import KraKycProvider
-from apps.accounts.models import Investor, KycStatus, Notification
+from apps.accounts.models import Investor, KycStatus
 from apps.accounts.services.kyc import investor_kyc_check, kyc_recheck_due_ids
 from apps.core.models import AuditLog
+from apps.notifications.models import Notification
 from tests.factories import make_investor, pan_with, unique
 from tests.messages import otp_code_sent_to
 
@@ -93,7 +94,7 @@ def test_provider_fault_leaves_the_status_and_is_audited(kra_url, live_db):
         assert AuditLog.objects.filter(action="kyc.check_failed", target_id=str(investor.pk)).exists()
 
 
-def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db):
+def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db, celery_eager):
     from tenants.models import Distributor
 
     alpha = Distributor.objects.get(schema_name="alpha")
@@ -121,7 +122,7 @@ def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db):
         assert investor.kyc_status == KycStatus.VERIFIED
         assert investor.kyc_reason == ""
         assert investor.pk not in kyc_recheck_due_ids()
-        assert Notification.objects.filter(user=investor.user, kind="kyc_status").exists()
+        assert Notification.objects.filter(investor=investor, event="kyc_changed").exists()
         changes = AuditLog.objects.filter(action="kyc.status_changed", target_id=str(investor.pk))
         assert changes.count() == 2
         assert pan not in str(list(changes.values_list("extra", flat=True)))  # masked

@@ -319,6 +319,10 @@ class TransactionGateway(ABC):
         """The code this exchange trades `scheme` under; GatewayRejected("scheme_not_available") if none."""
 
     @abstractmethod
+    def login_check(self) -> None:
+        """Signs in afresh with the distributor's identity; raises GatewayError when refused."""
+
+    @abstractmethod
     def register_client(self, request: ClientRegistrationRequest, *, call: CallContext) -> RegistrationResult: ...
 
     @abstractmethod

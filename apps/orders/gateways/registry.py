@@ -1,9 +1,11 @@
 """Gateway name -> implementation (settings.ORDER_GATEWAYS[name]["BACKEND"]), configured for the current
-distributor (its member / entity ids from GatewayRouting, secrets from the environment)."""
+distributor: the gateway is built with that distributor's own exchange identity (member / entity id,
+user, password, ARN; apps/orders/gateways/identity.py), and with none it is not built at all."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from apps.orders.gateways.identity import exchange_identity_get
 from apps.orders.gateways.interface import TransactionGateway
 from apps.orders.models import GatewayRouting
 
@@ -48,8 +50,4 @@ def gateway_get(name: str, *, routing: GatewayRouting | None = None) -> Transact
     backend = gateway_class(name)
     conf = settings.ORDER_GATEWAYS[name]
     routing = routing or routing_get()
-    if name == "bse_starmf":
-        return backend(member_id=routing.bse_member_id, user_id=routing.bse_user_id, config=conf)
-    if name == "mfu":
-        return backend(entity_id=routing.mfu_entity_id, config=conf)
-    return backend(config=conf)
+    return backend(identity=exchange_identity_get(gateway=name, routing=routing), config=conf)

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Investor, Notification
+from apps.accounts.models import Investor
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
 from apps.funds.models import Scheme
 from apps.orders import states
 from apps.orders.cutoff import expected_nav_date
+from apps.orders.gateways.identity import ExchangeIdentityMissing
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -132,12 +133,21 @@ def order_create_confirmed(
 # --- submitting -----------------------------------------------------------------------------------------
 
 
+def _adviser_euin(order: Order) -> str:
+    """The EUIN of the staff member who advised the order: the one who placed it on the investor's
+    behalf, else the investor's relationship manager. Empty: execution-only (BSE EUINVal "Y")."""
+    adviser = getattr(order.placed_by, "staff", None) if order.placed_by_id else None
+    if adviser is not None and adviser.euin:
+        return adviser.euin
+    rm = order.investor.relationship_manager
+    return rm.euin if rm else ""
+
+
 def _context(order: Order, client: ExchangeClient, attempt_ref: str) -> OrderContext:
     investor = order.investor
-    rm = investor.relationship_manager
     return OrderContext(
         reference=order.client_ref, attempt_ref=attempt_ref, client_code=client.client_code,
-        euin=(rm.euin if rm else ""), email=investor.email, mobile=investor.mobile,
+        euin=_adviser_euin(order), email=investor.email, mobile=investor.mobile,
     )  # fmt: skip
 
 
@@ -158,14 +168,17 @@ def order_submit(*, order_id: int) -> str:
         route = route_for(operation, pinned=order.gateway if order.gateway_pinned else "")
     except CircuitOpen as exc:
         raise Retry(exc.message) from exc
-    gateway = gateway_get(route.gateway)
     call = _call_for(order)
     try:
+        gateway = gateway_get(route.gateway)  # never under another identity, nor without one
         client = exchange_client_ensure(investor=order.investor, gateway=gateway, call=call)
         codes = (
             gateway.scheme_code(scheme=order.scheme),
             gateway.scheme_code(scheme=order.to_scheme) if order.to_scheme_id else "",
         )
+    except ExchangeIdentityMissing as exc:
+        order_fail(order_id=order_id, code=exc.code, reason=exc.message)
+        return "done"
     except GatewayRejected as exc:
         order_fail(order_id=order_id, code=exc.code, reason=f"Registration at the exchange failed: {exc.message}")
         return "done"
@@ -413,9 +426,9 @@ def order_record_payment(*, order_id: int, realised_at: datetime) -> Order:
 
 
 def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
-    """The registrar's allotment (or redemption): the order, the investor's ledger and a notification,
-    in one transaction. Recording the same allotment twice changes nothing. A switch completes when both
-    its legs (switch_out and switch_in) are known."""
+    """The registrar's allotment (or redemption): the order, the investor's ledger and (through the state
+    machine) a notification, in one transaction. Recording the same allotment twice changes nothing. A
+    switch completes when both its legs (switch_out and switch_in) are known."""
     with transaction.atomic():
         order = _lock(order_id)
         if order.status == S.SUCCESSFUL or order.status not in (S.ACCEPTED, S.PAYMENT_PENDING):
@@ -450,13 +463,6 @@ def order_record_allotment(*, order_id: int, record: AllotmentRecord) -> Order:
         if order.sip_id and hasattr(order, "instalment"):
             order.instalment.status = "successful"
             order.instalment.save(update_fields=["status", "updated_at"])
-        verb = {"purchase": "allotted", "redemption": "redeemed", "switch": "switched"}[order.kind]
-        Notification.objects.create(
-            user=order.investor.user, kind="order_allotted",
-            title=f"{order.scheme.name}: {order.allotted_units} units {verb}",
-            body=f"NAV {order.allotted_nav} of {order.nav_date:%d %b %Y}, amount {order.allotted_amount}.",
-            data={"order_id": str(order.public_id), "status": order.status},
-        )  # fmt: skip
     return order
 
 

@@ -27,18 +27,20 @@ def _gateway_state_clean():
 @pytest.fixture
 def sandbox_gateways(settings, live_server, live_db, celery_eager):
     """Gateways at the sandbox over loopback; faults fire fast; the sweeper can resolve at once."""
+    from apps.demo.seeders.orders import identities_seed
+
     base = live_server.url("localhost", "/sandbox")
     bse = dict(settings.ORDER_GATEWAYS["bse_starmf"])
     bse.update(
         ORDER_URL=f"{base}/bse/MFOrderEntry/MFOrder.svc",
         ORDER_WSDL=str(REAL_MFORDER_WSDL),
         SERVICES_URL=f"{base}/bse/StarMFWebService/StarMFWebService.svc/Basic",
-        PASSWORD=settings.SANDBOX_BSE_PASSWORD,
         TIMEOUT=2.0,
     )
     mfu = dict(settings.ORDER_GATEWAYS["mfu"])
-    mfu.update(BASE_URL=f"{base}/mfu", PASSWORD=settings.SANDBOX_MFU_PASSWORD, TIMEOUT=2.0)
+    mfu.update(BASE_URL=f"{base}/mfu", TIMEOUT=2.0)
     settings.ORDER_GATEWAYS = {"bse_starmf": bse, "mfu": mfu}
+    identities_seed()  # each distributor's own exchange identity at the sandbox
     settings.ORDERS_UNKNOWN_SETTLE_SECONDS = 0
     settings.ORDERS_RETRY_BASE_SECONDS = 0
     settings.SANDBOX_AUTO_PAY_SECONDS = -1

@@ -27,7 +27,7 @@ def place(client, body, key=None):
 
 
 def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, live_alpha, funds, investor):
-    from apps.accounts.models import Notification
+    from apps.notifications.models import Notification
     from apps.orders.models import GatewayCall, Order
     from apps.orders.services.polling import orders_poll_open
     from apps.portfolio.models import Transaction
@@ -71,7 +71,7 @@ def test_purchase_from_api_to_allotment_and_ledger(sandbox_gateways, live_alpha,
         assert order.payment_confirmed_at is not None
         ledger = Transaction.objects.get(source="order", source_ref=order.client_ref)
         assert ledger.units == order.allotted_units and ledger.kind == "purchase"
-        assert Notification.objects.filter(user=investor.user, kind="order_allotted").exists()
+        assert Notification.objects.filter(investor=investor, event="order_allotted").exists()
         # polling again changes nothing (allotment is recorded once)
         orders_poll_open()
         assert Transaction.objects.filter(source="order", source_ref=order.client_ref).count() == 1

@@ -302,7 +302,10 @@ class TestGatewayCapabilities:
 
         amc = Amc.objects.create(code="cap-amc", name="Capability AMC")
         scheme = Scheme.objects.create(amfi_code="CAP1", name="Capability fund", amc=amc)
-        bse, mfu = BseStarMfGateway(member_id="10234", user_id="1"), MfuGateway(entity_id="E1")
+        from apps.orders.gateways.identity import BseIdentity, MfuIdentity
+
+        bse = BseStarMfGateway(identity=BseIdentity(member_id="10234", user_id="1023401", password="x", arn="ARN-1"))
+        mfu = MfuGateway(identity=MfuIdentity(entity_id="E1", username="u", password="x", arn="ARN-1"))
         with pytest.raises(GatewayRejected) as missing:
             bse.scheme_code(scheme=scheme)
         assert missing.value.code == "scheme_not_available"

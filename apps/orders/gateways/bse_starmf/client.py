@@ -118,6 +118,11 @@ class BseStarMfClient:
                 return session
         raise failure
 
+    def login_check(self) -> None:
+        """A fresh order-service login (replacing any cached session): raises when BSE refuses it."""
+        self.drop_session("order")
+        self._session("order", call=None)
+
     def drop_session(self, kind: str) -> None:
         caches["gateways"].delete(self._session_key(kind))
 

@@ -21,6 +21,7 @@ from apps.orders.gateways.bse_starmf.parsing import (
     units_str,
 )
 from apps.orders.gateways.codes import scheme_code_lookup
+from apps.orders.gateways.identity import BseIdentity
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -60,12 +61,13 @@ class BseStarMfGateway(TransactionGateway):
     name = "bse_starmf"
     scheme_code_sources = consts.SCHEME_CODE_SOURCES
 
-    def __init__(self, *, member_id: str = "", user_id: str = "", config: dict | None = None):
+    def __init__(self, *, identity: BseIdentity, config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["bse_starmf"]
-        self.member_id = member_id or conf["MEMBER_ID"]
-        self.user_id = user_id or conf["USER_ID"]
+        self.member_id = identity.member_id
+        self.user_id = identity.user_id
+        self.arn = identity.arn
         self.client = BseStarMfClient(
-            credentials=BseCredentials(member_id=self.member_id, user_id=self.user_id, password=conf["PASSWORD"]),
+            credentials=BseCredentials(member_id=self.member_id, user_id=self.user_id, password=identity.password),
             order_wsdl=conf["ORDER_WSDL"],
             order_url=conf["ORDER_URL"],
             services_wsdl=conf["SERVICES_WSDL"],
@@ -86,6 +88,10 @@ class BseStarMfGateway(TransactionGateway):
 
     # --- helpers ------------------------------------------------------------------------------------
 
+    def login_check(self) -> None:
+        """Logs in afresh with this identity (the settings page's "test connection")."""
+        self.client.login_check()
+
     def _order_params(self, ctx: OrderContext) -> dict[str, str]:
         return {
             "TransCode": "NEW",
@@ -105,7 +111,9 @@ class BseStarMfGateway(TransactionGateway):
             "DPC": "Y",
             "IPAdd": ctx.ip_address,
             "Parma1": "",
-            "Param2": "",
+            # BSE knows the member code's ARN; the ARN travels in Param2 as well (UNVERIFIED: the public spec
+            # lists Param2 only as an optional parameter)
+            "Param2": self.arn,
             "Param3": "",
             "MobileNo": ctx.mobile,
             "EmailID": ctx.email,
@@ -186,7 +194,7 @@ class BseStarMfGateway(TransactionGateway):
             "SwitchUnits": units_str(request.units), "AllUnitsFlag": "Y" if request.all_units else "N",
             "FolioNo": request.folio_number, "Remarks": request.ctx.reference, "KYCStatus": "Y", "SubBrCode": "",
             "EUIN": base["EUIN"], "EUINVal": base["EUINVal"], "MinRedeem": "N", "IPAdd": base["IPAdd"],
-            "Parma1": "", "Param2": "", "Param3": "", **{f"Filler{i}": "" for i in range(1, 7)},
+            "Parma1": "", "Param2": self.arn, "Param3": "", **{f"Filler{i}": "" for i in range(1, 7)},
         }  # fmt: skip
         raw = self.client.order_call("switchOrderEntryParam", params, call=call, side_effect=True)
         return self._placed(raw, request.ctx, operation="switchOrderEntryParam")
@@ -318,8 +326,8 @@ class BseStarMfGateway(TransactionGateway):
             "UniqueRefNo": ctx.attempt_ref, "MemberCode": self.member_id, "ClientCode": ctx.client_code,
             "UserId": self.user_id, "InternalRefNo": ctx.reference, "TransMode": "P", "DpTxnMode": "P",
             "FrequencyAllowed": "1", "Remarks": "", "Brokerage": "", "SubberCode": "", "Euin": ctx.euin,
-            "EuinVal": "N" if ctx.euin else "Y", "DPC": "Y", "IPAdd": ctx.ip_address, "Param1": "", "Param2": "",
-            "Param3": "", **{f"Filler{i}": "" for i in range(1, 7)},
+            "EuinVal": "N" if ctx.euin else "Y", "DPC": "Y", "IPAdd": ctx.ip_address, "Param1": "",
+            "Param2": self.arn, "Param3": "", **{f"Filler{i}": "" for i in range(1, 7)},
         }  # fmt: skip
 
     def xsip_register(self, request: XsipRegisterRequest, *, call: CallContext) -> XsipRegistered:

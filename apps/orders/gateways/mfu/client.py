@@ -67,6 +67,11 @@ class MfuClient:
     def _token_key(self) -> str:
         return f"orders:mfu:token:{self.entity_id}"
 
+    def login_check(self) -> None:
+        """A fresh token (replacing any cached one): raises when MFU refuses the login."""
+        caches["gateways"].delete(self._token_key())
+        self._token(call=None)
+
     def _token(self, *, call: CallContext | None) -> str:
         cache = caches["gateways"]
         token = cache.get(self._token_key())

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from apps.orders.gateways.base import with_retries
 from apps.orders.gateways.codes import scheme_code_lookup
+from apps.orders.gateways.identity import MfuIdentity
 from apps.orders.gateways.interface import (
     AllotmentRecord,
     CallContext,
@@ -58,13 +59,18 @@ class MfuGateway(TransactionGateway):
     # MFU has no member id of BSE's kind: its attempt references carry zeros in that place
     reference_member_id = "00000"
 
-    def __init__(self, *, entity_id: str = "", config: dict | None = None):
+    def __init__(self, *, identity: MfuIdentity, config: dict | None = None):
         conf = config or settings.ORDER_GATEWAYS["mfu"]
+        self.arn = identity.arn
         self.client = MfuClient(
-            base_url=conf["BASE_URL"], entity_id=entity_id or conf["ENTITY_ID"], username=conf["USERNAME"],
-            password=conf["PASSWORD"], aes_key=conf["AES_KEY"], version=conf["VERSION"],
+            base_url=conf["BASE_URL"], entity_id=identity.entity_id, username=identity.username,
+            password=identity.password, aes_key=conf["AES_KEY"], version=conf["VERSION"],
             timeout=float(conf["TIMEOUT"]),
         )  # fmt: skip
+
+    def login_check(self) -> None:
+        """Asks MFU for a fresh token with this identity (the settings page's "test connection")."""
+        self.client.login_check()
 
     def client_code_for(self, *, investor_public_id: uuid.UUID) -> str:
         """Our reference for the investor's CAN request; the same shape as BSE's UCC, so that an investor
@@ -91,7 +97,7 @@ class MfuGateway(TransactionGateway):
 
     def _place(self, api_type: str, body: dict, ctx, *, call: CallContext) -> OrderPlaced:
         data = self.client.call(
-            api_type, {**body, "can": ctx.client_code, "reference": ctx.reference, "euin": ctx.euin},
+            api_type, {**body, "can": ctx.client_code, "reference": ctx.reference, "arn": self.arn, "euin": ctx.euin},
             unique_id=ctx.attempt_ref, call=call, side_effect=True,
         )  # fmt: skip
         if not data.get("orderId"):
