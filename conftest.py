@@ -106,6 +106,19 @@ def in_alpha(tenant_alpha):
         yield tenant_alpha
 
 
+@pytest.fixture
+def api_for(db):
+    """Makes an API client on a tenant's host signed in as the investor's user: `api_for(investor)`."""
+    from rest_framework.test import APIClient
+
+    def make(investor, host: str = ALPHA_HOST):
+        client = APIClient(HTTP_HOST=host)
+        client.force_authenticate(investor.user)
+        return client
+
+    return make
+
+
 # --- Personas ------------------------------------------------------------------------------------------
 
 

@@ -16,12 +16,13 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from devstack import port_free  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 CLUSTER = ROOT / ".data" / "cluster"
@@ -34,16 +35,6 @@ DBNAME = "mfd"
 
 def say(message: str) -> None:
     print(f"==> {message}", flush=True)
-
-
-def port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def answers_http(url: str, timeout: float = 1.0) -> bool:

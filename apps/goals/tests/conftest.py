@@ -3,27 +3,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django_tenants.utils import tenant_context
 
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-def in_alpha(tenant_alpha):
-    with tenant_context(tenant_alpha):
-        yield tenant_alpha
-
-
-@pytest.fixture
-def api_for():
-    from rest_framework.test import APIClient
-
-    def make(investor, host: str = "alpha.localhost"):
-        client = APIClient(HTTP_HOST=host)
-        client.force_authenticate(investor.user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -158,19 +158,6 @@ def private_storage(tmp_path, settings):
 
 
 @pytest.fixture
-def api_for(alpha_api):
-    """An API client on alpha's host signed in as the investor's user."""
-    from rest_framework.test import APIClient
-
-    def make(investor, host: str = "alpha.localhost"):
-        client = APIClient(HTTP_HOST=host)
-        client.force_authenticate(investor.user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def record_line():
     from apps.portfolio.services import transaction_record
 
