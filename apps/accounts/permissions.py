@@ -73,6 +73,15 @@ def role_has_capability(role: str, capability: Capability | str) -> bool:
     return Capability(capability) in ROLE_CAPABILITIES.get(role, frozenset())
 
 
+def capabilities_for_role(role: str) -> frozenset[str]:
+    return frozenset(str(c) for c in Capability if role_has_capability(role, c))
+
+
+def sees_every_investor(member: StaffMember) -> bool:
+    """Relationship managers see their own book only (apps.accounts.selectors.investors_visible_to)."""
+    return member.role != StaffRole.RELATIONSHIP_MANAGER
+
+
 def staff_has_capability(*, user, capability: Capability | str) -> bool:
     member = staff_member_for_user(user)
     return member is not None and role_has_capability(member.role, capability)

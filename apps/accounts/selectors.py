@@ -2,13 +2,16 @@
 takes the investor: another investor's id is simply not found (404), never forbidden (403), so ids
 leak nothing."""
 
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts import totp_secrets
 from apps.accounts.models import (
     BankAccount,
     Investor,
@@ -17,8 +20,9 @@ from apps.accounts.models import (
     Nominee,
     StaffMember,
     StaffRole,
+    StaffTotpDevice,
 )
-from apps.accounts.permissions import Capability, role_has_capability
+from apps.accounts.permissions import Capability, capabilities_for_role, role_has_capability, staff_member_for_user
 from apps.core.exceptions import NotFoundError
 
 INVITATION_SALT = "accounts.invitation"
@@ -126,11 +130,95 @@ def investors_visible_to(*, staff: StaffMember) -> QuerySet[Investor]:
 
 
 def access_investor_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> Investor:
-    """One investor this staff member may see (relationship managers: their own book); 404 otherwise."""
-    investor = investors_visible_to(staff=staff).filter(public_id=public_id).first()
+    """One investor this staff member may see (relationship managers: their own book); 404 otherwise,
+    a malformed id included."""
+    try:
+        investor = investors_visible_to(staff=staff).filter(public_id=public_id).first()
+    except (ValueError, ValidationError):
+        investor = None
     if investor is None:
         raise NotFoundError("No such investor.")
     return investor
+
+
+PAN_RE = re.compile(r"^[A-Z]{5}[0-9]{4}[A-Z]$")
+
+
+def investor_list_for_staff(
+    *, staff: StaffMember, search: str = "", kyc_status: str = "", relationship_manager: StaffMember | None = None
+) -> QuerySet[Investor]:
+    """The staff member's investors, searched by name, e-mail, mobile (4+ digits) or PAN, optionally of
+    one KYC status and one relationship manager's book."""
+    qs = investors_visible_to(staff=staff)
+    search = (search or "").strip()
+    if search:
+        condition = Q(full_name__icontains=search) | Q(email__icontains=search) | Q(user__email__icontains=search)
+        digits = "".join(ch for ch in search if ch.isdigit())
+        if len(digits) >= 4:
+            condition |= Q(mobile__contains=digits) | Q(user__mobile__contains=digits)
+        if PAN_RE.match(search.upper()):
+            condition |= Q(pan=search.upper())
+        qs = qs.filter(condition)
+    if kyc_status:
+        qs = qs.filter(kyc_status=kyc_status)
+    if relationship_manager is not None:
+        qs = qs.filter(relationship_manager=relationship_manager)
+    return qs.order_by("full_name", "id")
+
+
+def investor_kyc_counts(*, investors: QuerySet[Investor]) -> dict[str, int]:
+    """How many of these investors are in each KYC status."""
+    return dict(investors.order_by().values_list("kyc_status").annotate(n=Count("id")))
+
+
+def investor_kyc_attention(*, kyc_counts: dict[str, int]) -> list[dict]:
+    """What the staff dashboard flags about KYC, from investor_kyc_counts."""
+    attention = []
+    pending = kyc_counts.get(KycStatus.PENDING, 0) + kyc_counts.get(KycStatus.ON_HOLD, 0)
+    if pending:
+        attention.append({"kind": "kyc", "count": pending, "label": "investors with KYC pending or on hold"})
+    if kyc_counts.get(KycStatus.REJECTED):
+        attention.append({"kind": "kyc_rejected", "count": kyc_counts[KycStatus.REJECTED], "label": "KYC rejected"})
+    return attention
+
+
+def staff_member_for(*, user) -> StaffMember | None:
+    """The active staff record of a signed-in user of this tenant, or None (investors, deactivated staff)."""
+    return staff_member_for_user(user)
+
+
+def staff_can(*, staff: StaffMember, capability: str) -> bool:
+    return capability in capabilities_for_role(staff.role)
+
+
+def staff_capabilities(*, staff: StaffMember) -> frozenset[str]:
+    return capabilities_for_role(staff.role)
+
+
+def staff_list() -> QuerySet[StaffMember]:
+    return StaffMember.objects.select_related("user").order_by("-is_active", "user__email")
+
+
+def relationship_manager_list() -> QuerySet[StaffMember]:
+    return StaffMember.objects.select_related("user").filter(role=StaffRole.RELATIONSHIP_MANAGER, is_active=True)
+
+
+def relationship_manager_get(*, public_id) -> StaffMember | None:
+    """An active relationship manager by public id; None for an unknown or malformed id."""
+    try:
+        return relationship_manager_list().filter(public_id=public_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def staff_totp_enabled(*, user) -> bool:
+    return StaffTotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def staff_totp_pending_secret(*, user) -> str | None:
+    """The secret of an enrolment not yet confirmed, to show again while the user sets the app up."""
+    device = StaffTotpDevice.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return totp_secrets.decrypt(device.secret_encrypted) if device else None
 
 
 def access_staff_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> StaffMember:

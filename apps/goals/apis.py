@@ -102,27 +102,27 @@ class GoalListCreateApi(APIView):
         data = GoalInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         goal = services.goal_create(investor=investor, actor=request.user, **data.validated_data)
-        return _goal_response(selectors.access_goal_by_id(investor=investor, goal_id=goal.public_id),
+        return _goal_response(selectors.access_goal_by_id(investor=investor, public_id=goal.public_id),
                               status_code=status.HTTP_201_CREATED)  # fmt: skip
 
 
 class GoalDetailApi(APIView):
     @extend_schema(tags=["goals"], responses=GoalOutputSerializer)
     def get(self, request, goal_id):
-        return _goal_response(selectors.access_goal_by_id(investor=_investor(request), goal_id=goal_id))
+        return _goal_response(selectors.access_goal_by_id(investor=_investor(request), public_id=goal_id))
 
     @extend_schema(tags=["goals"], request=GoalInputSerializer(partial=True), responses=GoalOutputSerializer)
     def patch(self, request, goal_id):
         investor = _investor(request)
-        goal = selectors.access_goal_by_id(investor=investor, goal_id=goal_id)
+        goal = selectors.access_goal_by_id(investor=investor, public_id=goal_id)
         data = GoalInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.goal_update(goal=goal, actor=request.user, **data.validated_data)
-        return _goal_response(selectors.access_goal_by_id(investor=investor, goal_id=goal_id))
+        return _goal_response(selectors.access_goal_by_id(investor=investor, public_id=goal_id))
 
     @extend_schema(tags=["goals"], responses={204: None})
     def delete(self, request, goal_id):
-        goal = selectors.access_goal_by_id(investor=_investor(request), goal_id=goal_id)
+        goal = selectors.access_goal_by_id(investor=_investor(request), public_id=goal_id)
         services.goal_delete(goal=goal, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -142,7 +142,7 @@ class GoalLinkCreateApi(APIView):
     @extend_schema(tags=["goals"], request=InputSerializer, responses={201: GoalOutputSerializer})
     def post(self, request, goal_id):
         investor = _investor(request)
-        goal = selectors.access_goal_by_id(investor=investor, goal_id=goal_id)
+        goal = selectors.access_goal_by_id(investor=investor, public_id=goal_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         share = data.validated_data["share"]
@@ -151,13 +151,13 @@ class GoalLinkCreateApi(APIView):
                                        share=share)  # fmt: skip
         else:
             services.goal_link_sip(goal=goal, actor=request.user, sip_id=data.validated_data["sip_id"], share=share)
-        return _goal_response(selectors.access_goal_by_id(investor=investor, goal_id=goal_id),
+        return _goal_response(selectors.access_goal_by_id(investor=investor, public_id=goal_id),
                               status_code=status.HTTP_201_CREATED)  # fmt: skip
 
 
 class GoalLinkDeleteApi(APIView):
     @extend_schema(tags=["goals"], responses={204: None})
     def delete(self, request, goal_id, link_id):
-        goal = selectors.access_goal_by_id(investor=_investor(request), goal_id=goal_id)
-        services.goal_unlink(link=selectors.access_goal_link_by_id(goal=goal, link_id=link_id), actor=request.user)
+        goal = selectors.access_goal_by_id(investor=_investor(request), public_id=goal_id)
+        services.goal_unlink(link=selectors.access_goal_link_by_id(goal=goal, public_id=link_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -31,7 +31,7 @@ def goal_page_post(request, *, goal, link_form) -> GoalPostOutcome:
             goal_services.goal_delete(goal=goal, actor=request.user)
             return GoalPostOutcome(ok=True, redirect_to_list=True)
         if action == "unlink":
-            link = goal_selectors.access_goal_link_by_id(goal=goal, link_id=request.POST.get("link", ""))
+            link = goal_selectors.access_goal_link_by_id(goal=goal, public_id=request.POST.get("link", ""))
             goal_services.goal_unlink(link=link, actor=request.user)
             return GoalPostOutcome(ok=True)
         if action == "link":

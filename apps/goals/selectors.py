@@ -52,15 +52,17 @@ def goal_list(*, investor) -> QuerySet:
     return _with_links(Goal.objects.filter(investor=investor))
 
 
-def access_goal_by_id(*, investor, goal_id) -> Goal:
-    goal = _with_links(Goal.objects.filter(investor=investor, public_id=_uuid(goal_id, "goal"))).first()
+def access_goal_by_id(*, investor, public_id) -> Goal:
+    """One of the investor's own goals; 404 for anyone else's or a malformed id."""
+    goal = _with_links(Goal.objects.filter(investor=investor, public_id=_uuid(public_id, "goal"))).first()
     if goal is None:
         raise NotFoundError("No such goal.")
     return goal
 
 
-def access_goal_link_by_id(*, goal: Goal, link_id) -> GoalLink:
-    link = GoalLink.objects.filter(goal=goal, public_id=_uuid(link_id, "link")).first()
+def access_goal_link_by_id(*, goal: Goal, public_id) -> GoalLink:
+    """One link of a goal the caller already reached through access_goal_by_id; 404 otherwise."""
+    link = GoalLink.objects.filter(goal=goal, public_id=_uuid(public_id, "link")).first()
     if link is None:
         raise NotFoundError("No such link.")
     return link

@@ -8,6 +8,8 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.models import StaffMember
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.exceptions import NotFoundError
 from apps.orders.gateways import circuit
 from apps.orders.gateways.registry import gateway_names
@@ -16,8 +18,10 @@ from apps.orders.models import GatewayCall, Order, OrderStatus, OutboxMessage
 STUCK_AFTER = timedelta(minutes=10)
 
 
-def access_order_for_operations(*, public_id) -> Order:
-    """Any order of the current distributor, for operations staff (the view checks the capability)."""
+def access_order_by_id(*, staff: StaffMember, public_id) -> Order:
+    """Any order of the current distributor, for staff who operate orders; 404 for anyone else."""
+    if not role_has_capability(staff.role, Capability.ORDERS_OPERATE):
+        raise NotFoundError("No such order.")
     order = Order.objects.select_related("investor", "scheme").filter(public_id=public_id).first()
     if order is None:
         raise NotFoundError("No such order.")

@@ -5,12 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.accounts.models import Investor
 from apps.core.exceptions import NotFoundError
+from apps.core.spreadsheets import csv_cell_safe
 from apps.funds.models import Scheme
 from apps.orders.models import (
     GatewayCall,
@@ -21,6 +22,7 @@ from apps.orders.models import (
     OrderStatus,
     SipInstalment,
     SipRegistration,
+    SipStatus,
 )
 from apps.portfolio.selectors import units_free_for_redemption
 
@@ -180,3 +182,88 @@ def sip_list_for_investors(
     if start_to:
         qs = qs.filter(start_date__lte=start_to)
     return qs.order_by("-created_at", "-id")
+
+
+def order_list_for_investors(
+    *,
+    investors: QuerySet[Investor],
+    status: str = "",
+    kind: str = "",
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+) -> QuerySet[Order]:
+    """The orders of a set of investors (a staff member's book), with the order list's filters."""
+    qs = Order.objects.filter(investor__in=investors).select_related("investor", "scheme", "to_scheme")
+    return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
+
+
+# --- CSV exports of a staff member's book ----------------------------------------------------------
+
+EXPORT_MAX_ROWS = 50_000
+ORDER_CSV_HEADER = [
+    "order_id", "placed_at", "investor", "kind", "scheme_amfi_code", "scheme", "amount", "units", "all_units",
+    "folio", "status", "placed_by_staff", "exchange_order_id",
+]  # fmt: skip
+SIP_CSV_HEADER = [
+    "sip_id", "created_at", "investor", "scheme_amfi_code", "scheme", "amount", "frequency", "start_date",
+    "instalments", "status",
+]  # fmt: skip
+
+
+def order_csv_rows(*, orders: QuerySet[Order]):
+    """The header, then one row per order (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    yield ORDER_CSV_HEADER
+    for o in orders[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+        yield [
+            csv_cell_safe(v)
+            for v in (
+                o.public_id, timezone.localtime(o.placed_at).isoformat(), o.investor.full_name, o.kind,
+                o.scheme.amfi_code, o.scheme.name, o.amount, o.units, "yes" if o.all_units else "",
+                o.folio_number, o.status, "yes" if o.placed_by_id else "", o.exchange_order_id,
+            )
+        ]  # fmt: skip
+
+
+def sip_csv_rows(*, sips: QuerySet[SipRegistration]):
+    """The header, then one row per SIP (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    yield SIP_CSV_HEADER
+    for s in sips[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+        yield [
+            csv_cell_safe(v)
+            for v in (
+                s.public_id, timezone.localtime(s.created_at).isoformat(), s.investor.full_name, s.scheme.amfi_code,
+                s.scheme.name, s.amount, s.frequency, s.start_date.isoformat(), s.instalments, s.status,
+            )
+        ]  # fmt: skip
+
+
+# --- Dashboard figures -----------------------------------------------------------------------------
+
+# instalments a month, to turn each SIP's amount into the monthly book
+SIP_MONTHLY_FACTOR = {"MONTHLY": Decimal("1"), "QUARTERLY": Decimal("1") / 3, "WEEKLY": Decimal("52") / 12}
+
+
+def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
+    """Active SIPs, the monthly SIP book and today's (IST) orders by status, for the staff dashboard."""
+    active = SipRegistration.objects.filter(investor_id__in=investor_ids, status=SipStatus.ACTIVE)
+    by_frequency = active.order_by().values_list("frequency").annotate(total=Sum("amount"), n=Count("id"))
+    book = Decimal("0")
+    count = 0
+    for frequency, total, n in by_frequency:
+        book += (total or Decimal("0")) * SIP_MONTHLY_FACTOR.get(frequency, Decimal("1"))
+        count += n
+    today = timezone.localdate()
+    labels = dict(OrderStatus.choices)
+    today_counts = (
+        Order.objects.filter(investor_id__in=investor_ids, placed_at__date=today)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    orders_today = [{"status": s, "label": labels.get(s, s), "count": n} for s, n in sorted(today_counts)]
+    return {
+        "active_sips": count,
+        "monthly_sip_book": book.quantize(Decimal("0.01")),
+        "orders_today": orders_today,
+        "orders_today_total": sum(r["count"] for r in orders_today),
+    }

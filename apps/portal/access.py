@@ -7,8 +7,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from apps.accounts import selectors as accounts_selectors
 from apps.accounts.staff_sessions import staff_session_verified
-from apps.portal import selectors
 
 
 class StaffRequiredMixin:
@@ -23,13 +23,13 @@ class StaffRequiredMixin:
         user = request.user
         if not user.is_authenticated:
             return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
-        member = selectors.staff_member_for_user(user=user)
+        member = accounts_selectors.staff_member_for(user=user)
         if member is None or not staff_session_verified(request=request):
             # an investor's session, or staff signed in elsewhere than the portal's sign-in
             logout(request)
             return redirect(reverse("portal:login"))
         request.staff = member
-        request.staff_caps = selectors.staff_capabilities(member=member)
-        if self.capability and not selectors.staff_can(member=member, capability=self.capability):
+        request.staff_caps = accounts_selectors.staff_capabilities(staff=member)
+        if self.capability and not accounts_selectors.staff_can(staff=member, capability=self.capability):
             return render(request, "portal/forbidden.html", {"capability": self.capability}, status=403)
         return super().dispatch(request, *args, **kwargs)

@@ -1,8 +1,7 @@
 """The capabilities portal pages ask for: names for identity's role -> capability table
 (apps.accounts.permissions), so the portal and the API enforce one map."""
 
-from apps.accounts.models import StaffMember, StaffRole
-from apps.accounts.permissions import Capability, role_has_capability
+from apps.accounts.permissions import Capability
 
 VIEW = Capability.INVESTORS_VIEW
 INVITE = Capability.INVESTORS_INVITE
@@ -14,12 +13,3 @@ BRANDING = Capability.BRANDING_MANAGE
 STAFF_VIEW = Capability.STAFF_VIEW
 STAFF = Capability.STAFF_MANAGE
 OWNERS = Capability.OWNERS_MANAGE
-
-
-def capabilities_for_role(role: str) -> frozenset[str]:
-    return frozenset(str(c) for c in Capability if role_has_capability(role, c))
-
-
-def sees_every_investor(member: StaffMember) -> bool:
-    """Relationship managers see their own book only (apps.accounts.selectors.investors_visible_to)."""
-    return member.role != StaffRole.RELATIONSHIP_MANAGER

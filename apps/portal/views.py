@@ -14,10 +14,14 @@ from django.views.decorators.cache import never_cache
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
+from apps.accounts.permissions import sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
-from apps.portal import permissions, selectors
+from apps.orders import selectors as orders_selectors
+from apps.portal import permissions
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
+from apps.portfolio.selectors import book as book_selectors
+from apps.portfolio.selectors import holdings as portfolio_selectors
 from tenants import services as tenant_services
 from tenants.logos import BrandingError
 from tenants.services import set_password_url
@@ -27,13 +31,6 @@ PAGE_SIZE = 25
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -49,8 +46,30 @@ class DashboardView(PortalView):
     capability = permissions.VIEW
 
     def get(self, request):
-        figures = selectors.dashboard_figures(member=request.staff)
-        return self.render(request, "portal/dashboard.html", {"figures": figures})
+        return self.render(request, "portal/dashboard.html", {"figures": _dashboard_figures(request.staff)})
+
+
+def _dashboard_figures(staff) -> dict:
+    """The dashboard's figures in the staff member's scope (a relationship manager's own book), each
+    read from the app that owns it."""
+    investors = accounts_selectors.investors_visible_to(staff=staff)
+    kyc_counts = accounts_selectors.investor_kyc_counts(investors=investors)
+    investor_ids = list(investors.values_list("id", flat=True))
+    aum, aum_as_of = book_selectors.book_aum(investor_ids=investor_ids)
+    allocation = book_selectors.book_allocation(investor_ids=investor_ids)
+    scope = "all" if sees_every_investor(staff) else f"rm{staff.pk}"
+    return {
+        "investor_count": sum(kyc_counts.values()),
+        "kyc_counts": kyc_counts,
+        "aum": aum,
+        "aum_as_of": aum_as_of,
+        "allocation": allocation,
+        "allocation_chart": {"labels": [r["label"] for r in allocation], "values": [r["value"] for r in allocation]},
+        "aum_series": book_selectors.book_aum_series(scope=scope, investor_ids=investor_ids),
+        **orders_selectors.order_and_sip_figures(investor_ids=investor_ids),
+        "attention": accounts_selectors.investor_kyc_attention(kyc_counts=kyc_counts)
+        + book_selectors.book_attention(investor_ids=investor_ids),
+    }
 
 
 class InvestorListView(PortalView):
@@ -61,11 +80,12 @@ class InvestorListView(PortalView):
         search = request.GET.get("q", "")[:100]
         kyc = request.GET.get("kyc", "")
         kyc = kyc if kyc in KycStatus.values else ""
-        rm = _int_or_none(request.GET.get("rm"))
-        investors = selectors.investor_list_for_staff(
-            member=request.staff, search=search, kyc_status=kyc, relationship_manager_id=rm
+        rm = request.GET.get("rm", "")[:36]
+        manager = accounts_selectors.relationship_manager_get(public_id=rm) if rm else None
+        investors = accounts_selectors.investor_list_for_staff(
+            staff=request.staff, search=search, kyc_status=kyc, relationship_manager=manager
         )
-        can_see_all = permissions.sees_every_investor(request.staff)
+        can_see_all = sees_every_investor(request.staff)
         return self.render(
             request,
             "portal/investors.html",
@@ -73,9 +93,9 @@ class InvestorListView(PortalView):
                 "page": paginate(request, investors),
                 "q": search,
                 "kyc": kyc,
-                "rm": rm,
+                "rm": str(manager.public_id) if manager else "",
                 "kyc_choices": KycStatus.choices,
-                "relationship_managers": selectors.relationship_managers() if can_see_all else [],
+                "relationship_managers": accounts_selectors.relationship_manager_list() if can_see_all else [],
             },
         )
 
@@ -86,14 +106,27 @@ class InvestorDetailView(PortalView):
 
     def get(self, request, public_id):
         try:
-            investor = selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+            investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
         except NotFoundError:
             raise Http404("No such investor.") from None
         return self.render(
-            request,
-            "portal/investor_detail.html",
-            {"investor": investor, "overview": selectors.investor_overview_for_staff(investor=investor)},
+            request, "portal/investor_detail.html", {"investor": investor, "overview": _investor_overview(investor)}
         )
+
+
+def _investor_overview(investor) -> dict:
+    """One investor's page: the latest of each record, each read from the app that owns it."""
+    return {
+        "orders": list(orders_selectors.order_list(investor=investor)[:20]),
+        "sips": list(orders_selectors.sip_list(investor=investor).order_by("-created_at")[:20]),
+        "bank_accounts": list(accounts_selectors.bank_account_list(investor=investor)),
+        "summary": portfolio_selectors.portfolio_summary_get(investor=investor),
+        "holdings": list(portfolio_selectors.holding_list(investor=investor).order_by("-value", "source_name")),
+        "transactions": list(
+            portfolio_selectors.transaction_list(investor=investor).order_by("-trade_date", "-id")[:20]
+        ),
+        "imports": list(portfolio_selectors.cas_import_list(investor=investor).order_by("-created_at")[:10]),
+    }
 
 
 class BrandingView(PortalView):
@@ -151,7 +184,7 @@ class InviteView(PortalView):
     template_name = "portal/invite.html"
 
     def _form(self, request, data=None):
-        managers = selectors.relationship_managers() if permissions.sees_every_investor(request.staff) else []
+        managers = accounts_selectors.relationship_manager_list() if sees_every_investor(request.staff) else []
         return InviteForm(data, managers=list(managers))
 
     def get(self, request):
@@ -189,14 +222,15 @@ class StaffView(PortalView):
     template_name = "portal/staff.html"
 
     def _context(self, request, form=None) -> dict:
-        can_manage = selectors.staff_can(member=request.staff, capability=permissions.STAFF)
+        can_manage = accounts_selectors.staff_can(staff=request.staff, capability=permissions.STAFF)
         roles = [
             (value, label)
             for value, label in StaffRole.choices
-            if value != StaffRole.OWNER or selectors.staff_can(member=request.staff, capability=permissions.OWNERS)
+            if value != StaffRole.OWNER
+            or accounts_selectors.staff_can(staff=request.staff, capability=permissions.OWNERS)
         ]
         return {
-            "members": selectors.staff_list(),
+            "members": accounts_selectors.staff_list(),
             "can_manage": can_manage,
             "form": form or (StaffAddForm(roles=roles) if can_manage else None),
             "roles": roles,
@@ -206,7 +240,7 @@ class StaffView(PortalView):
         return self.render(request, self.template_name, self._context(request))
 
     def post(self, request):
-        if not selectors.staff_can(member=request.staff, capability=permissions.STAFF):
+        if not accounts_selectors.staff_can(staff=request.staff, capability=permissions.STAFF):
             return self.render(request, "portal/forbidden.html", {}, status=403)
         roles = self._context(request)["roles"]
         form = StaffAddForm(request.POST, roles=roles)

@@ -14,12 +14,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from apps.accounts import selectors as accounts_selectors
+from apps.accounts import totp
+from apps.accounts.services import staff_auth
+from apps.accounts.services.staff_auth import SignInLocked
 from apps.accounts.staff_sessions import staff_session_mark
 from apps.core.client_ip import client_ip
-from apps.portal import selectors, services, totp
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import SignInForm, TotpForm
-from apps.portal.lockout import SignInLocked
 from apps.users.models import User
 from tenants.branding import branding_for_request
 
@@ -41,8 +43,8 @@ def _complete_sign_in(request, user):
     # the TOTP step is not, so take the first configured backend (the one password checks go through)
     backend = getattr(user, "backend", None) or settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)  # rotates the session key and the CSRF token
-    staff_session_mark(request=request, second_factor=selectors.staff_totp_enabled(user=user))
-    services.staff_signed_in(user=user, ip=client_ip(request))
+    staff_session_mark(request=request, second_factor=accounts_selectors.staff_totp_enabled(user=user))
+    staff_auth.staff_signed_in(user=user, ip=client_ip(request))
 
 
 @method_decorator([sensitive_post_parameters("password"), csrf_protect, never_cache], name="dispatch")
@@ -50,7 +52,7 @@ class SignInView(View):
     template_name = "portal/login.html"
 
     def get(self, request):
-        if selectors.staff_member_for_user(user=request.user) is not None:
+        if accounts_selectors.staff_member_for(user=request.user) is not None:
             return redirect(_next_url(request))
         return render(request, self.template_name, {"form": SignInForm(), "next": _next_url(request)})
 
@@ -61,13 +63,13 @@ class SignInView(View):
             return render(request, self.template_name, context, status=400)
         email = form.cleaned_data["email"]
         try:
-            result = services.staff_sign_in_check(
+            result = staff_auth.staff_sign_in_check(
                 request=request, email=email, password=form.cleaned_data["password"], ip=client_ip(request)
             )
         except SignInLocked as exc:
             form.add_error(None, exc.message)
             return render(request, self.template_name, context, status=429)
-        except services.SignInError as exc:
+        except staff_auth.SignInError as exc:
             form.add_error(None, exc.message)
             return render(request, self.template_name, context, status=400)
         if result.needs_totp:
@@ -105,14 +107,14 @@ class SignInTotpView(View):
         if not form.is_valid():
             return render(request, self.template_name, context, status=400)
         try:
-            services.staff_sign_in_totp_check(
+            staff_auth.staff_sign_in_totp_check(
                 user=user, email=pending["email"], code=form.cleaned_data["code"], ip=client_ip(request)
             )
         except SignInLocked as exc:
             request.session.pop(PENDING_KEY, None)
             form.add_error(None, exc.message)
             return render(request, self.template_name, context, status=429)
-        except services.TotpError as exc:
+        except staff_auth.TotpError as exc:
             form.add_error("code", exc.message)
             return render(request, self.template_name, context, status=400)
         request.session.pop(PENDING_KEY, None)
@@ -135,9 +137,9 @@ class SecurityView(StaffRequiredMixin, View):
 
     def _render(self, request, form=None, status=200):
         user = request.user
-        secret = selectors.staff_totp_pending_secret(user=user)
+        secret = accounts_selectors.staff_totp_pending_secret(user=user)
         context = {
-            "enabled": selectors.staff_totp_enabled(user=user),
+            "enabled": accounts_selectors.staff_totp_enabled(user=user),
             "pending_secret": secret,
             "provisioning_uri": (
                 totp.provisioning_uri(secret, account=user.email or str(user), issuer=request.brand_name)
@@ -160,8 +162,8 @@ class SecurityView(StaffRequiredMixin, View):
         action = request.POST.get("action")
         if action == "begin":
             try:
-                services.staff_totp_begin(user=request.user)
-            except services.TotpError as exc:
+                staff_auth.staff_totp_begin(user=request.user)
+            except staff_auth.TotpError as exc:
                 form = TotpForm()
                 form.add_error(None, exc.message)
                 return self._render(request, form, status=400)
@@ -169,12 +171,12 @@ class SecurityView(StaffRequiredMixin, View):
         form = TotpForm(request.POST)
         if not form.is_valid():
             return self._render(request, form, status=400)
-        service = {"confirm": services.staff_totp_confirm, "disable": services.staff_totp_disable}.get(action)
+        service = {"confirm": staff_auth.staff_totp_confirm, "disable": staff_auth.staff_totp_disable}.get(action)
         if service is None:
             return self._render(request, form, status=400)
         try:
             service(user=request.user, code=form.cleaned_data["code"])
-        except services.TotpError as exc:
+        except staff_auth.TotpError as exc:
             form.add_error("code", exc.message)
             return self._render(request, form, status=400)
         return redirect(reverse("portal:security"))

@@ -4,23 +4,25 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import ApplicationError, NotFoundError
-from apps.portal import permissions, selectors
+from apps.portal import permissions
 from apps.portal.views import PortalView
 from apps.portfolio.forms import CasUploadForm
+from apps.portfolio.selectors.holdings import access_cas_import_by_id
 from apps.portfolio.services.cas_import import cas_upload_accept
 
 
 def _investor(request, public_id):
     try:
-        return selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+        return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
     except NotFoundError:
         raise Http404("No such investor.") from None
 
 
 def _import(investor, import_id):
     try:
-        return selectors.cas_import_for_investor(investor=investor, public_id=import_id)
+        return access_cas_import_by_id(investor=investor, public_id=import_id)
     except NotFoundError:
         raise Http404("No such import.") from None
 

@@ -63,7 +63,7 @@ class DiscrepancyActionView(PortalView):
 
     def post(self, request, public_id):
         try:
-            item = recon.access_discrepancy_by_id(public_id=public_id)
+            item = recon.access_discrepancy_by_id(staff=request.staff, public_id=public_id)
         except NotFoundError:
             raise Http404("No such discrepancy.") from None
         try:
@@ -78,9 +78,9 @@ class DiscrepancyActionView(PortalView):
         return redirect(reverse("portal:operations"))
 
 
-def _order(public_id):
+def _order(request, public_id):
     try:
-        return operations_selectors.access_order_for_operations(public_id=public_id)
+        return operations_selectors.access_order_by_id(staff=request.staff, public_id=public_id)
     except NotFoundError:
         raise Http404("No such order.") from None
 
@@ -90,7 +90,7 @@ class OrderOperationView(PortalView):
     capability = OPERATE
 
     def post(self, request, public_id):
-        order = _order(public_id)
+        order = _order(request, public_id)
         action = request.POST.get("action")
         try:
             if action == "query":
@@ -114,7 +114,7 @@ class OrderCallsView(PortalView):
     capability = OPERATE
 
     def get(self, request, public_id):
-        order = _order(public_id)
+        order = _order(request, public_id)
         context = {"order": order, "events": order.events.all()[:200],
                    "calls": operations_selectors.order_calls(order=order)}  # fmt: skip
         return self.render(request, "portal/operations/order.html", context)

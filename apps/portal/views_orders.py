@@ -12,14 +12,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.funds import selectors as funds_selectors
 from apps.funds.models import Scheme
+from apps.orders import selectors as orders_selectors
 from apps.orders.forms import OrderForm
 from apps.orders.models import OrderKind, OrderStatus, SipFrequency, SipStatus
-from apps.orders.selectors import sip_list_for_investors
 from apps.orders.services.forms import order_place_from_form
-from apps.portal import permissions, selectors
+from apps.portal import permissions
 from apps.portal.forms import OrderFilterForm
 from apps.portal.views import PortalView, paginate
 
@@ -28,7 +29,7 @@ FUND_PAGE_SIZE = 25
 
 def _investor_or_404(request, public_id):
     try:
-        return selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+        return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
     except NotFoundError:
         raise Http404("No such investor.") from None
 
@@ -83,8 +84,8 @@ class OrderListView(PortalView):
     export_name = "portal:orders_export"
 
     def queryset(self, request, filters: dict):
-        return selectors.order_list_for_staff(
-            member=request.staff,
+        return orders_selectors.order_list_for_investors(
+            investors=accounts_selectors.investors_visible_to(staff=request.staff),
             status=filters.get("status", ""),
             kind=filters.get("kind", ""),
             placed_from=filters.get("date_from"),
@@ -99,7 +100,7 @@ class OrderListView(PortalView):
     def get(self, request):
         form = self.filter_form(request)
         items = self.queryset(request, form.filters())
-        can_export = selectors.staff_can(member=request.staff, capability=permissions.EXPORT)
+        can_export = accounts_selectors.staff_can(staff=request.staff, capability=permissions.EXPORT)
         export_url = f"{reverse(self.export_name)}?{request.GET.urlencode()}" if can_export else ""
         return self.render(
             request, self.template_name, {"form": form, "page": paginate(request, items), "export_url": export_url}
@@ -126,7 +127,7 @@ class OrderExportView(CsvExportMixin, OrderListView):
     filename = "orders"
 
     def rows(self, items):
-        return selectors.order_csv_rows(orders=items)
+        return orders_selectors.order_csv_rows(orders=items)
 
 
 class SipListView(OrderListView):
@@ -138,8 +139,8 @@ class SipListView(OrderListView):
     export_name = "portal:sips_export"
 
     def queryset(self, request, filters: dict):
-        return sip_list_for_investors(
-            investors=selectors.investor_scope_for_staff(member=request.staff),
+        return orders_selectors.sip_list_for_investors(
+            investors=accounts_selectors.investors_visible_to(staff=request.staff),
             status=filters.get("status", ""),
             frequency=filters.get("kind", ""),
             start_from=filters.get("date_from"),
@@ -151,7 +152,7 @@ class SipExportView(CsvExportMixin, SipListView):
     filename = "sips"
 
     def rows(self, items):
-        return selectors.sip_csv_rows(sips=items)
+        return orders_selectors.sip_csv_rows(sips=items)
 
 
 class FundExplorerView(PortalView):

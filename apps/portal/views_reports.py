@@ -5,13 +5,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.goals import selectors as goal_selectors
 from apps.goals import services as goal_services
 from apps.goals.forms import GoalForm, GoalLinkForm
 from apps.goals.pages import goal_page_post
 from apps.orders.selectors import sip_list
-from apps.portal import permissions, selectors
+from apps.portal import permissions
 from apps.portal.views import PortalView
 from apps.portfolio.selectors.holdings import holding_list
 from apps.reports import selectors as report_selectors
@@ -28,7 +29,7 @@ class InvestorPortalView(PortalView):
 
     def investor(self, request, public_id):
         try:
-            return selectors.access_investor_for_staff(member=request.staff, public_id=public_id)
+            return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
         except NotFoundError:
             raise Http404("No such investor.") from None
 
@@ -82,7 +83,7 @@ class InvestorStatementView(InvestorPortalView):
     def get(self, request, public_id, statement_id):
         investor = self.investor(request, public_id)
         try:
-            statement = report_selectors.access_statement_by_id(investor=investor, statement_id=statement_id)
+            statement = report_selectors.access_statement_by_id(investor=investor, public_id=statement_id)
         except NotFoundError:
             raise Http404("No such statement.") from None
         context = {
@@ -134,7 +135,7 @@ class InvestorGoalView(InvestorPortalView):
 
     def _goal(self, investor, goal_id):
         try:
-            return goal_selectors.access_goal_by_id(investor=investor, goal_id=goal_id)
+            return goal_selectors.access_goal_by_id(investor=investor, public_id=goal_id)
         except NotFoundError:
             raise Http404("No such goal.") from None
 
@@ -195,7 +196,7 @@ class StatementBatchesView(PortalView):
                     kind=form.cleaned_data["kind"],
                     financial_year=form.cleaned_data["financial_year"],
                     requested_by=request.user,
-                    investors=selectors.investor_scope_for_staff(member=request.staff),
+                    investors=accounts_selectors.investors_visible_to(staff=request.staff),
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -210,7 +211,7 @@ class StatementBatchView(PortalView):
 
     def get(self, request, batch_id):
         try:
-            batch = report_selectors.access_statement_batch_by_id(batch_id=batch_id)
+            batch = report_selectors.access_statement_batch_by_id(staff=request.staff, public_id=batch_id)
         except NotFoundError:
             raise Http404("No such batch.") from None
         context = {"batch": batch, "progress": report_selectors.statement_batch_progress(batch=batch),

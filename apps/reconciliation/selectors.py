@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from apps.accounts.models import StaffMember
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.exceptions import NotFoundError
 from apps.portfolio.models import Holding
 from apps.reconciliation.models import Discrepancy, RegistrarTransaction, RtaFeed
@@ -32,8 +34,10 @@ def discrepancy_list(*, status: str = "", cause: str = "") -> QuerySet[Discrepan
     return qs
 
 
-def access_discrepancy_by_id(*, public_id) -> Discrepancy:
-    """The current distributor's discrepancy (staff permission is checked by the view): 404 otherwise."""
+def access_discrepancy_by_id(*, staff: StaffMember, public_id) -> Discrepancy:
+    """The current distributor's discrepancy, for staff who operate orders: 404 otherwise."""
+    if not role_has_capability(staff.role, Capability.ORDERS_OPERATE):
+        raise NotFoundError("No such discrepancy.", code="not_found")
     found = discrepancy_list().filter(public_id=public_id).first()
     if found is None:
         raise NotFoundError("No such discrepancy.", code="not_found")

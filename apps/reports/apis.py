@@ -244,7 +244,7 @@ class StatementListCreateApi(APIView):
 class StatementDetailApi(APIView):
     @extend_schema(tags=["statements"], responses=StatementOutputSerializer)
     def get(self, request, statement_id):
-        statement = selectors.access_statement_by_id(investor=_investor(request), statement_id=statement_id)
+        statement = selectors.access_statement_by_id(investor=_investor(request), public_id=statement_id)
         return Response(
             StatementOutputSerializer(statement, context={"request": request}).data,
             headers={"Cache-Control": "private, no-store"},

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from apps.accounts.models import StaffMember
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.exceptions import NotFoundError
 from apps.funds.models import NavHistory
 from apps.portfolio.models import Lot, LotDisposal, Transaction, TransactionKind
@@ -265,9 +267,9 @@ def _uuid(value, what: str) -> uuid.UUID:
         raise NotFoundError(f"No such {what}.") from exc
 
 
-def access_statement_by_id(*, investor, statement_id) -> Statement:
+def access_statement_by_id(*, investor, public_id) -> Statement:
     """One of the investor's own statements; 404 for anyone else's."""
-    statement = Statement.objects.filter(investor=investor, public_id=_uuid(statement_id, "statement")).first()
+    statement = Statement.objects.filter(investor=investor, public_id=_uuid(public_id, "statement")).first()
     if statement is None:
         raise NotFoundError("No such statement.")
     return statement
@@ -277,9 +279,12 @@ def statement_list(*, investor) -> QuerySet:
     return Statement.objects.filter(investor=investor).order_by("-created_at", "-id")
 
 
-def access_statement_batch_by_id(*, batch_id) -> StatementBatch:
-    """Staff only (the caller checks the role): a batch of this distributor."""
-    batch = StatementBatch.objects.filter(public_id=_uuid(batch_id, "batch")).first()
+def access_statement_batch_by_id(*, staff: StaffMember, public_id) -> StatementBatch:
+    """A batch of this distributor, for staff who may see reports (every batch: batches are the
+    distributor's, not one relationship manager's); 404 for anyone else and for a malformed id."""
+    if not role_has_capability(staff.role, Capability.REPORTS_VIEW):
+        raise NotFoundError("No such batch.")
+    batch = StatementBatch.objects.filter(public_id=_uuid(public_id, "batch")).first()
     if batch is None:
         raise NotFoundError("No such batch.")
     return batch

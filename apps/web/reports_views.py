@@ -87,7 +87,7 @@ class StatementView(InvestorView):
 
     def get(self, request, statement_id):
         try:
-            statement = report_selectors.access_statement_by_id(investor=request.investor, statement_id=statement_id)
+            statement = report_selectors.access_statement_by_id(investor=request.investor, public_id=statement_id)
         except NotFoundError:
             raise Http404("No such statement.") from None
         context = {
@@ -129,7 +129,7 @@ class GoalView(InvestorView):
 
     def _goal(self, request, goal_id):
         try:
-            return goal_selectors.access_goal_by_id(investor=request.investor, goal_id=goal_id)
+            return goal_selectors.access_goal_by_id(investor=request.investor, public_id=goal_id)
         except NotFoundError:
             raise Http404("No such goal.") from None
 
@@ -139,7 +139,7 @@ class GoalView(InvestorView):
         return GoalLinkForm(data, holdings=holdings, sips=sips)
 
     def _render(self, request, goal, form=None, link_form=None, status=200, error=""):
-        goal = goal_selectors.access_goal_by_id(investor=request.investor, goal_id=goal.public_id)
+        goal = goal_selectors.access_goal_by_id(investor=request.investor, public_id=goal.public_id)
         initial = {f: getattr(goal, f) for f in goal_services.EDITABLE}
         context = {
             "view": goal_selectors.goal_view(goal=goal),

@@ -66,7 +66,7 @@ def test_the_portal_sign_in_opens_the_staff_api(tenant_alpha):
 
 
 def test_with_an_authenticator_the_password_alone_opens_nothing(tenant_alpha):
-    from apps.portal import services
+    from apps.accounts.services import staff_auth as services
 
     owner = make_staff(tenant_alpha, role="owner")
     with tenant_context(tenant_alpha):
@@ -80,6 +80,6 @@ def test_with_an_authenticator_the_password_alone_opens_nothing(tenant_alpha):
 
 
 def _totp_now(secret: str) -> str:
-    from apps.portal import totp
+    from apps.accounts import totp
 
     return totp.totp_at(secret, time.time())

@@ -60,3 +60,18 @@ def test_admin_adds_staff_but_not_owners(staff_client, tenant_alpha):
     with tenant_context(tenant_alpha):
         assert StaffMember.objects.filter(user__email="new.ops@alpha.test", role="operations").exists()
         assert not StaffMember.objects.filter(user__email="sneaky@alpha.test").exists()
+
+
+def test_investors_filter_by_relationship_manager_public_id(staff_client, tenant_alpha):
+    owner = staff_client(tenant_alpha, role="owner")
+    first_rm, second_rm = make_staff(tenant_alpha, role="rm"), make_staff(tenant_alpha, role="rm")
+    make_investor(tenant_alpha, full_name="First Book Investor", relationship_manager=first_rm, verified=True)
+    make_investor(tenant_alpha, full_name="Second Book Investor", relationship_manager=second_rm, verified=True)
+
+    page = owner.get("/portal/investors/", {"rm": str(first_rm.public_id)}).content.decode()
+    assert "First Book Investor" in page and "Second Book Investor" not in page
+    assert f'value="{first_rm.public_id}" selected' in page
+    # the numeric key no longer names anyone; an unknown or malformed id filters nothing
+    for value in (str(first_rm.pk), "00000000-0000-0000-0000-000000000000", "not-an-id"):
+        page = owner.get("/portal/investors/", {"rm": value}).content.decode()
+        assert "First Book Investor" in page and "Second Book Investor" in page

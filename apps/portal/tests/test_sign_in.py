@@ -5,7 +5,7 @@ import time
 import pytest
 from django.test import Client, override_settings
 
-from apps.portal import totp
+from apps.accounts import totp
 from tests.factories import PASSWORD, make_investor, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_next_parameter_only_redirects_inside_the_portal(tenant_alpha):
 
 
 def _enrol(client) -> str:
-    from apps.portal.selectors import staff_totp_pending_secret
+    from apps.accounts.selectors import staff_totp_pending_secret
 
     assert client.post("/portal/security/", {"action": "begin"}).status_code == 302
     secret = staff_totp_pending_secret(user=client.member.user)
@@ -171,7 +171,7 @@ def test_totp_enrolment_then_sign_in_needs_the_code(staff_client, tenant_alpha):
 def test_totp_cannot_be_turned_off_without_a_code(staff_client, tenant_alpha):
     from django_tenants.utils import tenant_context
 
-    from apps.portal.selectors import staff_totp_enabled
+    from apps.accounts.selectors import staff_totp_enabled
 
     client = staff_client(tenant_alpha)
     with tenant_context(tenant_alpha):

@@ -1,6 +1,8 @@
 """Encryption at rest of the staff TOTP secrets (they must be readable to verify codes, so not hashed),
 through apps.core.crypto. Secrets enrolled before the shared keys still open with the key they were
-written under (derived from PORTAL_TOTP_KEY, else SECRET_KEY); a new enrolment is under the shared keys."""
+written under (derived from PORTAL_TOTP_KEY, else SECRET_KEY); a new enrolment is under the shared keys.
+The purpose and the older key's derivation keep their "portal" names: renaming them would leave every
+enrolled secret unreadable."""
 
 import base64
 import hashlib

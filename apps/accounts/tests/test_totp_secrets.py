@@ -6,8 +6,8 @@ import hashlib
 
 from cryptography.fernet import Fernet
 
+from apps.accounts import totp_secrets as crypto
 from apps.core import crypto as core_crypto
-from apps.portal import crypto
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from apps.portal import totp
+from apps.accounts import totp
 
 # RFC 6238 appendix B, SHA-1 rows: the seed is ASCII "12345678901234567890", 8 digits.
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()

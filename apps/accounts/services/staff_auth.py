@@ -1,18 +1,24 @@
-"""Write services of the portal: staff sign-in checks and the TOTP second factor (branding writes are
-tenants'). Views call these; the session itself (django.contrib.auth.login) is set by the view once a
-service has said yes."""
+"""Staff sign-in: the password check under the sign-in lockout and the optional TOTP second factor.
+The portal's views call these; the session itself (django.contrib.auth.login) is set by the view once a
+service has said yes.
+
+The lockout uses the staff limits (PORTAL_LOCKOUT_*) over the shared counters in apps.core.signin_limits:
+an account locks after PORTAL_LOCKOUT_MAX_PER_ACCOUNT failures and an IP after PORTAL_LOCKOUT_MAX_PER_IP,
+each within PORTAL_LOCKOUT_WINDOW seconds; a lock lasts that long and a successful sign-in clears the
+account's count."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts import totp, totp_secrets
+from apps.accounts.models import StaffTotpDevice
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
-from apps.portal import crypto, totp
-from apps.portal.lockout import lockout_check, lockout_clear, lockout_record_failure
-from apps.portal.models import StaffTotpDevice
+from apps.core.signin_limits import SignInLimits, signin_failure_record, signin_failures_clear, signin_locked
 
 STAFF_SCOPE = "staff"
 GENERIC_SIGN_IN_ERROR = "The e-mail or password is not right."
@@ -26,10 +32,49 @@ class TotpError(ApplicationError):
     code = "totp_invalid"
 
 
+class SignInLocked(ApplicationError):
+    code = "sign_in_locked"
+    status_code = 429
+
+
 @dataclass(frozen=True)
 class StaffSignIn:
     user: object
     needs_totp: bool
+
+
+# --- Lockout -----------------------------------------------------------------------------------------
+
+
+def _limits() -> SignInLimits:
+    return SignInLimits(
+        max_per_identifier=settings.PORTAL_LOCKOUT_MAX_PER_ACCOUNT,
+        max_per_ip=settings.PORTAL_LOCKOUT_MAX_PER_IP,
+        window=settings.PORTAL_LOCKOUT_WINDOW,
+    )
+
+
+def lockout_check(*, scope: str, account: str, ip: str) -> None:
+    """Raises SignInLocked while the account or the IP is locked."""
+    limits = _limits()
+    if signin_locked(scope=scope, limits=limits, identifier=account, ip=ip):
+        minutes = max(1, limits.window // 60)
+        raise SignInLocked(
+            f"Too many failed sign-in attempts. Try again in {minutes} minutes.",
+            extra={"retry_after": limits.window},
+        )
+
+
+def lockout_record_failure(*, scope: str, account: str, ip: str) -> bool:
+    """Counts a failed attempt; True if this failure locked the account or the IP."""
+    return signin_failure_record(scope=scope, limits=_limits(), identifier=account, ip=ip)
+
+
+def lockout_clear(*, scope: str, account: str) -> None:
+    signin_failures_clear(scope=scope, identifier=account)
+
+
+# --- Password and second step ------------------------------------------------------------------------
 
 
 def _active_staff(user) -> bool:
@@ -81,16 +126,16 @@ def staff_totp_begin(*, user) -> str:
         raise TotpError("Two-step sign-in is already on. Turn it off first to enrol another device.")
     secret = totp.secret_generate()
     if device is None:
-        StaffTotpDevice.objects.create(user=user, secret_encrypted=crypto.encrypt(secret))
+        StaffTotpDevice.objects.create(user=user, secret_encrypted=totp_secrets.encrypt(secret))
     else:
-        device.secret_encrypted = crypto.encrypt(secret)
+        device.secret_encrypted = totp_secrets.encrypt(secret)
         device.last_step = -1
         device.save(update_fields=["secret_encrypted", "last_step", "updated_at"])
     return secret
 
 
 def _verify_locked(device: StaffTotpDevice, code: str) -> None:
-    secret = crypto.decrypt(device.secret_encrypted)
+    secret = totp_secrets.decrypt(device.secret_encrypted)
     if secret is None:
         raise TotpError("The authenticator can no longer be read. Ask an administrator to reset it.")
     step = totp.totp_match(secret, code, after_step=device.last_step)

@@ -1,0 +1,72 @@
+"""A book of investors as staff see it (every investor, or a relationship manager's own): its value,
+allocation, value over the last year and the portfolio records that need a look."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from apps.portfolio.models import CasImport, Holding, InvestorValuation
+from apps.portfolio.selectors.analytics import allocation_compute
+from apps.portfolio.selectors.performance import performance_series
+
+AUM_SERIES_DAYS = 365
+AUM_SERIES_CACHE_SECONDS = 600
+
+
+def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
+    """The book's value (sum of the investors' latest valuations) and the NAV date it is as of."""
+    valuation = InvestorValuation.objects.filter(investor_id__in=investor_ids).aggregate(
+        total=Sum("value"), as_of=Max("nav_date")
+    )
+    return valuation["total"] or Decimal("0"), valuation["as_of"]
+
+
+def book_allocation(*, investor_ids: list[int]) -> list[dict]:
+    """The book's allocation by asset class."""
+    return allocation_compute(investor_ids=investor_ids)["asset_class"] if investor_ids else []
+
+
+def book_aum_series(*, scope: str, investor_ids: list[int]) -> dict:
+    """Value and invested amount of the book, weekly over the last year, rebuilt from NAV history and
+    the ledger by the performance series; cached for a few minutes per scope (a key naming whose book
+    this is: "all", or one relationship manager's)."""
+    today = timezone.localdate()
+    key = f"portal:aum-series:{scope}:{today.isoformat()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    series: dict = {}
+    if investor_ids:
+        points = performance_series(
+            investor_ids=investor_ids, start=today - timedelta(days=AUM_SERIES_DAYS), end=today, interval="weekly"
+        )
+        if any(p.value for p in points):
+            series = {
+                "labels": [p.day.isoformat() for p in points],
+                "series": [
+                    {"label": "AUM", "values": [str(p.value) for p in points]},
+                    {"label": "Invested", "values": [str(p.invested) for p in points]},
+                ],
+            }
+    cache.set(key, series, AUM_SERIES_CACHE_SECONDS)
+    return series
+
+
+def book_attention(*, investor_ids: list[int]) -> list[dict]:
+    """Portfolio records of the book that need a look: unmatched holdings, CAS imports with unit
+    mismatches, and CAS imports that failed in the last 7 days."""
+    attention = []
+    unmapped = Holding.objects.filter(investor_id__in=investor_ids, needs_review=True).count()
+    if unmapped:
+        attention.append({"kind": "unmapped", "count": unmapped, "label": "holdings not matched to a fund"})
+    imports = CasImport.objects.filter(investor_id__in=investor_ids)
+    mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
+    if mismatched:
+        attention.append({"kind": "mismatch", "count": mismatched, "label": "CAS imports with unit mismatches"})
+    failed = imports.filter(status=CasImport.Status.FAILED, created_at__gte=timezone.now() - timedelta(days=7)).count()
+    if failed:
+        attention.append({"kind": "import_failed", "count": failed, "label": "CAS imports failed in the last 7 days"})
+    return attention
