@@ -9,7 +9,8 @@ from apps.core.context import current_request_id
 
 PAN_RE = re.compile(r"\b([A-Z]{5})([0-9]{4})([A-Z])\b")
 EMAIL_RE = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
-MOBILE_RE = re.compile(r"(?<!\d)(?:\+?91[- ]?)?([6-9])\d{5}(\d{4})(?!\d)")
+# not inside a run of hex digits: a UUID (request and task ids) holds digit runs that look like mobiles
+MOBILE_RE = re.compile(r"(?<![0-9A-Fa-f])(?:\+?91[- ]?)?([6-9])\d{5}(\d{4})(?![0-9A-Fa-f])")
 
 
 def mask_pan(pan: str) -> str:
