@@ -34,7 +34,10 @@ class ApplicationError(Exception):
             self.status_code = status_code
 
 
-class NotFoundError(ApplicationError):
+class NotFoundError(ApplicationError, Http404):
+    """Also an Http404: a page view that lets it propagate answers the branded 404 page, and the API's
+    handler renders it as the JSON error (ApplicationError is matched first)."""
+
     code = "not_found"
     status_code = status.HTTP_404_NOT_FOUND
 

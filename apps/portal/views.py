@@ -105,10 +105,7 @@ class InvestorDetailView(PortalView):
     capability = permissions.VIEW
 
     def get(self, request, public_id):
-        try:
-            investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
-        except NotFoundError:
-            raise Http404("No such investor.") from None
+        investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
         return self.render(
             request, "portal/investor_detail.html", {"investor": investor, "overview": _investor_overview(investor)}
         )

@@ -1,11 +1,10 @@
 """CAS upload on an investor's behalf, with a progress bar that htmx refreshes until the import ends."""
 
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from apps.accounts import selectors as accounts_selectors
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.exceptions import ApplicationError
 from apps.portal import permissions
 from apps.portal.views import PortalView
 from apps.portfolio.forms import CasUploadForm
@@ -14,17 +13,11 @@ from apps.portfolio.services.cas_import import cas_upload_accept
 
 
 def _investor(request, public_id):
-    try:
-        return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
-    except NotFoundError:
-        raise Http404("No such investor.") from None
+    return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
 
 
 def _import(investor, import_id):
-    try:
-        return access_cas_import_by_id(investor=investor, public_id=import_id)
-    except NotFoundError:
-        raise Http404("No such import.") from None
+    return access_cas_import_by_id(investor=investor, public_id=import_id)
 
 
 class CasUploadView(PortalView):

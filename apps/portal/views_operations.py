@@ -7,14 +7,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import StaffRole
 from apps.accounts.permissions import Capability
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.exceptions import ApplicationError
 from apps.orders import operations_selectors
 from apps.orders.models import Gateway
 from apps.orders.services.exchange_identity import (
@@ -62,10 +61,7 @@ class DiscrepancyActionView(PortalView):
     capability = OPERATE
 
     def post(self, request, public_id):
-        try:
-            item = recon.access_discrepancy_by_id(staff=request.staff, public_id=public_id)
-        except NotFoundError:
-            raise Http404("No such discrepancy.") from None
+        item = recon.access_discrepancy_by_id(staff=request.staff, public_id=public_id)
         try:
             if request.POST.get("action") == "accept":
                 discrepancy_accept(discrepancy=item, actor=request.user)
@@ -79,10 +75,7 @@ class DiscrepancyActionView(PortalView):
 
 
 def _order(request, public_id):
-    try:
-        return operations_selectors.access_order_by_id(staff=request.staff, public_id=public_id)
-    except NotFoundError:
-        raise Http404("No such order.") from None
+    return operations_selectors.access_order_by_id(staff=request.staff, public_id=public_id)
 
 
 class OrderOperationView(PortalView):

@@ -7,13 +7,13 @@ import io
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import selectors as accounts_selectors
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.exceptions import ApplicationError
 from apps.funds import selectors as funds_selectors
 from apps.funds.models import Scheme
 from apps.orders import selectors as orders_selectors
@@ -28,10 +28,7 @@ FUND_PAGE_SIZE = 25
 
 
 def _investor_or_404(request, public_id):
-    try:
-        return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
-    except NotFoundError:
-        raise Http404("No such investor.") from None
+    return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
 
 
 def csv_response(rows, *, filename: str) -> HttpResponse:

@@ -1,12 +1,11 @@
 """Staff portal pages for tax, statements and goals: each investor's capital gains, unrealised gains,
 PDF statements with progress and goals, and PDF statements for every investor of a year."""
 
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from apps.accounts import selectors as accounts_selectors
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.exceptions import ApplicationError
 from apps.goals import selectors as goal_selectors
 from apps.goals import services as goal_services
 from apps.goals.forms import GoalForm, GoalLinkForm
@@ -28,10 +27,7 @@ class InvestorPortalView(PortalView):
     nav = "investors"
 
     def investor(self, request, public_id):
-        try:
-            return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
-        except NotFoundError:
-            raise Http404("No such investor.") from None
+        return accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
 
 
 class InvestorTaxView(InvestorPortalView):
@@ -82,10 +78,7 @@ class InvestorStatementView(InvestorPortalView):
 
     def get(self, request, public_id, statement_id):
         investor = self.investor(request, public_id)
-        try:
-            statement = report_selectors.access_statement_by_id(investor=investor, public_id=statement_id)
-        except NotFoundError:
-            raise Http404("No such statement.") from None
+        statement = report_selectors.access_statement_by_id(investor=investor, public_id=statement_id)
         context = {
             "investor": investor,
             "statement": statement,
@@ -134,10 +127,7 @@ class InvestorGoalView(InvestorPortalView):
     capability = permissions.VIEW
 
     def _goal(self, investor, goal_id):
-        try:
-            return goal_selectors.access_goal_by_id(investor=investor, public_id=goal_id)
-        except NotFoundError:
-            raise Http404("No such goal.") from None
+        return goal_selectors.access_goal_by_id(investor=investor, public_id=goal_id)
 
     def _link_form(self, investor, data=None):
         holdings = holding_list(investor=investor).select_related("scheme", "folio")
@@ -210,10 +200,7 @@ class StatementBatchView(PortalView):
     capability = permissions.EXPORT
 
     def get(self, request, batch_id):
-        try:
-            batch = report_selectors.access_statement_batch_by_id(staff=request.staff, public_id=batch_id)
-        except NotFoundError:
-            raise Http404("No such batch.") from None
+        batch = report_selectors.access_statement_batch_by_id(staff=request.staff, public_id=batch_id)
         context = {"batch": batch, "progress": report_selectors.statement_batch_progress(batch=batch),
                    "progress_url": request.path}  # fmt: skip
         hx = request.headers.get("HX-Request")

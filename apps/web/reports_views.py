@@ -3,11 +3,11 @@
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.exceptions import ApplicationError
 from apps.goals import selectors as goal_selectors
 from apps.goals import services as goal_services
 from apps.goals.forms import GoalForm, GoalLinkForm
@@ -86,10 +86,7 @@ class StatementView(InvestorView):
     nav = "reports"
 
     def get(self, request, statement_id):
-        try:
-            statement = report_selectors.access_statement_by_id(investor=request.investor, public_id=statement_id)
-        except NotFoundError:
-            raise Http404("No such statement.") from None
+        statement = report_selectors.access_statement_by_id(investor=request.investor, public_id=statement_id)
         context = {
             "statement": statement,
             "progress_url": request.path,
@@ -128,10 +125,7 @@ class GoalView(InvestorView):
     nav = "goals"
 
     def _goal(self, request, goal_id):
-        try:
-            return goal_selectors.access_goal_by_id(investor=request.investor, public_id=goal_id)
-        except NotFoundError:
-            raise Http404("No such goal.") from None
+        return goal_selectors.access_goal_by_id(investor=request.investor, public_id=goal_id)
 
     def _link_form(self, request, data=None):
         holdings = holding_list(investor=request.investor).select_related("scheme", "folio")

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -128,10 +127,7 @@ class CasImportView(InvestorView):
     nav = "cas"
 
     def get(self, request, import_id):
-        try:
-            cas_import = portfolio.access_cas_import_by_id(investor=request.investor, public_id=import_id)
-        except NotFoundError:
-            raise Http404("No such import.") from None
+        cas_import = portfolio.access_cas_import_by_id(investor=request.investor, public_id=import_id)
         context = {
             "import": cas_import,
             "progress_url": request.path,
@@ -185,10 +181,7 @@ class OrderConfirmView(InvestorView):
     template_name = "web/order_confirm.html"
 
     def _order(self, request, order_id):
-        try:
-            return access_order_by_id(investor=request.investor, public_id=order_id)
-        except NotFoundError:
-            raise Http404("No such order.") from None
+        return access_order_by_id(investor=request.investor, public_id=order_id)
 
     def _render(self, request, order, form=None, status=200, error="", notice=""):
         context = {"order": order, "form": form or OrderOtpForm(), "error": error, "notice": notice}
