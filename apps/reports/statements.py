@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils import timezone
 
+from apps.core.money import format_grouped
 from apps.portfolio.models import FamilyLink, Holding, Transaction
 from apps.portfolio.selectors.holdings import portfolio_summary_get
 from apps.reports.models import Statement, StatementKind
@@ -20,22 +21,7 @@ ZERO = Decimal("0")
 
 def inr(value: Decimal | None, *, places: int = 2) -> str:
     """Indian digit grouping: 12,34,567.89 (negative with a minus sign)."""
-    if value is None:
-        return "-"
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{abs(value).quantize(quantum, rounding=ROUND_HALF_UP):f}"
-    whole, _, fraction = text.partition(".")
-    if len(whole) > 3:
-        head, tail = whole[:-3], whole[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        whole = ",".join([*groups, tail])
-    sign = "-" if value < 0 else ""
-    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+    return "-" if value is None else format_grouped(value, places=places)
 
 
 def units(value: Decimal) -> str:

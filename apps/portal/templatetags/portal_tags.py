@@ -5,23 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.http import urlencode
 
+from apps.core.money import format_inr
 from tenants.colours import readable_text_on
 
 register = template.Library()
-
-
-def _group_indian(integer_digits: str) -> str:
-    """12345678 -> 1,23,45,678 (lakh and crore grouping)."""
-    if len(integer_digits) <= 3:
-        return integer_digits
-    head, tail = integer_digits[:-3], integer_digits[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return ",".join(groups) + "," + tail
 
 
 def _as_decimal(value) -> Decimal | None:
@@ -39,12 +26,7 @@ def inr(value, places: int = 2) -> str:
     amount = _as_decimal(value)
     if amount is None:
         return "—"
-    quantum = Decimal(1).scaleb(-int(places))
-    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):f}"
-    whole, _, fraction = text.partition(".")
-    return f"{sign}₹{_group_indian(whole)}" + (f".{fraction}" if fraction else "")
+    return format_inr(amount, places=int(places))
 
 
 @register.filter
