@@ -42,10 +42,18 @@ def test_production_uses_the_scrubbing_logger():
 @pytest.mark.parametrize(
     ("raw_uri", "secret", "shown"),
     [
-        ("/accounts/set-password/MTI/cx7abc-1f2e3d4c5b6a/", "cx7abc-1f2e3d4c5b6a", "/accounts/set-password/MTI/[redacted]/"),
+        (
+            "/accounts/set-password/MTI/cx7abc-1f2e3d4c5b6a/",
+            "cx7abc-1f2e3d4c5b6a",
+            "/accounts/set-password/MTI/[redacted]/",
+        ),
         ("/invite/eyJpbnYiOjF9:1tX9:AbCdEf/", "eyJpbnYiOjF9:1tX9:AbCdEf", "/invite/[redacted]/"),
         ("/web/invite/eyJpbnYiOjF9:1tX9:AbCdEf/", "eyJpbnYiOjF9:1tX9:AbCdEf", "/web/invite/[redacted]/"),
-        ("/api/v1/invitations/eyJpbnYiOjF9:1tX9:AbCdEf/accept", "eyJpbnYiOjF9", "/api/v1/invitations/[redacted]/accept"),
+        (
+            "/api/v1/invitations/eyJpbnYiOjF9:1tX9:AbCdEf/accept",
+            "eyJpbnYiOjF9",
+            "/api/v1/invitations/[redacted]/accept",
+        ),
         ("/portal/investors/?q=abcde1234f&kyc=pending", "abcde1234f", "/portal/investors/?q=[redacted]&kyc=pending"),
         ("/portal/investors/?q=ABCDE1234F", "ABCDE", "/portal/investors/?q=[redacted]"),
         ("/portal/investors/?kyc=pending&page=2", None, "/portal/investors/?kyc=pending&page=2"),

@@ -112,7 +112,12 @@ def test_extra_fields_are_masked():
     def call(logger):
         logger.info(
             "bank changed",
-            extra={"pan": "abcde1234f", "account_number": "123456789012", "token": "s3cr3t", "payload": {"otp": "123456"}},
+            extra={
+                "pan": "abcde1234f",
+                "account_number": "123456789012",
+                "token": "s3cr3t",
+                "payload": {"otp": "123456"},
+            },
         )
 
     line = _record_through_filter(call)
