@@ -11,9 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from apps.accounts.models import BankAccount, Investor
-from apps.accounts.selectors import investor_by_pan, investor_ids_by_pan, investor_pan_taken
+from apps.accounts.selectors import investor_by_pan, investor_ids_by_pan, investor_list_for_staff, investor_pan_taken
 from apps.core.crypto import encrypt
-from tests.factories import BankAccountFactory, make_investor, random_pan
+from tests.factories import BankAccountFactory, make_investor, make_staff, random_pan
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,11 @@ def test_rotate_field_keys_rehash_follows_a_new_hash_key(in_alpha, settings):
     assert investor_by_pan(pan=pan) is None  # hashes under the old key find nothing
     call_command("rotate_field_keys", "--rehash", stdout=io.StringIO())
     assert investor_by_pan(pan=pan) == investor
+
+
+def test_staff_find_an_investor_by_pan_in_the_investor_search(in_alpha):
+    pan = random_pan()
+    investor = make_investor(in_alpha, pan=pan)
+    make_investor(in_alpha, pan=random_pan())
+    owner = make_staff(in_alpha, role="owner")
+    assert list(investor_list_for_staff(staff=owner, search=pan.lower())) == [investor]
