@@ -1,11 +1,10 @@
-"""The member answers a family request on the web family page, in their own browser session."""
+"""The investor web family page (browser): the member answers a family request in their own session."""
 
 import pytest
 from django_tenants.utils import tenant_context
 
-from apps.portal.tests.conftest import sign_in
 from apps.portfolio.services.family import family_request_create
-from tests.factories import make_investor, unique
+from tests.factories import PASSWORD, make_investor, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
@@ -17,7 +16,11 @@ def test_the_member_accepts_a_family_request_on_the_web(browser, page, live_serv
         family_request_create(owner=owner, email=member.user.email, relationship="spouse")
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    sign_in(page, live_server.url("alpha.localhost", "/login/?next=/web/family/"), member.user.email)
+    page.goto(live_server.url("alpha.localhost", "/login/?next=/web/family/"))
+    page.get_by_label("E-mail or mobile number").fill(member.user.email)
+    page.get_by_text("Use my password instead").click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in with password").click()
     page.wait_for_url("**/web/family/")
     requests = page.get_by_test_id("family-requests")
     assert owner.full_name in requests.inner_text()
