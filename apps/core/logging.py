@@ -66,8 +66,14 @@ def mask_text(text: str) -> str:
     return MOBILE_RE.sub(lambda m: f"{m.group(1)}XXXXX{m.group(2)}", text)
 
 
+_PLAIN_TYPES = (str, int, float, bool, type(None), dict, list, tuple)
+
+
 def _mask_item(key: Any, value: Any) -> Any:
     name = str(key).lower()
+    if not isinstance(value, _PLAIN_TYPES):
+        # an object a formatter would write as str(), e.g. django.request's `request`: its path and query
+        value = str(value)
     if isinstance(value, str | int) and not isinstance(value, bool):
         if name in SECRET_KEYS:
             return TOKEN_MASK

@@ -127,6 +127,15 @@ def test_extra_fields_are_masked():
     assert line["payload"] == {"otp": "[redacted]"}
 
 
+def test_an_object_in_extra_is_masked_as_its_text(rf):
+    # django.request logs the request itself: its repr carries the path and the query string
+    request = rf.get("/accounts/set-password/MTI/cx7abc-1f2e3d4c5b6a/", {"q": "abcde1234f"})
+
+    line = _record_through_filter(lambda logger: logger.warning("Not Found", extra={"request": request}))
+    assert "cx7abc-1f2e3d4c5b6a" not in line["request"] and "abcde1234f" not in line["request"]
+    assert "/accounts/set-password/MTI/[redacted]/" in line["request"]
+
+
 def json_dump(value):
     import json
 
