@@ -12,6 +12,8 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+# set-password and invitation tokens (in the path) and searches (a PAN in ?q=) never reach the access log
+logger_class = "apps.core.access_log.ScrubbingAccessLogger"
 errorlog = "-"
 # Processes are managed by signals (honcho, make cluster, the orchestrator); no control socket, which
 # would need a writable home directory.

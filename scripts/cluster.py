@@ -120,7 +120,16 @@ pid {dir}/nginx.pid;
 error_log {dir}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {dir}/nginx-access.log;
+    # no token (set-password and invitation links) or query string (a PAN searched for) in this log
+    map $uri $scrubbed_path {{
+        "~^(?<kept>/accounts/set-password/[^/]+/)[^/]+"    "${{kept}}[redacted]/";
+        "~^(?<kept>/(web/)?invite/)[^/]+"                  "${{kept}}[redacted]/";
+        "~^(?<kept>/api/v1/invitations/)[^/]+(?<rest>.*)" "${{kept}}[redacted]${{rest}}";
+        default                                            $uri;
+    }}
+    log_format scrubbed '$remote_addr [$time_local] "$request_method $scrubbed_path $server_protocol" '
+                        '$status $body_bytes_sent $request_time "$http_user_agent" $request_id';
+    access_log {dir}/nginx-access.log scrubbed;
     client_body_temp_path {dir}/tmp/body;
     proxy_temp_path {dir}/tmp/proxy;
     fastcgi_temp_path {dir}/tmp/fastcgi;

@@ -206,6 +206,7 @@ def production_like_secrets() -> dict:
         "KRA_BASE_URL": "https://kra.invalid/",
         "TRUSTED_PROXY_COUNT": "1",
         "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40),
+        "FIELD_HASH_KEY": secrets.token_urlsafe(40),
     }
 
 

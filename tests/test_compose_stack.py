@@ -78,6 +78,7 @@ def stack(tmp_path_factory):
                 f"DJANGO_SECRET_KEY={uuid.uuid4().hex}{uuid.uuid4().hex}",
                 "OIDC_RSA_PRIVATE_KEY=" + pem.strip().replace("\n", "\\n"),
                 f"FIELD_ENCRYPTION_KEYS={uuid.uuid4().hex}{uuid.uuid4().hex}",
+                f"FIELD_HASH_KEY={uuid.uuid4().hex}{uuid.uuid4().hex}",
                 "PLATFORM_DOMAIN=platform.localhost",
                 "DJANGO_SECURE_SSL_REDIRECT=false",
             ]

@@ -4,6 +4,7 @@ leak nothing."""
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts import totp_secrets
 from apps.accounts.models import (
+    PAN_PURPOSE,
     BankAccount,
     Investor,
     Invitation,
@@ -23,6 +25,7 @@ from apps.accounts.models import (
     StaffTotpDevice,
 )
 from apps.accounts.permissions import Capability, capabilities_for_role, role_has_capability, staff_member_for_user
+from apps.core.crypto import keyed_hash, normalise_identifier
 from apps.core.exceptions import NotFoundError
 
 INVITATION_SALT = "accounts.invitation"
@@ -157,7 +160,7 @@ def investor_list_for_staff(
         if len(digits) >= 4:
             condition |= Q(mobile__contains=digits) | Q(user__mobile__contains=digits)
         if PAN_RE.match(search.upper()):
-            condition |= Q(pan=search.upper())
+            condition |= Q(pan_hash=pan_hash(search))
         qs = qs.filter(condition)
     if kyc_status:
         qs = qs.filter(kyc_status=kyc_status)
@@ -245,3 +248,34 @@ def invitation_get_by_token(*, token: str, max_age: int) -> Invitation:
     if invitation is None:
         raise NotFoundError("This invitation link is not valid any more.")
     return invitation
+
+
+# --- PANs are encrypted at rest: every lookup by PAN goes through the keyed hash of its normalised form
+
+
+def pan_hash(pan: str) -> str:
+    """The keyed hash an investor's PAN is stored and looked up by ("abcde 1234f" = "ABCDE1234F")."""
+    return keyed_hash(pan, purpose=PAN_PURPOSE)
+
+
+def investor_by_pan(*, pan: str, exclude: Investor | None = None) -> Investor | None:
+    """The investor of this distributor with this PAN, if any."""
+    if not normalise_identifier(pan):
+        return None
+    qs = Investor.objects.filter(pan_hash=pan_hash(pan))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.first()
+
+
+def investor_pan_taken(*, pan: str, exclude: Investor | None = None) -> bool:
+    return investor_by_pan(pan=pan, exclude=exclude) is not None
+
+
+def investor_ids_by_pan(*, pans: Iterable[str]) -> dict[str, int]:
+    """{PAN as given: investor id} for the PANs that are investors here (one query)."""
+    by_hash = {pan_hash(pan): pan for pan in pans if normalise_identifier(pan)}
+    if not by_hash:
+        return {}
+    rows = Investor.objects.filter(pan_hash__in=by_hash).values_list("pan_hash", "id")
+    return {by_hash[digest]: investor_id for digest, investor_id in rows}

@@ -23,6 +23,20 @@ def trusted_proxy_count_check(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def field_hash_key_check(app_configs, **kwargs):
+    if len(getattr(settings, "FIELD_HASH_KEY", "") or "") < 32:
+        return [
+            Error(
+                "FIELD_HASH_KEY (the key of the hashes PANs and bank account numbers are looked up by) needs "
+                "32+ characters.",
+                hint="Set FIELD_HASH_KEY to its own random secret; it has no default in production.",
+                id="core.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def field_encryption_keys_check(app_configs, **kwargs):
     keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", []))
     if any(len(key) < 32 for key in keys):

@@ -5,9 +5,17 @@ FIELD_ENCRYPTION_KEYS (environment, comma-separated, newest first) are secrets o
 them (development) SECRET_KEY serves. Each purpose ("portal.totp-secret", "portfolio.cas-password", ...)
 gets its own key derived from each secret with HKDF, so a token of one purpose never opens as another.
 Encryption uses the newest key; decryption tries every key. To rotate: put a new secret first, run
-`rotate` over the stored tokens (or let them expire), then drop the old secret."""
+`rotate` over the stored tokens (or let them expire), then drop the old secret (`manage.py
+rotate_field_keys` does this for every encrypted model field in every schema).
+
+Identifiers that must be found and kept unique (PAN, bank account number) are stored encrypted and with
+a keyed hash beside them: HMAC-SHA256 under FIELD_HASH_KEY of the normalised value (no spaces, upper
+case), one per purpose. The hash key is not rotated with the encryption keys: changing it needs every
+hash recomputed from the decrypted values (`rotate_field_keys --rehash`)."""
 
 import base64
+import hashlib
+import hmac
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,7 +25,16 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["DecryptionFailed", "decrypt", "decrypt_bytes", "encrypt", "encrypt_bytes", "rotate"]
+__all__ = [
+    "DecryptionFailed",
+    "decrypt",
+    "decrypt_bytes",
+    "encrypt",
+    "encrypt_bytes",
+    "keyed_hash",
+    "normalise_identifier",
+    "rotate",
+]
 
 
 class DecryptionFailed(Exception):
@@ -69,3 +86,17 @@ def rotate(token: str, *, purpose: str, legacy: Sequence[bytes] = ()) -> str:
         return _for(purpose, legacy).rotate(token.encode("ascii")).decode("ascii")
     except InvalidToken:
         raise DecryptionFailed(purpose) from None
+
+
+def normalise_identifier(value: str) -> str:
+    """The form an identifier is hashed and stored in: " abcde 1234f" and "ABCDE1234F" are one PAN."""
+    return "".join((value or "").split()).upper()
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 (hex) of the normalised value: equal for equal identifiers, useless without the key."""
+    key = settings.FIELD_HASH_KEY
+    if not key:
+        raise ImproperlyConfigured("FIELD_HASH_KEY is not set.")
+    message = f"{purpose}\x00{normalise_identifier(value)}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

@@ -29,7 +29,12 @@ from apps.portfolio.selectors import family as family_selectors
 from apps.portfolio.selectors import holdings as selectors
 from apps.portfolio.selectors.performance import performance_series
 from apps.portfolio.services.cas_import import CasImportError, cas_upload_accept
-from apps.portfolio.services.family import family_consent, family_invite, family_unlink
+from apps.portfolio.services.family import (
+    family_request_accept,
+    family_request_create,
+    family_request_decline,
+    family_unlink,
+)
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 UNITS = {"max_digits": 20, "decimal_places": 4}
@@ -461,8 +466,10 @@ class FamilyLinkOutputSerializer(serializers.Serializer):
         return "owner" if link.owner_id == self.context["investor"].pk else "member"
 
     def get_name(self, link) -> str:
-        other = link.member if link.owner_id == self.context["investor"].pk else link.owner
-        return other.full_name
+        if link.owner_id == self.context["investor"].pk:
+            # the owner learns who the member is only once the member has accepted
+            return link.member.full_name if link.status == link.Status.ACTIVE else ""
+        return link.owner.full_name
 
 
 class FamilyLinkListApi(APIView):
@@ -476,7 +483,11 @@ class FamilyLinkListApi(APIView):
         return Response({"results": FamilyLinkOutputSerializer(links, many=True, context={"investor": investor}).data})
 
 
-class FamilyInviteApi(APIView):
+class FamilyRequestCreateApi(APIView):
+    """Asks an investor of this distributor to share their portfolio. The answer is the same whether or
+    not anyone has these details (or is already linked, or already asked): the member answers in their
+    own account, and only an accepted request shows the member in the family list and summary."""
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "family_invite"
 
@@ -487,29 +498,67 @@ class FamilyInviteApi(APIView):
         mobile = serializers.CharField(required=False, max_length=15)
         relationship = serializers.CharField(required=False, max_length=40, default="")
 
-    @extend_schema(tags=["family"], request=InputSerializer, responses={201: FamilyLinkOutputSerializer})
+    @extend_schema_serializer(component_name="FamilyRequestSent")
+    class OutputSerializer(serializers.Serializer):
+        status = serializers.CharField()
+        message = serializers.CharField()
+
+    SENT = {
+        "status": "sent",
+        "message": "If an investor with these details is registered here, they will see your request in their "
+        "account. They appear in your family once they accept.",
+    }
+
+    @extend_schema(tags=["family"], request=InputSerializer, responses={202: OutputSerializer})
     def post(self, request):
         investor = _investor(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link = family_invite(owner=investor, actor=request.user, **data.validated_data)
-        body = FamilyLinkOutputSerializer(link, context={"investor": investor}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        family_request_create(owner=investor, actor=request.user, **data.validated_data)
+        return Response(self.OutputSerializer(self.SENT).data, status=status.HTTP_202_ACCEPTED)
 
 
-class FamilyConsentApi(APIView):
-    @extend_schema_serializer(component_name="FamilyConsent")
-    class InputSerializer(serializers.Serializer):
-        code = serializers.RegexField(r"^\d{6}$")
+@extend_schema_serializer(component_name="FamilyRequest")
+class FamilyRequestOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    from_name = serializers.CharField(source="owner.full_name", help_text="who asks to see your portfolio")
+    relationship = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
 
-    @extend_schema(tags=["family"], request=InputSerializer, responses=FamilyLinkOutputSerializer)
-    def post(self, request, link_id):
+
+class FamilyRequestListApi(APIView):
+    @extend_schema(
+        tags=["family"],
+        responses=inline_serializer("FamilyRequestList", {"results": FamilyRequestOutputSerializer(many=True)}),
+        description="Requests waiting for the signed-in investor's answer.",
+    )
+    def get(self, request):
+        requests = family_selectors.family_request_list(member=_investor(request))
+        return Response({"results": FamilyRequestOutputSerializer(requests, many=True).data})
+
+
+class FamilyRequestAcceptApi(APIView):
+    @extend_schema(
+        tags=["family"],
+        request=None,
+        responses=FamilyLinkOutputSerializer,
+        description="The member (only) accepts: the owner sees their portfolio from now on.",
+    )
+    def post(self, request, request_id):
         investor = _investor(request)
-        link = family_selectors.access_family_link_by_id(investor=investor, public_id=link_id)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        link = family_consent(owner=investor, link=link, code=data.validated_data["code"], actor=request.user)
+        link = family_selectors.access_family_request_by_id(member=investor, public_id=request_id)
+        link = family_request_accept(member=investor, link=link, actor=request.user)
         return Response(FamilyLinkOutputSerializer(link, context={"investor": investor}).data)
+
+
+class FamilyRequestDeclineApi(APIView):
+    @extend_schema(tags=["family"], request=None, responses={204: None}, description="The member (only) declines.")
+    def post(self, request, request_id):
+        investor = _investor(request)
+        link = family_selectors.access_family_request_by_id(member=investor, public_id=request_id)
+        family_request_decline(member=investor, link=link, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FamilyUnlinkApi(APIView):
@@ -658,9 +707,11 @@ __all__ = [
     "AllocationApi",
     "CasImportCreateApi",
     "CasImportDetailApi",
-    "FamilyConsentApi",
-    "FamilyInviteApi",
     "FamilyLinkListApi",
+    "FamilyRequestAcceptApi",
+    "FamilyRequestCreateApi",
+    "FamilyRequestDeclineApi",
+    "FamilyRequestListApi",
     "FamilySummaryApi",
     "FamilyUnlinkApi",
     "HoldingDetailApi",

@@ -370,19 +370,20 @@ class CasImport(PublicIdModel):
 
 
 class FamilyLink(PublicIdModel):
-    """`owner` sees `member`'s portfolio once the member has consented by OTP. Unlinking (by either)
-    revokes it at once."""
+    """`owner` sees `member`'s portfolio once the member has accepted the request in their own session.
+    Until then the owner is not shown the request at all (apps.portfolio.services.family). Unlinking (by
+    either) revokes it at once."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for consent"
+        PENDING = "pending", "Waiting for the member"
         ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
         REVOKED = "revoked", "Revoked"
 
     owner = models.ForeignKey("accounts.Investor", on_delete=models.CASCADE, related_name="family_members")
     member = models.ForeignKey("accounts.Investor", on_delete=models.CASCADE, related_name="family_owners")
     relationship = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
-    otp_challenge_id = models.UUIDField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

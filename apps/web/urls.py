@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
+from apps.web import views_family as web_family_views
 
 app_name = "web"
 
@@ -16,6 +17,11 @@ urlpatterns = [
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
+    path("family/", web_family_views.FamilyView.as_view(), name="family"),
+    path(
+        "family/requests/<uuid:request_id>/", web_family_views.FamilyRequestAnswerView.as_view(), name="family_answer"
+    ),
+    path("family/links/<uuid:link_id>/unlink/", web_family_views.FamilyUnlinkView.as_view(), name="family_unlink"),
     # tax, PDF statements and goals
     path("tax/", web_reports_views.TaxView.as_view(), name="tax"),
     path("tax/schedule-112a.csv", web_reports_views.Schedule112ACsvView.as_view(), name="tax_112a_csv"),

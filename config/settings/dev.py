@@ -27,6 +27,7 @@ from .base import SECRET_KEY, env  # noqa: E402
 from .demo import *  # noqa: E402, F403
 
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"
+FIELD_HASH_KEY = FIELD_HASH_KEY or "dev-only-field-hash-key-never-use-in-production"  # noqa: F405
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 TENANT_URL_SCHEME = env("TENANT_URL_SCHEME", default="http")
 TENANT_URL_PORT = env.int("TENANT_URL_PORT", default=env.int("PORT", default=8000))

@@ -35,6 +35,10 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # TOTP secrets enrolled before FIELD_ENCRYPTION_KEYS were under a key derived from this (else SECRET_KEY);
 # they still open (a new enrolment uses FIELD_ENCRYPTION_KEYS).
 PORTAL_TOTP_KEY = env("PORTAL_TOTP_KEY", default="")
+# The key of the keyed hashes (HMAC-SHA256) stored beside encrypted PANs and bank account numbers, by
+# which they are looked up and kept unique; 32+ characters. Development and tests have a default; in
+# production it is required (deploy check) and never changes without `rotate_field_keys --rehash`.
+FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
 
 # --- OAuth 2 / OpenID Connect (apps.oauth) ---
 # OAuth applications, grants and tokens live in each tenant's schema: a token issued at one distributor

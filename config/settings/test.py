@@ -3,6 +3,7 @@ from .base import SECRET_KEY, env
 from .demo import *  # noqa: F403
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key"
+FIELD_HASH_KEY = FIELD_HASH_KEY or "test-only-field-hash-key-never-in-production"  # noqa: F405
 DEBUG = False
 TENANT_URL_SCHEME = "http"
 TENANT_URL_PORT = 0

@@ -11,6 +11,7 @@ from apps.accounts.models import (
     OtpChallenge,
 )
 from apps.accounts.otp import otp_issue, otp_verify
+from apps.accounts.selectors import investor_pan_taken
 from apps.accounts.services.common import (
     OTP_PURPOSE_CONTACT,
     ProfileError,
@@ -100,7 +101,7 @@ def investor_update_profile(*, investor: Investor, data: dict[str, Any], actor=N
         if pan_changed:
             if investor.kyc_status == KycStatus.VERIFIED:
                 raise ConflictError("Your PAN cannot change once your KYC is verified.", code="pan_locked")
-            if Investor.objects.filter(pan=cleaned["pan"]).exclude(pk=investor.pk).exists():
+            if investor_pan_taken(pan=cleaned["pan"], exclude=investor):
                 raise ConflictError("This PAN is already registered here.", code="pan_taken")
         changed = [field for field, value in cleaned.items() if getattr(investor, field) != value]
         for field in changed:

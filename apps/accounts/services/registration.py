@@ -18,7 +18,7 @@ from apps.accounts.models import (
 )
 from apps.accounts.notifiers import OutboundMessage, notifier
 from apps.accounts.otp import otp_issue, otp_verify
-from apps.accounts.selectors import INVITATION_SALT
+from apps.accounts.selectors import INVITATION_SALT, investor_pan_taken
 from apps.accounts.services.common import (
     OTP_PURPOSE_INVITATION,
     OTP_PURPOSE_LOGIN,
@@ -163,7 +163,7 @@ def invitation_create(
     for identifier in filter(None, [email_id, mobile_id]):
         if user_with_identifier(identifier) is not None:
             raise ConflictError("This person already has an account here.", code="account_exists")
-    if pan and Investor.objects.filter(pan=pan).exists():
+    if pan and investor_pan_taken(pan=pan):
         raise ConflictError("An investor with this PAN already exists here.", code="pan_taken")
     if staff.role == StaffRole.RELATIONSHIP_MANAGER:
         relationship_manager = staff  # an RM's invitations join the RM's own book
@@ -224,7 +224,7 @@ def invitation_accept(*, invitation: Invitation, challenge_id, code: str, passwo
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None or locked.revoked_at is not None or locked.expires_at <= timezone.now():
             raise ConflictError("This invitation link is not valid any more.", code="invitation_used")
-        pan = locked.pan if locked.pan and not Investor.objects.filter(pan=locked.pan).exists() else None
+        pan = locked.pan if locked.pan and not investor_pan_taken(pan=locked.pan) else None
         investor = _create_investor_user(
             identifier=Identifier(channel=challenge.channel, value=challenge.target),
             full_name=locked.full_name,

@@ -18,23 +18,49 @@ from apps.portfolio.selectors.holdings import EMPTY_SUMMARY, PortfolioSummary, s
 ZERO = Decimal("0")
 
 
+def _visible_to(investor: Investor) -> Q:
+    """An owner sees a link only once it is active (a pending request would tell them the person exists);
+    the member sees it from the request on."""
+    return Q(owner=investor, status=FamilyLink.Status.ACTIVE) | Q(
+        member=investor, status__in=[FamilyLink.Status.PENDING, FamilyLink.Status.ACTIVE]
+    )
+
+
 def access_family_link_by_id(*, investor: Investor, public_id: uuid.UUID) -> FamilyLink:
-    """A link the investor is part of (as owner or member)."""
+    """A link the investor may see (as its active owner, or as its member)."""
     link = (
-        FamilyLink.objects.select_related("owner", "member")
-        .filter(Q(owner=investor) | Q(member=investor), public_id=public_id)
-        .first()
+        FamilyLink.objects.select_related("owner", "member").filter(_visible_to(investor), public_id=public_id).first()
     )
     if link is None:
         raise NotFoundError("No such family link.")
     return link
 
 
+def access_family_request_by_id(*, member: Investor, public_id: uuid.UUID) -> FamilyLink:
+    """A request waiting for this investor's answer; anyone else (the owner too) gets 404."""
+    link = (
+        FamilyLink.objects.select_related("owner", "member")
+        .filter(member=member, status=FamilyLink.Status.PENDING, public_id=public_id)
+        .first()
+    )
+    if link is None:
+        raise NotFoundError("No such family request.")
+    return link
+
+
 def family_link_list(*, investor) -> QuerySet:
+    """The investor's active links, either side."""
+    return FamilyLink.objects.filter(
+        Q(owner=investor) | Q(member=investor), status=FamilyLink.Status.ACTIVE
+    ).select_related("owner", "member")
+
+
+def family_request_list(*, member) -> QuerySet:
+    """Requests waiting for this investor's answer, newest first."""
     return (
-        FamilyLink.objects.filter(Q(owner=investor) | Q(member=investor))
-        .exclude(status=FamilyLink.Status.REVOKED)
-        .select_related("owner", "member")
+        FamilyLink.objects.filter(member=member, status=FamilyLink.Status.PENDING)
+        .select_related("owner")
+        .order_by("-created_at", "-id")
     )
 
 

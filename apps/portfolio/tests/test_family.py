@@ -1,123 +1,156 @@
-import re
+"""Family view with the member's consent given in their own session: asking reveals nothing about the
+person asked for; the member accepts or declines (API or web page); only then does the owner see them."""
+
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
 
-from apps.accounts.notifiers import LocmemNotifier
 from apps.portfolio.models import FamilyLink
-from tests.factories import InvestorFactory
+from tests.factories import InvestorFactory, make_investor
 
 D = Decimal
+REQUESTS = "/api/v1/portfolio/family/requests"
 
 
 @pytest.fixture
 def family(in_alpha, make_scheme, record_line):
     owner = InvestorFactory(full_name="Asha", pan="AAAAA1111A", mobile="9811111111")
-    spouse = InvestorFactory(full_name="Ravi", pan="BBBBB2222B", mobile="9822222222")
+    spouse = InvestorFactory(full_name="Ravi", pan="BBBBB2222B", mobile="9822222222", email="ravi@example.com")
     stranger = InvestorFactory(full_name="Zed", pan="CCCCC3333C", mobile="9833333333")
     scheme = make_scheme(nav="20")
     record_line(owner, scheme, "purchase", date(2024, 1, 2), "1000", "100", "o1", nav="10")
     record_line(spouse, scheme, "purchase", date(2024, 1, 2), "2000", "200", "s1", nav="10")
     record_line(stranger, scheme, "purchase", date(2024, 1, 2), "9000", "900", "z1", nav="10")
-    LocmemNotifier.outbox.clear()
     return owner, spouse, stranger
 
 
-def _code_sent_to(target: str) -> str:
-    message = [m for m in LocmemNotifier.outbox if m.target == target][-1]
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
-
-
-def _invite(client, django_capture_on_commit_callbacks, **data):
+def _ask(client, django_capture_on_commit_callbacks, **data):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post("/api/v1/portfolio/family/invitations", data, format="json")
 
 
-def test_invite_consent_aggregate_and_unlink(family, api_for, django_capture_on_commit_callbacks):
+def _request_id(client) -> str:
+    [pending] = client.get(REQUESTS).json()["results"]
+    return pending["id"]
+
+
+def test_asking_reveals_nothing_about_the_person_asked_for(family, api_for, django_capture_on_commit_callbacks):
     owner, spouse, _ = family
     client = api_for(owner)
+    answers = [
+        _ask(client, django_capture_on_commit_callbacks, pan="BBBBB2222B", relationship="spouse"),  # exists
+        _ask(client, django_capture_on_commit_callbacks, pan="ZZZZZ9999Z"),  # nobody
+        _ask(client, django_capture_on_commit_callbacks, pan="aaaaa1111a"),  # oneself
+        _ask(client, django_capture_on_commit_callbacks, email="ravi@example.com"),  # exists, already asked
+        _ask(client, django_capture_on_commit_callbacks, email="nobody@example.com"),
+        _ask(client, django_capture_on_commit_callbacks, mobile="9822222222"),
+        _ask(client, django_capture_on_commit_callbacks, mobile="9000000001"),
+    ]
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.content for a in answers}) == 1
+    assert b"Ravi" not in answers[0].content
+    # nothing of the member reaches the owner before acceptance: not in the list, not in the summary
+    assert client.get("/api/v1/portfolio/family").json()["results"] == []
+    assert [m["name"] for m in client.get("/api/v1/portfolio/family/summary").json()["members"]] == ["Asha"]
+    # one request waits for the member, whatever the owner tried
+    assert FamilyLink.objects.filter(owner=owner, member=spouse, status="pending").count() == 1
+    assert client.get(REQUESTS).json()["results"] == []
 
-    invited = _invite(client, django_capture_on_commit_callbacks, pan="BBBBB2222B", relationship="spouse")
-    assert invited.status_code == 201, invited.content
-    link_id = invited.json()["id"]
-    assert invited.json()["status"] == "pending" and invited.json()["role"] == "owner"
-    # before consent the family is the owner alone
-    assert len(client.get("/api/v1/portfolio/family/summary").json()["members"]) == 1
 
-    wrong = client.post(f"/api/v1/portfolio/family/invitations/{link_id}/confirm", {"code": "000000"}, format="json")
-    assert wrong.status_code == 400 and wrong.json()["code"].startswith("otp")
-    code = _code_sent_to("9822222222")
-    confirmed = client.post(f"/api/v1/portfolio/family/invitations/{link_id}/confirm", {"code": code}, format="json")
-    assert confirmed.status_code == 200 and confirmed.json()["status"] == "active"
+def test_the_member_accepts_in_their_own_session(family, api_for, django_capture_on_commit_callbacks):
+    owner, spouse, _ = family
+    client = api_for(owner)
+    _ask(client, django_capture_on_commit_callbacks, pan="BBBBB2222B", relationship="spouse")
+    member = api_for(spouse)
+    [pending] = member.get(REQUESTS).json()["results"]
+    assert pending["from_name"] == "Asha" and pending["relationship"] == "spouse" and pending["status"] == "pending"
+    assert spouse.user.notifications.filter(kind="family_request").exists()
+
+    accepted = member.post(f"{REQUESTS}/{pending['id']}/accept")
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["status"] == "active" and accepted.json()["role"] == "member"
 
     summary = client.get("/api/v1/portfolio/family/summary")
     body = summary.json()
     assert [m["name"] for m in body["members"]] == ["Asha", "Ravi"]
     assert D(body["value"]) == D("300") * 20 and D(body["invested"]) == D("3000.00")
     assert body["xirr"] is not None and body["allocation"]["asset_class"]
+    assert [(r["role"], r["name"]) for r in client.get("/api/v1/portfolio/family").json()["results"]] == [
+        ("owner", "Ravi")
+    ]
+    assert owner.user.notifications.filter(kind="family_linked").exists()
     etag = summary["ETag"]
     assert client.get("/api/v1/portfolio/family/summary", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    # the member sees the link from their side and is told
-    member_view = api_for(spouse).get("/api/v1/portfolio/family").json()["results"]
-    assert [(r["role"], r["name"]) for r in member_view] == [("member", "Asha")]
-    assert spouse.user.notifications.filter(kind="family_linked").exists()
 
-    # the member unlinks: the owner's next request no longer includes them
-    assert api_for(spouse).delete(f"/api/v1/portfolio/family/links/{link_id}").status_code == 204
+    # either side unlinks: the owner's next request no longer includes the member
+    assert member.delete(f"/api/v1/portfolio/family/links/{pending['id']}").status_code == 204
     after = client.get("/api/v1/portfolio/family/summary", HTTP_IF_NONE_MATCH=etag)
-    assert after.status_code == 200
-    assert [m["name"] for m in after.json()["members"]] == ["Asha"]
-    assert D(after.json()["value"]) == D("2000.00")
-    assert FamilyLink.objects.get(public_id=link_id).status == "revoked"
+    assert after.status_code == 200 and [m["name"] for m in after.json()["members"]] == ["Asha"]
+    assert FamilyLink.objects.get(public_id=pending["id"]).status == "revoked"
 
 
-def test_the_owner_can_unlink_too(family, api_for, django_capture_on_commit_callbacks):
-    owner, spouse, _ = family
-    client = api_for(owner)
-    link_id = _invite(client, django_capture_on_commit_callbacks, mobile="9822222222").json()["id"]
-    client.post(
-        f"/api/v1/portfolio/family/invitations/{link_id}/confirm",
-        {"code": _code_sent_to("9822222222")},
-        format="json",
-    )
-    assert client.delete(f"/api/v1/portfolio/family/links/{link_id}").status_code == 204
-    assert len(client.get("/api/v1/portfolio/family/summary").json()["members"]) == 1
-
-
-def test_outsiders_cannot_touch_a_link(family, api_for, django_capture_on_commit_callbacks):
+def test_only_the_member_can_accept(family, api_for, tenant_alpha, tenant_beta, django_capture_on_commit_callbacks):
     owner, spouse, stranger = family
-    link_id = _invite(api_for(owner), django_capture_on_commit_callbacks, pan="BBBBB2222B").json()["id"]
-    code = _code_sent_to("9822222222")
-
-    outsider = api_for(stranger)
-    assert (
-        outsider.post(
-            f"/api/v1/portfolio/family/invitations/{link_id}/confirm", {"code": code}, format="json"
-        ).status_code
-        == 404
-    )
-    assert outsider.delete(f"/api/v1/portfolio/family/links/{link_id}").status_code == 404
-    # the invited member cannot confirm on the owner's behalf either (consent is given to the owner)
-    member = api_for(spouse)
-    response = member.post(f"/api/v1/portfolio/family/invitations/{link_id}/confirm", {"code": code}, format="json")
-    assert response.status_code == 404
-    assert FamilyLink.objects.get(public_id=link_id).status == "pending"
+    _ask(api_for(owner), django_capture_on_commit_callbacks, pan="BBBBB2222B")
+    request_id = _request_id(api_for(spouse))
+    for outsider in (api_for(owner), api_for(stranger)):
+        assert outsider.post(f"{REQUESTS}/{request_id}/accept").status_code == 404
+        assert outsider.post(f"{REQUESTS}/{request_id}/decline").status_code == 404
+        assert outsider.delete(f"/api/v1/portfolio/family/links/{request_id}").status_code == 404
+    other_tenant = make_investor(tenant_beta)
+    assert api_for(other_tenant, host="beta.localhost").post(f"{REQUESTS}/{request_id}/accept").status_code == 404
+    with tenant_context(tenant_alpha):  # the request to beta left the connection on beta's schema
+        assert FamilyLink.objects.get(public_id=request_id).status == "pending"
 
 
-def test_invitation_errors(family, api_for, django_capture_on_commit_callbacks):
+def test_the_member_declines(family, api_for, django_capture_on_commit_callbacks):
     owner, spouse, _ = family
     client = api_for(owner)
-    assert _invite(client, django_capture_on_commit_callbacks, pan="ZZZZZ9999Z").status_code == 404
-    assert _invite(client, django_capture_on_commit_callbacks, pan="AAAAA1111A").status_code == 404  # oneself
-    assert _invite(client, django_capture_on_commit_callbacks).status_code == 400
-    first = _invite(client, django_capture_on_commit_callbacks, pan="BBBBB2222B")
-    again = _invite(client, django_capture_on_commit_callbacks, pan="BBBBB2222B")  # re-sends the code
-    assert again.status_code == 201 and again.json()["id"] == first.json()["id"]
-    client.post(
-        f"/api/v1/portfolio/family/invitations/{first.json()['id']}/confirm",
-        {"code": _code_sent_to("9822222222")},
-        format="json",
-    )
-    linked = _invite(client, django_capture_on_commit_callbacks, pan="BBBBB2222B")
-    assert linked.status_code == 409 and linked.json()["code"] == "already_linked"
+    _ask(client, django_capture_on_commit_callbacks, pan="BBBBB2222B")
+    member = api_for(spouse)
+    request_id = _request_id(member)
+    assert member.post(f"{REQUESTS}/{request_id}/decline").status_code == 204
+    assert FamilyLink.objects.get(public_id=request_id).status == "declined"
+    assert member.get(REQUESTS).json()["results"] == []
+    assert member.post(f"{REQUESTS}/{request_id}/accept").status_code == 404  # a declined request is closed
+    assert [m["name"] for m in client.get("/api/v1/portfolio/family/summary").json()["members"]] == ["Asha"]
+    # the owner may ask again; the member is asked afresh
+    _ask(client, django_capture_on_commit_callbacks, pan="BBBBB2222B")
+    assert _request_id(member) != request_id
+
+
+def test_asking_needs_one_identifier(family, api_for, django_capture_on_commit_callbacks):
+    owner, _, _ = family
+    response = _ask(api_for(owner), django_capture_on_commit_callbacks)
+    assert response.status_code == 400 and response.json()["code"] == "member_required"
+
+
+def _signed_in(investor) -> Client:
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(investor.user)
+    return client
+
+
+def test_the_member_answers_on_the_web_page(family, api_for, django_capture_on_commit_callbacks):
+    owner, spouse, stranger = family
+    _ask(api_for(owner), django_capture_on_commit_callbacks, pan="BBBBB2222B", relationship="spouse")
+    request_id = _request_id(api_for(spouse))
+    page = _signed_in(spouse).get("/web/family/")
+    assert page.status_code == 200
+    assert b"Asha" in page.content and f"/web/family/requests/{request_id}/".encode() in page.content
+    # the owner's own page shows nothing of the pending request
+    owner_page = _signed_in(owner).get("/web/family/")
+    assert b"Ravi" not in owner_page.content
+
+    # another investor posting the answer finds no such request
+    assert _signed_in(stranger).post(f"/web/family/requests/{request_id}/", {"answer": "accept"}).status_code == 404
+    assert _signed_in(owner).post(f"/web/family/requests/{request_id}/", {"answer": "accept"}).status_code == 404
+    assert FamilyLink.objects.get(public_id=request_id).status == "pending"
+
+    answered = _signed_in(spouse).post(f"/web/family/requests/{request_id}/", {"answer": "accept"}, follow=True)
+    assert answered.status_code == 200 and b"Asha can now see your portfolio" in answered.content
+    assert FamilyLink.objects.get(public_id=request_id).status == "active"
+    assert b"Ravi" in _signed_in(owner).get("/web/family/").content

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from apps.accounts.models import Investor
+from apps.accounts.selectors import investor_ids_by_pan
 from apps.core.audit import audit_record
 from apps.core.logging import mask_pan
 from apps.funds.models import Scheme, SchemeCode
@@ -112,7 +112,7 @@ def _investors_by_folio_and_pan(records: list[TxnRecord]) -> tuple[dict[str, int
     by_folio = dict(FolioLink.objects.filter(folio__in=folios).values_list("folio", "investor_id"))
     by_folio.update(Folio.objects.filter(folio_number__in=folios).values_list("folio_number", "investor_id"))
     pans = {r.pan for r in records if r.pan and r.folio not in by_folio}
-    by_pan = dict(Investor.objects.filter(pan__in=pans).values_list("pan", "id")) if pans else {}
+    by_pan = investor_ids_by_pan(pans=pans)
     return by_folio, by_pan
 
 
@@ -175,7 +175,7 @@ def _folios_link(*, feed: RtaFeed, records: list[InvestorRecord]) -> int:
     """Investor masters (WBR9, MFSD211): a folio whose holder's PAN is one of our investors is linked to
     that investor, so the folio's transactions made elsewhere reach the right ledger."""
     pans = {r.pan for r in records if r.pan}
-    investors = dict(Investor.objects.filter(pan__in=pans).values_list("pan", "id")) if pans else {}
+    investors = investor_ids_by_pan(pans=pans)
     links = {
         r.folio: FolioLink(
             feed=feed,
