@@ -16,3 +16,17 @@ def one_time_code_field(*, label: str, invalid: str = "Enter the 6-digit code.",
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 7 if spaced else 6}
         ),
     )
+
+
+def form_add_errors(form: forms.BaseForm, error) -> None:
+    """Put a service's refusal (an ApplicationError) beside the fields it names (`extra.fields`, as the API
+    reports it), the rest above the form; several at once."""
+    fields = (getattr(error, "extra", None) or {}).get("fields") or {}
+    placed = False
+    for name, messages in fields.items():
+        if name in form.fields:
+            for message in messages if isinstance(messages, list | tuple) else [messages]:
+                form.add_error(name, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, getattr(error, "message", str(error)))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from apps.accounts.models import Investor, KycStatus
 from apps.core.exceptions import ApplicationError
+from apps.core.money import format_inr
 from apps.funds.models import Scheme, SchemeCode
 from apps.orders.gateways.interface import Operation
 from apps.orders.gateways.registry import operation_offered, scheme_code_sources
@@ -17,7 +18,10 @@ class OrderRefused(ApplicationError):
     status_code = 422
 
 
-def _refuse(code: str, message: str, **extra) -> None:
+def _refuse(code: str, message: str, *, field: str = "", **extra) -> None:
+    """Refuse with this code; `field` names the form field the refusal is about (API: extra.fields)."""
+    if field:
+        extra["fields"] = {field: [message]}
     raise OrderRefused(message, code=code, extra=extra)
 
 
@@ -66,8 +70,8 @@ def order_check(
     if kind == OrderKind.SWITCH:
         switch_check(scheme=scheme, to_scheme=to_scheme)
     if units is not None and scheme.min_redemption_units and units < scheme.min_redemption_units:
-        _refuse("below_minimum", f"The minimum is {scheme.min_redemption_units} units.",
-                minimum=str(scheme.min_redemption_units))  # fmt: skip
+        _refuse("below_minimum", f"Redeem at least {scheme.min_redemption_units.normalize():f} units of this fund.",
+                field="units", minimum=str(scheme.min_redemption_units))  # fmt: skip
     free_units_check(
         investor=investor, scheme=scheme, folio_number=folio_number, amount=amount, units=units, all_units=all_units
     )
@@ -88,12 +92,18 @@ def purchase_check(
         _refuse("operation_not_allowed", "This scheme does not accept purchases now.")
     minimum = (scheme.min_additional if is_additional else scheme.min_purchase) or Decimal("0")
     if amount < minimum:
-        _refuse("below_minimum", f"The minimum is {minimum}.", minimum=str(minimum))
+        _refuse(
+            "below_minimum",
+            f"Invest at least {format_inr(minimum)} in this fund.",
+            field="amount",
+            minimum=str(minimum),
+        )
     if not _multiple_of(amount, scheme.purchase_multiple):
-        _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.purchase_multiple}.",
+        step = format_inr(scheme.purchase_multiple)
+        _refuse("not_a_multiple", f"The amount must be in steps of {step}.", field="amount",
                 multiple=str(scheme.purchase_multiple))  # fmt: skip
     if amount <= 0:
-        _refuse("invalid_quantity", "The amount must be positive.")
+        _refuse("invalid_quantity", "The amount must be positive.", field="amount")
 
 
 def sell_quantity_check(*, amount: Decimal | None, units: Decimal | None, all_units: bool, folio_number: str) -> None:
@@ -103,18 +113,18 @@ def sell_quantity_check(*, amount: Decimal | None, units: Decimal | None, all_un
     if (amount is not None and amount <= 0) or (units is not None and units <= 0):
         _refuse("invalid_quantity", "The amount or units must be positive.")
     if not folio_number:
-        _refuse("folio_required", "A folio number is needed to sell units.")
+        _refuse("folio_required", "A folio number is needed to sell units.", field="folio_number")
 
 
 def switch_check(*, scheme: Scheme, to_scheme: Scheme | None) -> None:
     if to_scheme is None:
-        _refuse("switch_target_required", "Choose the scheme to switch into.")
+        _refuse("switch_target_required", "Choose the scheme to switch into.", field="to_scheme")
     if not (scheme.switch_allowed and to_scheme.switch_allowed and to_scheme.purchase_allowed):
         _refuse("operation_not_allowed", "One of these schemes does not accept switches now.")
     if scheme.amc_id is None or scheme.amc_id != to_scheme.amc_id:
-        _refuse("switch_across_amcs", "A switch must stay within one fund house.")
+        _refuse("switch_across_amcs", "A switch must stay within one fund house.", field="to_scheme")
     if to_scheme.pk == scheme.pk:
-        _refuse("switch_same_scheme", "Switch into a different scheme.")
+        _refuse("switch_same_scheme", "Switch into a different scheme.", field="to_scheme")
     scheme_code_check(scheme=to_scheme)
 
 
@@ -153,9 +163,11 @@ def sip_check(*, investor: Investor, scheme: Scheme, amount: Decimal, instalment
         _refuse("operation_not_allowed", "This scheme does not accept SIPs.")
     minimum = scheme.min_sip or Decimal("0")
     if amount < minimum:
-        _refuse("below_minimum", f"The minimum SIP instalment is {minimum}.", minimum=str(minimum))
+        _refuse("below_minimum", f"A SIP instalment must be at least {format_inr(minimum)}.", field="amount",
+                minimum=str(minimum))  # fmt: skip
     if not _multiple_of(amount, scheme.sip_multiple):
-        _refuse("not_a_multiple", f"The amount must be a multiple of {scheme.sip_multiple}.",
+        step = format_inr(scheme.sip_multiple)
+        _refuse("not_a_multiple", f"The instalment must be in steps of {step}.", field="amount",
                 multiple=str(scheme.sip_multiple))  # fmt: skip
     if instalments < 1:
-        _refuse("invalid_quantity", "At least one instalment.")
+        _refuse("invalid_quantity", "At least one instalment.", field="instalments")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import ApplicationError
+from apps.core.forms import form_add_errors
 from apps.funds import selectors as funds_selectors
 from apps.funds.models import Scheme
 from apps.orders import selectors as orders_selectors
@@ -60,7 +61,7 @@ class OrderPlaceView(PortalView):
             try:
                 order = order_place_from_form(member=request.staff, investor=investor, **form.order_arguments())
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request,

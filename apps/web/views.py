@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.forms import form_add_errors
 from apps.core.logging import mask_pan, mask_text
 from apps.orders.forms import OrderForm, OrderOtpForm
 from apps.orders.selectors import access_order_by_id, order_list
@@ -166,7 +167,7 @@ class OrderPlaceView(InvestorView):
             try:
                 order = order_place_from_form(investor=request.investor, **form.order_arguments())
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form_add_errors(form, exc)
             else:
                 return redirect(reverse("web:order_confirm", args=[order.public_id]))
         return self.render(request, self.template_name, {"form": form}, status=400)

@@ -138,7 +138,7 @@ def test_refusals_show_on_the_form_and_write_nothing(tenant_alpha):
     key = uuid.uuid4()
 
     below = client.post("/web/orders/new/", purchase(scheme, "100", key))
-    assert below.status_code == 400 and b"The minimum is 5000" in below.content
+    assert below.status_code == 400 and "at least ₹5,000" in below.content.decode()
     unknown = client.post("/web/orders/new/", {**purchase(scheme, "6000"), "amfi_code": "999999999999"})
     assert unknown.status_code == 400 and b"No fund with AMFI code" in unknown.content
     no_units = client.post(
