@@ -11,7 +11,7 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from apps.core.exceptions import NotFoundError
 from apps.funds.market_calendar import IST, trading_day_latest
@@ -77,11 +77,20 @@ def fund_list(*, filters: FundFilters) -> QuerySet[Scheme]:
     if parsed.tsquery is None:
         return qs.none()
     query = search_query(parsed)
+    phrase = " ".join(text.split())
     return (
         qs.annotate(document=name_vector())
         .filter(document=query)
-        .annotate(rank=SearchRank(F("document"), query))
-        .order_by("-rank", "name", "id")
+        .annotate(
+            # the name as typed beats a name that starts with it, which beats any other match
+            closeness=Case(
+                When(name__iexact=phrase, then=Value(0)),
+                When(name__istartswith=phrase, then=Value(1)),
+                default=Value(2),
+            ),
+            rank=SearchRank(F("document"), query),
+        )
+        .order_by("closeness", "-rank", "name", "id")
     )
 
 
