@@ -178,3 +178,30 @@ def fund_trailing_returns(*, scheme: Scheme) -> list[TrailingReturn]:
         )
         results.append(TrailingReturn(label, start_date, start_nav, end_date, end_nav, annualised, pct))
     return results
+
+
+# --- Fund choice (the pickers of the order pages) ---------------------------------------------------------
+
+
+def fund_categories() -> list[tuple[str, list[str]]]:
+    """SEBI categories with their sub-categories, as the catalogue holds them (for filters)."""
+    pairs = (
+        Scheme.objects.exclude(category="")
+        .order_by("category", "sub_category")
+        .values_list("category", "sub_category")
+        .distinct()
+    )
+    grouped: dict[str, list[str]] = {}
+    for category, sub_category in pairs:
+        subs = grouped.setdefault(category, [])
+        if sub_category:
+            subs.append(sub_category)
+    return list(grouped.items())
+
+
+def fund_find(*, amfi_code: str) -> Scheme | None:
+    """The scheme with this AMFI code, or None (a picker's stale or tampered choice)."""
+    code = (amfi_code or "").strip()
+    if not code.isdigit():
+        return None
+    return Scheme.objects.select_related("amc").filter(amfi_code=code).first()

@@ -18,13 +18,16 @@ FLEXI_DIRECT_GROWTH = "122639"  # Parag Parikh Flexi Cap Fund - Direct Plan - Gr
 
 @pytest.fixture
 def real_flexi_cap(live_db, tmp_path):
-    """AMFI's real rows for Parag Parikh Flexi Cap (headings kept): only these, because live-test writes stay
-    for the whole session and the full file's 14,000 schemes would change what later tests count."""
+    """AMFI's real row for Parag Parikh Flexi Cap Direct Growth (headings kept): only this one, because
+    live-test writes stay for the whole session and the full file's 14,000 schemes would change what later
+    tests count. (apps/sandbox/tests/test_bse_scheme_master.py imports the whole file, in a transaction.)"""
     from apps.funds.importers.amfi import import_amfi_navs
 
     source = shared_data("amfi", "amfi_NAVAll_2026-08-19_8col_planoption.txt")
     lines = source.read_bytes().split(b"\r\n")
-    kept = [lines[0]] + [line for line in lines[1:] if b";" not in line or b"Parag Parikh Flexi Cap" in line]
+    kept = [lines[0]] + [
+        line for line in lines[1:] if b";" not in line or line.startswith(f"{FLEXI_DIRECT_GROWTH};".encode())
+    ]
     subset = tmp_path / "NAVAll.txt"
     subset.write_bytes(b"\r\n".join(kept))
     connection.set_schema_to_public()
