@@ -160,11 +160,20 @@ class OrderPlaceView(InvestorView):
         form = OrderForm(
             initial={
                 **pickers.initial(),
-                "folio_number": request.GET.get("folio", "")[:40],
+                "folio_number": request.GET.get("folio", "")[:40] or self._only_folio(request, pickers),
                 "request_key": uuid.uuid4(),
             }
         )
         return self.render(request, self.template_name, {"form": form, "pickers": pickers})
+
+    @staticmethod
+    def _only_folio(request, pickers) -> str:
+        """A sale (Redeem, Switch from the portfolio) from the one folio that holds the fund, when only one does."""
+        scheme = pickers.fund.selected
+        if pickers.kind not in ("redemption", "switch") or scheme is None:
+            return ""
+        folios = {h.folio.folio_number for h in portfolio.holding_list(investor=request.investor).filter(scheme=scheme)}
+        return folios.pop() if len(folios) == 1 else ""
 
     def post(self, request):
         form = OrderForm(request.POST)

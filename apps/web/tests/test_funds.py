@@ -155,10 +155,17 @@ def test_holdings_link_to_invest_more_redeem_and_switch(tenant_alpha, funds):
             amount=Decimal("10000"), units=Decimal("200"), nav=Decimal("50"), source="cas",
             source_ref=f"seed-{uuid.uuid4().hex}",
         )  # fmt: skip
-    html = unescape(signed_in(tenant_alpha, investor.user).get("/web/").content.decode())
+    client = signed_in(tenant_alpha, investor.user)
+    html = unescape(client.get("/web/").content.decode())
     for kind in ("purchase", "redemption", "switch"):
         assert f"/web/orders/new/?kind={kind}&scheme={flexi.amfi_code}" in html
     assert f'href="/web/funds/{flexi.amfi_code}/"' in html
+    # Redeem opens the order page with the fund chosen and its only folio filled in
+    page = signed_in(tenant_alpha, investor.user).get(
+        "/web/orders/new/", {"kind": "redemption", "scheme": flexi.amfi_code}
+    )
+    assert page.context["form"].initial["folio_number"] == "F1"
+    assert page.context["form"].initial["kind"] == "redemption"
 
 
 def test_nav_chart_draws_at_most_its_points_and_keeps_the_last():
