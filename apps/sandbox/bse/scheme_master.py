@@ -63,7 +63,7 @@ def _row(number: int, scheme: dict, *, isin: str, reinvest: bool) -> str:
     fields = [
         str(number),
         bse_code_for(amfi_code=scheme["amfi_code"], amc_code=amc_code, option=scheme["option"], reinvest=reinvest),
-        scheme["amfi_code"],
+        "",  # RTA scheme code: the registrars' own; the sandbox does not invent them (reconciliation maps by them)
         "",
         isin,
         amc_code[:40],
