@@ -3,7 +3,13 @@
 Responses are the same for every distributor and change only when an import (or a platform admin) changes
 fund data. Each is cached in Redis under the catalogue version, which every change bumps, and carries a
 strong ETag (a hash of its body) and Cache-Control; a request whose If-None-Match names the current ETag
-gets 304 without the body."""
+gets 304 without the body.
+
+The list and detail also say what can be done with each fund HERE (`purchase_allowed`, `sip_allowed`,
+`redemption_allowed`, `switch_allowed`, SIP frequencies and days, and why not): that depends on the
+distributor's gateways (apps/funds/operations.py), so it is computed per request host, and is part of the
+host's cached response; a change of the distributor's routing shows once the entry ages out
+(FUNDS_API_CACHE_SECONDS)."""
 
 import datetime as dt
 import hashlib
@@ -27,6 +33,7 @@ from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
 from apps.funds.cache import catalog_version, funds_cache
 from apps.funds.models import Scheme
+from apps.funds.operations import fund_operations
 from apps.funds.selectors import (
     FundFilters,
     amc_list,
@@ -83,6 +90,56 @@ class AmcOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class FundMinimumsSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "FundMinimums"
+
+    purchase = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_purchase", allow_null=True)
+    additional_purchase = serializers.DecimalField(
+        max_digits=14, decimal_places=2, source="min_additional", allow_null=True
+    )
+    purchase_multiple = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    sip = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_sip", allow_null=True)
+    sip_multiple = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    redemption_units = serializers.DecimalField(
+        max_digits=18, decimal_places=4, source="min_redemption_units", allow_null=True
+    )
+
+
+class FundHereSerializer(serializers.Serializer):
+    """What can be done with the fund through this distributor's gateways. Mixed into list and detail."""
+
+    purchase_allowed = serializers.BooleanField(
+        source="here.purchase_allowed", help_text="Can be bought (lump sum) through this distributor."
+    )
+    sip_allowed = serializers.BooleanField(source="here.sip_allowed", help_text="A SIP can be registered here.")
+    redemption_allowed = serializers.BooleanField(source="here.redemption_allowed", help_text="Can be redeemed here.")
+    switch_allowed = serializers.BooleanField(source="here.switch_allowed", help_text="Can be switched out of here.")
+    sip_frequencies = serializers.ListField(
+        child=serializers.CharField(), source="here.sip_frequencies", help_text="e.g. MONTHLY, QUARTERLY, WEEKLY"
+    )
+    sip_dates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=31),
+        source="here.sip_days",
+        help_text="Days of the month a SIP instalment may fall on.",
+    )
+    not_allowed_reasons = serializers.DictField(
+        child=serializers.CharField(),
+        source="here.refusals",
+        help_text="operation (purchase, sip, redemption, switch) -> why it cannot be done here",
+    )
+    minimums = FundMinimumsSerializer(source="*")
+
+
+def _with_operations(schemes) -> list[Scheme]:
+    """The schemes, each with `here`: what can be done with it through this distributor's gateways."""
+    schemes = list(schemes)
+    operations = fund_operations(schemes=schemes)
+    for scheme in schemes:
+        scheme.here = operations[scheme.pk]
+    return schemes
+
+
 class FundListApi(CachedCatalogApi):
     class FilterSerializer(serializers.Serializer):
         class Meta:
@@ -96,7 +153,7 @@ class FundListApi(CachedCatalogApi):
         option = serializers.ChoiceField(choices=Scheme.Option.choices, required=False)
         asset_class = serializers.ChoiceField(choices=Scheme.AssetClass.choices, required=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(FundHereSerializer):
         class Meta:
             ref_name = "FundListItem"
 
@@ -124,7 +181,8 @@ class FundListApi(CachedCatalogApi):
             qs = fund_list(filters=FundFilters(**filters.validated_data))
             paginator = PagePagination()
             page = paginator.paginate_queryset(qs, request, view=self)
-            return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data).data
+            rows = self.OutputSerializer(_with_operations(page), many=True).data
+            return paginator.get_paginated_response(rows).data
 
         return self.cached(request, build)
 
@@ -144,7 +202,7 @@ class AmcListApi(CachedCatalogApi):
 
 
 class FundDetailApi(CachedCatalogApi):
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(FundHereSerializer):
         class Meta:
             ref_name = "FundDetail"
 
@@ -155,18 +213,9 @@ class FundDetailApi(CachedCatalogApi):
             source = serializers.CharField()
             code = serializers.CharField()
 
-        class MinimumsSerializer(serializers.Serializer):
-            class Meta:
-                ref_name = "FundMinimums"
-
-            purchase = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_purchase")
-            additional_purchase = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_additional")
-            purchase_multiple = serializers.DecimalField(max_digits=14, decimal_places=2)
-            sip = serializers.DecimalField(max_digits=14, decimal_places=2, source="min_sip")
-            sip_multiple = serializers.DecimalField(max_digits=14, decimal_places=2)
-            redemption_units = serializers.DecimalField(max_digits=18, decimal_places=4, source="min_redemption_units")
-
         class OperationsSerializer(serializers.Serializer):
+            """The scheme master's flags: what the fund house accepts through the exchanges at all."""
+
             class Meta:
                 ref_name = "FundOperations"
 
@@ -191,12 +240,15 @@ class FundDetailApi(CachedCatalogApi):
         lock_in_days = serializers.IntegerField()
         latest_nav = NavField(allow_null=True)
         nav_date = serializers.DateField(source="latest_nav_date", allow_null=True)
-        minimums = MinimumsSerializer(source="*")
-        operations = OperationsSerializer(source="*")
+        operations = OperationsSerializer(
+            source="*", help_text="What the fund house accepts at all; *_allowed say what can be done here."
+        )
 
     @extend_schema(operation_id="funds_retrieve", responses=OutputSerializer)
     def get(self, request, amfi_code: str):
-        return self.cached(request, lambda: self.OutputSerializer(fund_get(amfi_code=amfi_code)).data)
+        return self.cached(
+            request, lambda: self.OutputSerializer(_with_operations([fund_get(amfi_code=amfi_code)])[0]).data
+        )
 
 
 class FundNavHistoryApi(CachedCatalogApi):

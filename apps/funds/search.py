@@ -10,7 +10,11 @@ built-in Postgres:
 - Typos are corrected before the query runs: a word that is neither a word nor the beginning of a word of
   any scheme name is replaced by the vocabulary words within a small edit distance (Damerau-Levenshtein,
   rapidfuzz): "bluechp" -> "bluechip", "axsi" -> "axis". The vocabulary is read from Postgres
-  (``ts_stat``) and kept in memory per catalogue version, so an import refreshes it."""
+  (``ts_stat``) and kept in memory per catalogue version, so an import refreshes it.
+- Fund houses go by names their schemes do not carry ("ppfas" for Parag Parikh, "absl" for Aditya Birla Sun
+  Life): apps/funds/aliases.py lists them, and an alias stands for its own word or any of its phrases.
+- Ranking (apps/funds/selectors.py): a name equal to the query first, then names starting with it, then
+  Postgres's rank."""
 
 # SQL here is built from model table names and fixed expressions only; values always go as parameters.
 # ruff: noqa: S608
@@ -25,6 +29,7 @@ from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from apps.funds.aliases import alias_split
 from apps.funds.cache import catalog_version
 from apps.funds.models import Scheme
 
@@ -99,12 +104,25 @@ class ParsedQuery:
     corrections: dict[str, list[str]]
 
 
+def _alias_term(key: str, phrases: tuple[tuple[str, ...], ...]) -> str:
+    """An alias: its own word exactly ("quant", not "quantum"), or its words as prefixes when it has
+    several ("icici pru"), or any of its phrases."""
+    words = key.split()
+    own = f"'{words[0]}'" if len(words) == 1 else "(" + " & ".join(f"'{word}':*" for word in words) + ")"
+    alternatives = [own] + ["(" + " & ".join(f"'{word}'" for word in phrase) + ")" for phrase in phrases]
+    return "(" + " | ".join(dict.fromkeys(alternatives)) + ")"
+
+
 def search_query_parse(text: str) -> ParsedQuery:
-    """Each word becomes a prefix term, or the OR of its corrections; the terms are ANDed."""
-    words = search_words(text)
+    """Each word becomes a prefix term, or the OR of its corrections, or an alias's alternatives; the terms
+    are ANDed."""
+    words = list(dict.fromkeys(search_words(text)))  # unique, in order
     vocab = vocabulary()
     terms, corrections = [], {}
-    for word in dict.fromkeys(words):  # unique, in order
+    for word, phrases in alias_split(words):
+        if phrases is not None:
+            terms.append(_alias_term(word, phrases))
+            continue
         if word in vocab.word_set or vocab.has_prefix(word):
             terms.append(f"'{word}':*")
             continue

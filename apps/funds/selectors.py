@@ -11,7 +11,7 @@ from operator import or_
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from apps.core.exceptions import NotFoundError
 from apps.funds.market_calendar import IST, trading_day_latest
@@ -77,11 +77,20 @@ def fund_list(*, filters: FundFilters) -> QuerySet[Scheme]:
     if parsed.tsquery is None:
         return qs.none()
     query = search_query(parsed)
+    phrase = " ".join(text.split())
     return (
         qs.annotate(document=name_vector())
         .filter(document=query)
-        .annotate(rank=SearchRank(F("document"), query))
-        .order_by("-rank", "name", "id")
+        .annotate(
+            # the name as typed beats a name that starts with it, which beats any other match
+            closeness=Case(
+                When(name__iexact=phrase, then=Value(0)),
+                When(name__istartswith=phrase, then=Value(1)),
+                default=Value(2),
+            ),
+            rank=SearchRank(F("document"), query),
+        )
+        .order_by("closeness", "-rank", "name", "id")
     )
 
 
@@ -169,3 +178,30 @@ def fund_trailing_returns(*, scheme: Scheme) -> list[TrailingReturn]:
         )
         results.append(TrailingReturn(label, start_date, start_nav, end_date, end_nav, annualised, pct))
     return results
+
+
+# --- Fund choice (the pickers of the order pages) ---------------------------------------------------------
+
+
+def fund_categories() -> list[tuple[str, list[str]]]:
+    """SEBI categories with their sub-categories, as the catalogue holds them (for filters)."""
+    pairs = (
+        Scheme.objects.exclude(category="")
+        .order_by("category", "sub_category")
+        .values_list("category", "sub_category")
+        .distinct()
+    )
+    grouped: dict[str, list[str]] = {}
+    for category, sub_category in pairs:
+        subs = grouped.setdefault(category, [])
+        if sub_category:
+            subs.append(sub_category)
+    return list(grouped.items())
+
+
+def fund_find(*, amfi_code: str) -> Scheme | None:
+    """The scheme with this AMFI code, or None (a picker's stale or tampered choice)."""
+    code = (amfi_code or "").strip()
+    if not code.isdigit():
+        return None
+    return Scheme.objects.select_related("amc").filter(amfi_code=code).first()

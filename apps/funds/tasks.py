@@ -41,8 +41,9 @@ def import_amfi_nav_history_task(self, source: str) -> int:
 
 
 @shared_task(name="funds.import_bse_scheme_master", bind=True, max_retries=3)
-def import_bse_scheme_master_task(self, source: str) -> int:
+def import_bse_scheme_master_task(self, source: str = "") -> int:
+    """Nightly: BSE's scheme master from FUNDS_BSE_SCHEME_MASTER_URL (the sandbox BSE's in sandbox mode)."""
     try:
-        return import_bse_scheme_master(source=source, actor_label="celery").pk
+        return import_bse_scheme_master(source=source or settings.FUNDS_BSE_SCHEME_MASTER_URL, actor_label="celery").pk
     except SourceUnavailable as exc:
         _retry_transient(self, exc)

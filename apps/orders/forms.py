@@ -15,13 +15,29 @@ class OrderForm(forms.Form):
     # A fresh UUID rendered with each blank form: the same form sent twice names the same request, so the
     # orders service writes one order.
     request_key = forms.UUIDField(widget=forms.HiddenInput)
-    KINDS = [("purchase", "Purchase (by amount)"), ("redemption", "Redemption (by units)")]
+    KINDS = [
+        ("purchase", "Purchase (by amount)"),
+        ("redemption", "Redemption (by units)"),
+        ("switch", "Switch to another fund (by units)"),
+    ]
 
     kind = forms.ChoiceField(label="Order type", choices=KINDS)
+    # The fund is chosen with the page's fund picker (apps/funds/picker.py), which writes its AMFI code here.
     amfi_code = forms.RegexField(
-        label="Scheme (AMFI code)",
+        label="Fund",
         regex=r"^\s*\d{1,12}\s*$",
-        error_messages={"invalid": "Enter the scheme's AMFI code (digits); find it in the fund explorer."},
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose a fund: search for it above and pick it from the list.",
+            "invalid": "Choose a fund from the list.",
+        },
+    )
+    to_amfi_code = forms.RegexField(
+        label="Fund to switch into",
+        regex=r"^\s*\d{1,12}\s*$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Choose the fund to switch into from the list."},
     )
     amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
     units = forms.DecimalField(
@@ -36,10 +52,16 @@ class OrderForm(forms.Form):
             if data.get("amount") is None:
                 self.add_error("amount", "A purchase needs an amount.")
             data["units"] = None
-        elif kind == "redemption":
+        elif kind in ("redemption", "switch"):
             if not data.get("units"):
-                self.add_error("units", "A redemption needs the number of units.")
+                what = "A redemption" if kind == "redemption" else "A switch"
+                self.add_error("units", f"{what} needs the number of units.")
             data["amount"] = None
+        if kind == "switch":
+            if not data.get("to_amfi_code") and "to_amfi_code" not in self.errors:
+                self.add_error("to_amfi_code", "Choose the fund to switch into: search for it and pick it.")
+        else:
+            data["to_amfi_code"] = ""
         return data
 
     def order_arguments(self) -> dict:
@@ -49,6 +71,7 @@ class OrderForm(forms.Form):
             "idempotency_key": str(data["request_key"]),
             "kind": data["kind"],
             "amfi_code": data["amfi_code"],
+            "to_amfi_code": data.get("to_amfi_code", ""),
             "amount": data.get("amount"),
             "units": data.get("units"),
             "folio_number": data.get("folio_number", ""),

@@ -6,11 +6,12 @@ from decimal import Decimal
 from apps.accounts.models import Investor, KycStatus
 from apps.core.exceptions import ApplicationError
 from apps.core.money import format_inr
-from apps.funds.models import Scheme, SchemeCode
+from apps.funds.models import Scheme
 from apps.orders.gateways.interface import Operation
-from apps.orders.gateways.registry import operation_offered, scheme_code_sources
+from apps.orders.gateways.registry import operation_offered
 from apps.orders.models import OrderKind
 from apps.orders.selectors import free_units
+from apps.orders.transactability import scheme_refusal
 
 
 class OrderRefused(ApplicationError):
@@ -40,9 +41,13 @@ def investor_check(*, investor: Investor) -> None:
         _refuse("profile_incomplete", "An e-mail address or mobile number is needed for the OTP.")
 
 
-def scheme_code_check(*, scheme: Scheme) -> None:
-    if not SchemeCode.objects.filter(scheme=scheme, source__in=scheme_code_sources()).exists():
-        _refuse("scheme_not_available", "This scheme cannot be bought through the exchange.")
+def scheme_operation_check(*, scheme: Scheme, operation: str) -> None:
+    """The fund must allow `operation` (purchase, sip, redemption, switch) through the gateway this
+    distributor sends it to, and be listed there: the refusal names the operation ("This fund cannot be
+    redeemed through BSE StAR MF")."""
+    refusal = scheme_refusal(scheme=scheme, operation=operation)
+    if refusal is not None:
+        _refuse(refusal.code, refusal.message, operation=operation, scheme=scheme.amfi_code)
 
 
 def order_check(
@@ -60,13 +65,11 @@ def order_check(
     """Everything but the OTP. Raises OrderRefused."""
     investor_check(investor=investor)
     operation_check(operation=kind)
-    scheme_code_check(scheme=scheme)
+    scheme_operation_check(scheme=scheme, operation=kind)
     if kind == OrderKind.PURCHASE:
         purchase_check(scheme=scheme, amount=amount, units=units, all_units=all_units, is_additional=is_additional)
         return
     sell_quantity_check(amount=amount, units=units, all_units=all_units, folio_number=folio_number)
-    if kind == OrderKind.REDEMPTION and not scheme.redemption_allowed:
-        _refuse("operation_not_allowed", "This scheme does not accept redemptions now.")
     if kind == OrderKind.SWITCH:
         switch_check(scheme=scheme, to_scheme=to_scheme)
     if units is not None and scheme.min_redemption_units and units < scheme.min_redemption_units:
@@ -119,13 +122,13 @@ def sell_quantity_check(*, amount: Decimal | None, units: Decimal | None, all_un
 def switch_check(*, scheme: Scheme, to_scheme: Scheme | None) -> None:
     if to_scheme is None:
         _refuse("switch_target_required", "Choose the scheme to switch into.", field="to_scheme")
-    if not (scheme.switch_allowed and to_scheme.switch_allowed and to_scheme.purchase_allowed):
-        _refuse("operation_not_allowed", "One of these schemes does not accept switches now.")
+    if not to_scheme.purchase_allowed:
+        _refuse("operation_not_allowed", "The fund to switch into cannot be bought now.", field="to_scheme")
     if scheme.amc_id is None or scheme.amc_id != to_scheme.amc_id:
         _refuse("switch_across_amcs", "A switch must stay within one fund house.", field="to_scheme")
     if to_scheme.pk == scheme.pk:
         _refuse("switch_same_scheme", "Switch into a different scheme.", field="to_scheme")
-    scheme_code_check(scheme=to_scheme)
+    scheme_operation_check(scheme=to_scheme, operation="switch")
 
 
 def free_units_check(
@@ -158,9 +161,7 @@ def free_units_check(
 def sip_check(*, investor: Investor, scheme: Scheme, amount: Decimal, instalments: int) -> None:
     investor_check(investor=investor)
     operation_check(operation=Operation.SIP_REGISTER)
-    scheme_code_check(scheme=scheme)
-    if not scheme.sip_allowed:
-        _refuse("operation_not_allowed", "This scheme does not accept SIPs.")
+    scheme_operation_check(scheme=scheme, operation="sip")
     minimum = scheme.min_sip or Decimal("0")
     if amount < minimum:
         _refuse("below_minimum", f"A SIP instalment must be at least {format_inr(minimum)}.", field="amount",

@@ -17,6 +17,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.forms import form_add_errors
 from apps.funds import selectors as funds_selectors
 from apps.funds.models import Scheme
+from apps.funds.picker import order_pickers
 from apps.orders import selectors as orders_selectors
 from apps.orders.forms import OrderForm
 from apps.orders.models import OrderKind, OrderStatus, SipFrequency, SipStatus
@@ -49,14 +50,14 @@ class OrderPlaceView(PortalView):
 
     def get(self, request, public_id):
         investor = _investor_or_404(request, public_id)
-        form = OrderForm(
-            initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
-        )
-        return self.render(request, self.template_name, {"investor": investor, "form": form})
+        pickers = order_pickers(request.GET)
+        form = OrderForm(initial={**pickers.initial(), "request_key": uuid.uuid4()})
+        return self.render(request, self.template_name, {"investor": investor, "form": form, "pickers": pickers})
 
     def post(self, request, public_id):
         investor = _investor_or_404(request, public_id)
         form = OrderForm(request.POST)
+        pickers = order_pickers(request.GET, form_data=request.POST)
         if form.is_valid():
             try:
                 order = order_place_from_form(member=request.staff, investor=investor, **form.order_arguments())
@@ -69,7 +70,8 @@ class OrderPlaceView(PortalView):
                     "nothing is sent to the exchange until they confirm it.",
                 )
                 return redirect(reverse("portal:investor", args=[investor.public_id]) + "#orders")
-        return self.render(request, self.template_name, {"investor": investor, "form": form}, status=400)
+        context = {"investor": investor, "form": form, "pickers": pickers}
+        return self.render(request, self.template_name, context, status=400)
 
 
 class OrderListView(PortalView):

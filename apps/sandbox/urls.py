@@ -15,6 +15,7 @@ urlpatterns: list = [
     path("bse/StarMFWebService/StarMFWebService.svc/Basic", bse.star_mf_web_service),
     path("bse/StarMFWebService/StarMFWebService.svc/Secure", bse.star_mf_web_service),
     path("bse/pay/<str:token>", bse.payment_page, name="sandbox-bse-pay"),
+    path("bse/SchemeMaster.txt", bse.scheme_master_file, name="sandbox-bse-scheme-master"),
     # MF Utilities (JSON)
     path("mfu/GetAccessTokenV1", mfu.access_token, name="sandbox-mfu-token"),
     path("mfu/api/<str:operation>", mfu.api, name="sandbox-mfu-api"),

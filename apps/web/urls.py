@@ -5,6 +5,7 @@ from django.urls import path
 from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
 from apps.web import views_family as web_family_views
+from apps.web import views_funds as web_funds
 
 app_name = "web"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("transactions/", web_views.TransactionsView.as_view(), name="transactions"),
     path("statements/", web_views.CasUploadView.as_view(), name="cas_upload"),
     path("statements/<uuid:import_id>/", web_views.CasImportView.as_view(), name="cas_import"),
+    path("funds/", web_funds.FundListView.as_view(), name="funds"),
+    path("funds/<str:amfi_code>/", web_funds.FundDetailView.as_view(), name="fund"),
     path("orders/", web_views.OrderListView.as_view(), name="orders"),
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),

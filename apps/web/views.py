@@ -22,6 +22,7 @@ from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.forms import form_add_errors
 from apps.core.logging import mask_pan, mask_text
+from apps.funds.picker import order_pickers
 from apps.orders.forms import OrderForm, OrderOtpForm
 from apps.orders.selectors import access_order_by_id, order_list
 from apps.orders.services.confirmation import otp_confirm, otp_resend
@@ -156,13 +157,28 @@ class OrderPlaceView(InvestorView):
     template_name = "web/order_place.html"
 
     def get(self, request):
+        pickers = order_pickers(request.GET)
         form = OrderForm(
-            initial={"kind": "purchase", "amfi_code": request.GET.get("scheme", "")[:12], "request_key": uuid.uuid4()}
+            initial={
+                **pickers.initial(),
+                "folio_number": request.GET.get("folio", "")[:40] or self._only_folio(request, pickers),
+                "request_key": uuid.uuid4(),
+            }
         )
-        return self.render(request, self.template_name, {"form": form})
+        return self.render(request, self.template_name, {"form": form, "pickers": pickers})
+
+    @staticmethod
+    def _only_folio(request, pickers) -> str:
+        """A sale (Redeem, Switch from the portfolio) from the one folio that holds the fund, when only one does."""
+        scheme = pickers.fund.selected
+        if pickers.kind not in ("redemption", "switch") or scheme is None:
+            return ""
+        folios = {h.folio.folio_number for h in portfolio.holding_list(investor=request.investor).filter(scheme=scheme)}
+        return folios.pop() if len(folios) == 1 else ""
 
     def post(self, request):
         form = OrderForm(request.POST)
+        pickers = order_pickers(request.GET, form_data=request.POST)
         if form.is_valid():
             try:
                 order = order_place_from_form(investor=request.investor, **form.order_arguments())
@@ -170,7 +186,7 @@ class OrderPlaceView(InvestorView):
                 form_add_errors(form, exc)
             else:
                 return redirect(reverse("web:order_confirm", args=[order.public_id]))
-        return self.render(request, self.template_name, {"form": form}, status=400)
+        return self.render(request, self.template_name, {"form": form, "pickers": pickers}, status=400)
 
 
 @method_decorator(sensitive_post_parameters("code"), name="dispatch")

@@ -59,6 +59,9 @@ KRA_TIMEOUT_SECONDS = env.float("KRA_TIMEOUT_SECONDS", default=5.0)
 KRA_MAX_ATTEMPTS = env.int("KRA_MAX_ATTEMPTS", default=3)
 
 # --- AMFI's daily NAV file (timeouts, retries with backoff on transient faults) ---
+# BSE StAR MF's scheme master (BSE codes, minimums, allowed operations): a URL or a path. By default the
+# sandbox BSE's, which lists every scheme of the AMFI master; production points it at BSE's file.
+FUNDS_BSE_SCHEME_MASTER_URL = env("FUNDS_BSE_SCHEME_MASTER_URL", default=f"{_ORDERS_SANDBOX}/bse/SchemeMaster.txt")
 FUNDS_AMFI_NAV_URL = env("FUNDS_AMFI_NAV_URL", default="https://portal.amfiindia.com/spages/NAVAll.txt")
 FUNDS_HTTP_CONNECT_TIMEOUT = env.float("FUNDS_HTTP_CONNECT_TIMEOUT", default=10.0)
 FUNDS_HTTP_READ_TIMEOUT = env.float("FUNDS_HTTP_READ_TIMEOUT", default=60.0)

@@ -69,4 +69,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funds.import_amfi_navs",
         "schedule": crontab(minute=FUNDS_NAV_IMPORT_MINUTE, hour=FUNDS_NAV_IMPORT_HOURS),
     },
+    # BSE's scheme master (FUNDS_BSE_SCHEME_MASTER_URL), after the evening NAV import has added new schemes
+    "funds-import-bse-scheme-master": {
+        "task": "funds.import_bse_scheme_master",
+        "schedule": crontab(minute=env("FUNDS_BSE_MASTER_IMPORT_MINUTE", default="50"), hour="23"),
+    },
 }

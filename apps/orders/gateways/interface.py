@@ -297,7 +297,11 @@ class TransactionGateway(ABC):
     knows: the scheme codes it trades under and the member id its attempt references carry."""
 
     name: str
+    label: str = ""  # how investors and staff know the exchange ("BSE StAR MF")
     operations: frozenset[str] = Operation.ALL
+    # SIP frequencies and days of the month the exchange registers SIPs for (empty: no SIPs)
+    sip_frequencies: tuple[str, ...] = ()
+    sip_days: tuple[int, ...] = ()
     # the scheme master's code sources this exchange trades under, in order of preference
     scheme_code_sources: tuple[str, ...] = ()
 

@@ -21,6 +21,24 @@ def primary_for(operation: str) -> str:
     return routing.primary.get(operation) or routing.default_gateway
 
 
+def enabled_gateways() -> list[str]:
+    """Gateways this distributor may use (MF Utilities is a per-distributor feature flag)."""
+    return [name for name in gateway_names() if gateway_is_enabled(name)]
+
+
+def _primary_enabled(operation: str, *, routing, enabled: list[str]) -> str | None:
+    primary = routing.primary.get(operation) or routing.default_gateway
+    if primary in enabled and gateway_supports(primary, operation):
+        return primary
+    return next((name for name in enabled if gateway_supports(name, operation)), None)
+
+
+def gateways_for(operations) -> dict[str, str | None]:
+    """operation -> the gateway it goes to when every circuit is closed (None: no enabled gateway offers it)."""
+    routing, enabled = routing_get(), enabled_gateways()
+    return {operation: _primary_enabled(operation, routing=routing, enabled=enabled) for operation in operations}
+
+
 def route_for(operation: str, *, pinned: str = "") -> Route:
     """The gateway to use now. Raises CircuitOpen when none is usable."""
     if pinned:
@@ -28,11 +46,10 @@ def route_for(operation: str, *, pinned: str = "") -> Route:
             raise CircuitOpen(f"{pinned} is unavailable and this request is pinned to it.", code="circuit_open")
         return Route(gateway=pinned)
     routing = routing_get()
-    # gateways this distributor may use (MF Utilities is a per-distributor feature flag)
-    enabled = [name for name in gateway_names() if gateway_is_enabled(name)]
-    primary = routing.primary.get(operation) or routing.default_gateway
-    if primary not in enabled or not gateway_supports(primary, operation):
-        primary = next(name for name in enabled if gateway_supports(name, operation))
+    enabled = enabled_gateways()
+    primary = _primary_enabled(operation, routing=routing, enabled=enabled)
+    if primary is None:
+        raise StopIteration(f"No enabled gateway offers {operation}.")
     if not circuit.is_open(primary):
         return Route(gateway=primary)
     if routing.fallback_enabled:

@@ -30,6 +30,7 @@ def order_place_from_form(
     amount: Decimal | None = None,
     units: Decimal | None = None,
     folio_number: str = "",
+    to_amfi_code: str = "",
     member: StaffMember | None = None,
 ) -> Order:
     """An order from a web form: the investor's own, or one a staff member records on their behalf
@@ -42,7 +43,10 @@ def order_place_from_form(
 
     amfi_code = (amfi_code or "").strip()
     folio_number = (folio_number or "").strip()
+    to_amfi_code = (to_amfi_code or "").strip()
     request = {"kind": kind, "scheme": amfi_code, "amount": amount, "units": units, "folio_number": folio_number}
+    if to_amfi_code:
+        request["to_scheme"] = to_amfi_code
 
     def create() -> dict:
         order = order_place(
@@ -52,6 +56,7 @@ def order_place_from_form(
             amount=amount,
             units=units,
             folio_number=folio_number,
+            to_scheme=fund_get(amfi_code=to_amfi_code) if to_amfi_code else None,
             placed_by=member.user if member is not None else None,
         )
         return {"order_id": str(order.public_id)}

@@ -5,9 +5,10 @@ import re
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from apps.orders.gateways.bse_starmf import consts
-from apps.sandbox.bse import engine
+from apps.sandbox.bse import engine, scheme_master
 from apps.sandbox.bse.soap import SoapError, SoapRequest, contract_reply, fault_reply, parse_request, string_reply
 from apps.sandbox.faults import fault_take, sleep_ms
 from apps.sandbox.models import Fault
@@ -183,3 +184,13 @@ def payment_page(request: HttpRequest, token: str) -> HttpResponse:
         f"<p>token {token}</p></body></html>",
         content_type="text/html",
     )
+
+
+@require_GET
+def scheme_master_file(request: HttpRequest) -> StreamingHttpResponse:
+    """BSE's scheme master for every scheme in our AMFI master, as it stands now (see scheme_master)."""
+    response = StreamingHttpResponse(
+        (line.encode() for line in scheme_master.scheme_master_lines()), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="SchemeMaster.txt"'
+    return response

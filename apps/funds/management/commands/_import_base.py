@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.funds.importers.base import ImportRefused, run_summary
@@ -13,13 +14,23 @@ from apps.funds.sources import SourceUnavailable
 class ImportCommand(BaseCommand):
     service: Callable[..., ImportRun]
     source_help = "path or http(s) URL of the file"
+    # the setting that names the source when none is given (None: a source must be given)
+    source_setting: str | None = None
 
     def add_arguments(self, parser):
-        parser.add_argument("source", metavar="PATH_OR_URL", help=self.source_help)
+        if self.source_setting:
+            parser.add_argument(
+                "source", metavar="PATH_OR_URL", nargs="?", help=f"{self.source_help}; default: {self.source_setting}"
+            )
+        else:
+            parser.add_argument("source", metavar="PATH_OR_URL", help=self.source_help)
         parser.add_argument("--json", action="store_true", help="print the run's counts as one JSON object")
 
     def handle(self, *args, source: str, json: bool = False, **options):
         actor = f"manage.py {self.__module__.rsplit('.', 1)[-1]}"
+        source = source or getattr(settings, self.source_setting or "", "")
+        if not source:
+            raise CommandError("Name the file to import.")
         try:
             run = self.service(source=source, actor_label=actor)
         except (ImportRefused, SourceUnavailable) as exc:

@@ -110,5 +110,10 @@ ERRORS: dict[str, tuple[str, bool]] = {
 # The scheme master's codes BSE trades under.
 SCHEME_CODE_SOURCES = ("bse",)
 
+# XSIP registration (xsipOrderEntryParam FrequencyType), and the days of the month an instalment may fall
+# on: 1 to 28, so that every month has the day (the SIP schedule keeps a start on the 29th-31st to the 28th).
+XSIP_FREQUENCIES = ("MONTHLY", "QUARTERLY", "WEEKLY")
+XSIP_DAYS = tuple(range(1, 29))
+
 # A client's UCC (unique client code) is at most this long.
 UCC_MAX_LENGTH = 10

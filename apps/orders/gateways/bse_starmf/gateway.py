@@ -59,6 +59,9 @@ def _rows(result: dict | None, array: str) -> list[dict]:
 
 class BseStarMfGateway(TransactionGateway):
     name = "bse_starmf"
+    label = "BSE StAR MF"
+    sip_frequencies = consts.XSIP_FREQUENCIES
+    sip_days = consts.XSIP_DAYS
     scheme_code_sources = consts.SCHEME_CODE_SOURCES
 
     def __init__(self, *, identity: BseIdentity, config: dict | None = None):

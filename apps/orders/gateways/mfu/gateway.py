@@ -52,6 +52,7 @@ def _money(value: Decimal | None) -> str | None:
 
 class MfuGateway(TransactionGateway):
     name = "mfu"
+    label = "MF Utilities"
     # no SIP or mandate registration through MF Utilities here
     operations = Operation.ALL - {Operation.SIP_REGISTER, Operation.SIP_CANCEL, Operation.MANDATE_REGISTER}
     # MFU takes the RTA / BSE code when it has no own mapping
