@@ -89,7 +89,7 @@ def test_update_saves_colours_and_logo_and_replaces_the_old_file(
         first = _update(tenant_alpha, primary_color="#123456", logo=PNG)
     first_name = first.logo.name
     assert first.primary_color == "#123456"
-    assert first_name.startswith("branding/alpha-") and first_name.endswith(".png")
+    assert first_name.startswith("alpha/branding/") and first_name.endswith(".png")
     assert (tmp_path / first_name).read_bytes() == PNG
 
     with django_capture_on_commit_callbacks(execute=True):
