@@ -384,7 +384,9 @@ class PerformanceApi(APIView):
     class InputSerializer(serializers.Serializer):
         start = serializers.DateField(required=False)
         end = serializers.DateField(required=False)
-        interval = serializers.ChoiceField(choices=["daily", "weekly"], required=False, default="")
+        interval = serializers.ChoiceField(
+            choices=["daily", "weekly"], required=False, help_text="daily up to a year, weekly beyond when not given"
+        )
 
     @extend_schema_serializer(component_name="PerformancePoint")
     class PointSerializer(serializers.Serializer):
@@ -413,9 +415,9 @@ class PerformanceApi(APIView):
         end = params.validated_data.get("end") or timezone.localdate()
         start = params.validated_data.get("start") or end.replace(year=end.year - 1)
         points = performance_series(
-            investor_ids=[investor.pk], start=start, end=end, interval=params.validated_data["interval"]
+            investor_ids=[investor.pk], start=start, end=end, interval=params.validated_data.get("interval", "")
         )
-        interval = params.validated_data["interval"] or ("daily" if (end - start).days <= 366 else "weekly")
+        interval = params.validated_data.get("interval") or ("daily" if (end - start).days <= 366 else "weekly")
         return Response(
             {"start": start, "end": end, "interval": interval, "points": self.PointSerializer(points, many=True).data}
         )
