@@ -91,10 +91,12 @@ class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Branding:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for branding_form in formset.forms:  # the brand goes through the service, never a bare save
             if not branding_form.has_changed():
                 continue
             data = branding_form.cleaned_data
+            formset.changed_objects.append((branding_form.instance, branding_form.changed_data))
             services.branding_update(
                 distributor=form.instance,
                 actor=request.user,
