@@ -8,11 +8,15 @@ event handlers, `<foreignObject>`, animation elements (`<animate>`, `<set>`, ...
 `url(#id)`, CSS escapes, `@import` and any other at-rule. What is stored is not the upload: it is a new
 document rebuilt from the allowed SVG elements and attributes only (editor metadata, comments and
 unknown attributes are dropped), so anything the checks did not think of is left out, not copied.
+A PNG or JPEG is opened and verified by Pillow (a whole image of at most 4096 x 4096 pixels) and stored as
+uploaded; served with `nosniff` it is only ever an image.
 """
 
+import io
 import re
 
 from lxml import etree
+from PIL import Image, UnidentifiedImageError
 
 from apps.core.exceptions import ApplicationError
 
@@ -255,6 +259,21 @@ def svg_sanitise(data: bytes) -> bytes:
     return etree.tostring(clean, xml_declaration=True, encoding="UTF-8")
 
 
+LOGO_MAX_PIXELS = 4096 * 4096
+_PILLOW_FORMATS = {"png": "PNG", "jpg": "JPEG"}
+
+
+def _raster_check(data: bytes, kind: str) -> None:
+    """A PNG or JPEG that really is one, whole, of sane dimensions (no decompression bomb)."""
+    try:
+        with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]]) as image:
+            if image.width * image.height > LOGO_MAX_PIXELS:
+                raise LogoError(f"The logo is {image.width}x{image.height} pixels; at most 4096x4096, please.")
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise LogoError(f"The logo is not a complete {kind.upper()} image (damaged or cut short).") from None
+
+
 def logo_prepare(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
     """Checks an uploaded logo; returns the bytes to store and their extension. PNG, JPEG or SVG of at
     most max_bytes; an SVG is stored as sanitised by `svg_sanitise`."""
@@ -267,6 +286,7 @@ def logo_prepare(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
         raise LogoError("The logo must be a PNG, JPEG or SVG image.")
     if kind == "svg":
         return svg_sanitise(data), kind
+    _raster_check(data, kind)
     return data, kind
 
 

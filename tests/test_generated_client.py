@@ -54,9 +54,9 @@ def generated_client(live_server, live_db, tmp_path):
             del sys.modules[name]
 
 
+@pytest.mark.usefixtures("sandbox_gateways")
 def test_a_generated_client_places_and_confirms_an_order(
     generated_client,
-    sandbox_gateways,
     live_alpha,
     live_server,
     funds,  # noqa: F811

@@ -1,8 +1,11 @@
 """The SVG logo sanitiser against an attack corpus: every sample is refused with a message naming what
 is wrong, and what is stored for an accepted logo holds only allow-listed elements and attributes."""
 
+import io
+
 import pytest
 from lxml import etree
+from PIL import Image
 
 from tenants.logos import BrandingError, logo_prepare, svg_sanitise
 
@@ -140,9 +143,13 @@ def test_a_png_data_uri_image_is_kept():
     assert root.find("{http://www.w3.org/2000/svg}image").get("href") == "data:image/png;base64,iVBORw0KGgo="
 
 
-def test_raster_logos_are_stored_as_uploaded():
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+def test_raster_logos_are_verified_and_stored_as_uploaded():
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 3)).save(buffer, "PNG")
+    png = buffer.getvalue()
     assert logo_prepare(data=png, max_bytes=LIMIT) == (png, "png")
+    with pytest.raises(BrandingError, match="not a complete PNG"):
+        logo_prepare(data=b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>", max_bytes=LIMIT)
 
 
 # --- Storing and serving ------------------------------------------------------------------------------

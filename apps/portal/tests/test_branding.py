@@ -1,14 +1,24 @@
 """The branding settings page: owners save the brand through tenants' service, other roles are refused."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
+from PIL import Image
 
 from tenants.models import Branding
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (11, 61, 145)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def test_branding_page_for_owner_saves_and_read_only_is_refused(staff_client, tenant_alpha, settings, tmp_path):
