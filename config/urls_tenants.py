@@ -1,14 +1,12 @@
 """A distributor's hosts: branded pages, the investor API, OAuth and the portal."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core.api_docs import RedocView, SwaggerUiView
 from apps.web.views import invitation_redirect
-from tenants.views import BrandingApi, TenantHomeView
+from tenants.views import BrandingApi, TenantHomeView, logo_file
 
 # an API path that matches nothing (a malformed id included) answers in the API's error shape
 handler404 = "apps.core.exceptions.not_found"
@@ -50,6 +48,5 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    # Branding logos in development; production serves MEDIA_URL from object storage or the proxy.
-    urlpatterns += [re_path(r"^media/(?P<path>branding/.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+# The distributor's own current logo only, sandboxed (tenants.views.logo_file); nginx passes /media/ here.
+urlpatterns += [re_path(r"^media/(?P<path>[a-z0-9_]+/branding/[0-9a-f]+\.(?:png|jpg|svg)|branding/[^/]+)$", logo_file)]

@@ -1,5 +1,8 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,6 +12,7 @@ from django_tenants.utils import tenant_context
 from apps.core.exceptions import ApplicationError
 from tenants import services
 from tenants.admin_flags import FeatureFlagsAdminMixin
+from tenants.logos import BrandingError, LogoError
 from tenants.models import Branding, Distributor, Domain, Plan
 
 
@@ -17,8 +21,37 @@ class DomainInline(admin.TabularInline):
     extra = 0
 
 
+class BrandingInlineForm(forms.ModelForm):
+    """The brand as platform staff edit it: checked by the same rules as the portal's branding page
+    (`services.branding_check`, the SVG sanitiser included) and saved by `services.branding_update`."""
+
+    class Meta:
+        model = Branding
+        fields = ("display_name", "logo", "primary_color", "accent_color", "support_email", "support_phone")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        upload = data.get("logo")
+        self.logo_bytes = upload.read(settings.PORTAL_LOGO_MAX_BYTES + 1) if isinstance(upload, UploadedFile) else None
+        try:
+            services.branding_check(
+                display_name=data.get("display_name", ""),
+                primary_color=data.get("primary_color", ""),
+                accent_color=data.get("accent_color", ""),
+                support_email=data.get("support_email", ""),
+                support_phone=data.get("support_phone", ""),
+                logo=self.logo_bytes,
+            )
+        except BrandingError as exc:
+            self.add_error("logo" if isinstance(exc, LogoError) else None, exc.message)
+        return data
+
+
 class BrandingInline(admin.StackedInline):
     model = Branding
+    form = BrandingInlineForm
     can_delete = False
 
 
@@ -54,6 +87,28 @@ class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Branding:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for branding_form in formset.forms:  # the brand goes through the service, never a bare save
+            if not branding_form.has_changed():
+                continue
+            data = branding_form.cleaned_data
+            formset.changed_objects.append((branding_form.instance, branding_form.changed_data))
+            services.branding_update(
+                distributor=form.instance,
+                actor=request.user,
+                display_name=data["display_name"],
+                primary_color=data["primary_color"],
+                accent_color=data["accent_color"],
+                support_email=data["support_email"],
+                support_phone=data["support_phone"],
+                logo=branding_form.logo_bytes,
+                remove_logo=data.get("logo") is False,
+            )
+        return None
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.gateway_calls_view)

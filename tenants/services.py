@@ -21,7 +21,7 @@ from apps.accounts.services import staff_create
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
 from tenants.colours import MIN_TEXT_CONTRAST, WHITE, contrast_ratio
-from tenants.logos import BrandingError, logo_validate
+from tenants.logos import BrandingError, logo_prepare
 from tenants.models import ARN_RE, Branding, Distributor, Domain, Plan
 from tenants.schema_template import template_schema_ensure
 from tenants.selectors import distributor_base_url, distributor_get
@@ -293,8 +293,9 @@ def _branding_write(
     branding.support_phone = values.support_phone
     fields = ["display_name", "primary_color", "accent_color", "support_email", "support_phone", "updated_at"]
     if logo is not None:
-        name = f"{distributor.schema_name}-{secrets.token_hex(8)}.{extension}"
-        branding.logo.save(name, ContentFile(logo), save=False)
+        # each distributor's files under its own prefix: <schema>/branding/<random>.<ext>
+        name = f"{distributor.schema_name}/branding/{secrets.token_hex(8)}.{extension}"
+        branding.logo.name = branding.logo.storage.save(name, ContentFile(logo))
         stored.append(branding.logo.name)
         fields.append("logo")
     elif remove_logo and old_logo_name:
@@ -315,6 +316,28 @@ def _branding_write(
         storage = branding.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo_name))
     return branding
+
+
+def branding_check(
+    *,
+    display_name: str,
+    primary_color: str,
+    accent_color: str,
+    support_email: str = "",
+    support_phone: str = "",
+    logo: bytes | None = None,
+) -> None:
+    """The checks `branding_update` makes, for forms that show errors before saving (BrandingError;
+    LogoError when the logo is what is wrong)."""
+    _brand_values_clean(
+        display_name=display_name,
+        primary_color=primary_color,
+        accent_color=accent_color,
+        support_email=support_email,
+        support_phone=support_phone,
+    )
+    if logo is not None:
+        logo_prepare(data=logo, max_bytes=settings.PORTAL_LOGO_MAX_BYTES)
 
 
 def branding_update(
@@ -340,7 +363,7 @@ def branding_update(
     )
     extension = None
     if logo is not None:
-        extension = logo_validate(data=logo, max_bytes=settings.PORTAL_LOGO_MAX_BYTES)
+        logo, extension = logo_prepare(data=logo, max_bytes=settings.PORTAL_LOGO_MAX_BYTES)
     stored: list[str] = []
     try:
         with transaction.atomic():

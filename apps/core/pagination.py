@@ -1,6 +1,6 @@
 from django.conf import settings
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 
 def page_size_from(request, *, default: int) -> int:
@@ -33,3 +33,16 @@ class PagePagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound as exc:  # past the last page
             raise ValidationError({"page": [str(exc.detail)]}) from exc
+
+
+class CursorPagePagination(CursorPagination):
+    """Cursor pages with the same `page_size` rule as numbered pages: out of range answers 400."""
+
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self) -> int:
+        return settings.API_MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, default=self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"])

@@ -5,6 +5,7 @@ With Redis, each throttle costs one round-trip: a sliding window kept in a sorte
 updated by one Lua script (atomic, so concurrent workers cannot both take the last slot). Without Redis
 (the database cache) DRF's read-then-write history is used."""
 
+import math
 import secrets
 
 from django_redis.cache import RedisCache
@@ -83,3 +84,37 @@ class UserRateThrottle(_RuntimeRateMixin, throttling.UserRateThrottle, _SlidingW
 
 class ScopedRateThrottle(_RuntimeRateMixin, throttling.ScopedRateThrottle, _SlidingWindowThrottle):
     """For endpoints that can be abused (OTP sends, sign-in): `throttle_scope = "otp"` on the view."""
+
+
+class _PageThrottle(_RuntimeRateMixin, _SlidingWindowThrottle):
+    """One scope's rate for a page view (a Django view, not DRF), counted per signed-in user or per IP."""
+
+    def __init__(self, scope: str, *, per_ip: bool):
+        self.scope = scope
+        self.per_ip = per_ip
+        super().__init__()
+
+    def get_cache_key(self, request, view):
+        if self.per_ip:
+            ident = self.get_ident(request)
+        elif request.user and request.user.is_authenticated:
+            ident = request.user.pk  # the same key as the API's throttle of this scope: one budget
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def page_throttle_wait(request, *, scope: str) -> float | None:
+    """For uploads from page views: `scope`'s rate per signed-in user and `<scope>_ip`'s per client IP.
+    Returns None and counts the attempt when both allow it, else the seconds until the next one may."""
+    for throttle in (_PageThrottle(scope, per_ip=False), _PageThrottle(f"{scope}_ip", per_ip=True)):
+        if not throttle.allow_request(request, None):
+            return throttle.wait() or 1.0
+    return None
+
+
+def throttled_message(wait: float) -> str:
+    """What a person sees when a page throttle refuses them."""
+    minutes = max(1, math.ceil(wait / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many uploads for now. Nothing was saved; please try again in {minutes} {unit}."

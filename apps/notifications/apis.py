@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.openapi import name_nested_serializers
+from apps.core.openapi_responses import page_parameters
 from apps.core.pagination import PagePagination
 from apps.notifications import selectors, services
 from apps.notifications.models import Notification
@@ -37,8 +38,22 @@ class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         updated_since = serializers.DateTimeField(required=False)
 
-    @extend_schema(tags=["notifications"], operation_id="notifications_list", parameters=[FilterSerializer],
-                   responses=NotificationOutputSerializer(many=True))  # fmt: skip
+    @extend_schema(
+        tags=["notifications"],
+        operation_id="notifications_list",
+        parameters=[FilterSerializer, *page_parameters()],
+        responses=inline_serializer(  # the numbered page, with the unread count and the server's clock
+            name="NotificationPage",
+            fields={
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": NotificationOutputSerializer(many=True),
+                "unread_count": serializers.IntegerField(),
+                "server_time": serializers.DateTimeField(),
+            },
+        ),
+    )
     def get(self, request):
         investor = _investor(request)
         filters = self.FilterSerializer(data=request.query_params)

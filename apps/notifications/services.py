@@ -15,7 +15,7 @@ from django.utils.module_loading import import_string
 from apps.accounts.models import Investor
 from apps.accounts.notifiers import OutboundMessage
 from apps.core.audit import audit_record
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.notifications.channels.push import FcmClient, PushError, PushMessage, PushTokenInvalid
 from apps.notifications.channels.sms import SmsError
 from apps.notifications.models import Channel, ChannelPreference, Delivery, Event, Notification, PushDevice
@@ -177,4 +177,9 @@ def push_device_register(*, investor: Investor, token: str, platform: str) -> Pu
 
 
 def push_device_remove(*, investor: Investor, public_id) -> None:
-    PushDevice.objects.filter(investor=investor, public_id=public_id).update(active=False, updated_at=timezone.now())
+    """Stops pushes to one of the investor's devices; another's device (or none) is NotFoundError."""
+    removed = PushDevice.objects.filter(investor=investor, public_id=public_id).update(
+        active=False, updated_at=timezone.now()
+    )
+    if not removed:
+        raise NotFoundError("No such device.")

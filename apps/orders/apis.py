@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import access_bank_account_by_id, investor_get_for_user
 from apps.core.exceptions import ApplicationError
+from apps.core.fields import AmountField, UnitsField
 from apps.core.openapi import name_nested_serializers
 from apps.core.openapi_responses import page_of, page_parameters
 from apps.core.pagination import PagePagination
@@ -123,8 +124,8 @@ class OrderListCreateApi(APIView):
         kind = serializers.ChoiceField(choices=OrderKind.choices)
         scheme = serializers.CharField(help_text="AMFI code")
         to_scheme = serializers.CharField(required=False, allow_blank=True, help_text="AMFI code (switch)")
-        amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-        units = serializers.DecimalField(max_digits=20, decimal_places=4, required=False, allow_null=True)
+        amount = AmountField(required=False, allow_null=True)
+        units = UnitsField(required=False, allow_null=True)
         all_units = serializers.BooleanField(required=False, default=False)
         folio_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
 
@@ -261,7 +262,7 @@ class SipListCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         scheme = serializers.CharField(help_text="AMFI code")
         mandate = serializers.UUIDField()
-        amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+        amount = AmountField()
         frequency = serializers.ChoiceField(choices=SipFrequency.choices, default=SipFrequency.MONTHLY)
         start_date = serializers.DateField()
         instalments = serializers.IntegerField(min_value=1, max_value=600)
@@ -343,7 +344,7 @@ class MandateListCreateApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         bank_account = serializers.UUIDField()
-        amount_limit = serializers.DecimalField(max_digits=16, decimal_places=2)
+        amount_limit = AmountField()
         mandate_type = serializers.ChoiceField(
             choices=Mandate.MandateType.choices, default=Mandate.MandateType.EMANDATE
         )

@@ -4,8 +4,9 @@ rules are the orders services'."""
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 
-from apps.core.forms import one_time_code_field
+from apps.core.forms import PlainDecimalFormField, one_time_code_field
 
 
 class OrderForm(forms.Form):
@@ -39,9 +40,23 @@ class OrderForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": "Choose the fund to switch into from the list."},
     )
-    amount = forms.DecimalField(label="Amount (₹)", required=False, min_value=1, max_digits=14, decimal_places=2)
-    units = forms.DecimalField(
-        label="Units", required=False, min_value=Decimal("0.0001"), max_digits=18, decimal_places=4
+    amount = PlainDecimalFormField(
+        label="Amount (₹)",
+        required=False,
+        min_value=1,
+        max_value=Decimal(settings.ORDERS_MAX_AMOUNT),
+        max_digits=14,
+        decimal_places=2,
+        invalid="Enter the amount in rupees with the digits 0-9, e.g. 5000 or 5000.50.",
+    )
+    units = PlainDecimalFormField(
+        label="Units",
+        required=False,
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(settings.ORDERS_MAX_UNITS),
+        max_digits=18,
+        decimal_places=4,
+        invalid="Enter the units with the digits 0-9 and at most 4 decimals, e.g. 12.5.",
     )
     folio_number = forms.CharField(label="Folio", max_length=40, required=False, help_text="Needed for a redemption.")
 
@@ -49,11 +64,11 @@ class OrderForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         if kind == "purchase":
-            if data.get("amount") is None:
+            if data.get("amount") is None and "amount" not in self.errors:
                 self.add_error("amount", "A purchase needs an amount.")
             data["units"] = None
         elif kind in ("redemption", "switch"):
-            if not data.get("units"):
+            if not data.get("units") and "units" not in self.errors:
                 what = "A redemption" if kind == "redemption" else "A switch"
                 self.add_error("units", f"{what} needs the number of units.")
             data["amount"] = None

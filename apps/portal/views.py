@@ -1,6 +1,8 @@
 """Staff portal pages. Each view reads through selectors and writes through services; it only turns
 requests into calls and results into templates."""
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +18,7 @@ from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.accounts.permissions import sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
 from apps.portal.access import StaffRequiredMixin
@@ -23,7 +26,7 @@ from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
 from apps.portfolio.selectors import book as book_selectors
 from apps.portfolio.selectors import holdings as portfolio_selectors
 from tenants import services as tenant_services
-from tenants.logos import BrandingError
+from tenants.logos import BrandingError, LogoError
 from tenants.services import set_password_url
 
 PAGE_SIZE = 25
@@ -148,6 +151,12 @@ class BrandingView(PortalView):
 
     def post(self, request):
         form = BrandingForm(request.POST, request.FILES)
+        wait = page_throttle_wait(request, scope="logo_upload") if request.FILES.get("logo") else None
+        if wait is not None:
+            form.add_error(None, throttled_message(wait))
+            response = self.render(request, self.template_name, {"form": form}, status=429)
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
         if not form.is_valid():
             return self.render(request, self.template_name, {"form": form}, status=400)
         data = form.cleaned_data
@@ -167,7 +176,7 @@ class BrandingView(PortalView):
                 remove_logo=data["remove_logo"],
             )
         except BrandingError as exc:
-            form.add_error(None, exc.message)
+            form.add_error("logo" if isinstance(exc, LogoError) else None, exc.message)
             return self.render(request, self.template_name, {"form": form}, status=400)
         messages.success(request, "Branding saved. Investors see it on their next visit.")
         return redirect(reverse("portal:branding"))

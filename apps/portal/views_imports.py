@@ -1,10 +1,13 @@
 """CAS upload on an investor's behalf, with a progress bar that htmx refreshes until the import ends."""
 
+import math
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from apps.accounts import selectors as accounts_selectors
 from apps.core.exceptions import ApplicationError
+from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.portal import permissions
 from apps.portal.views import PortalView
 from apps.portfolio.forms import CasUploadForm
@@ -32,6 +35,12 @@ class CasUploadView(PortalView):
     def post(self, request, public_id):
         investor = _investor(request, public_id)
         form = CasUploadForm(request.POST, request.FILES)
+        wait = page_throttle_wait(request, scope="cas_upload")
+        if wait is not None:
+            form.add_error(None, throttled_message(wait))
+            response = self.render(request, self.template_name, {"investor": investor, "form": form}, status=429)
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
         if not form.is_valid():
             return self.render(request, self.template_name, {"investor": investor, "form": form}, status=400)
         try:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +21,7 @@ from rest_framework.views import APIView
 from apps.accounts.selectors import investor_get_for_user
 from apps.core.etags import not_modified
 from apps.core.fields import BoundedDateTimeField
+from apps.core.pagination import CursorPagePagination
 from apps.core.throttling import ScopedRateThrottle
 from apps.portfolio.models import Tombstone, TransactionKind
 from apps.portfolio.selectors import family as family_selectors
@@ -59,17 +58,12 @@ def _with_etag(request, key: str, build) -> Response:
     return response
 
 
-class SyncCursorPagination(CursorPagination):
+class SyncCursorPagination(CursorPagePagination):
     """Cursor pages; ordered by change time when the client syncs with updated_since."""
 
     page_size = 50
-    page_size_query_param = "page_size"
     ordering = "-created_at"
     sync_ordering = ("updated_at", "id")
-
-    @property
-    def max_page_size(self) -> int:
-        return settings.API_MAX_PAGE_SIZE
 
     def get_ordering(self, request, queryset, view):
         if getattr(view, "syncing", False):
@@ -395,7 +389,9 @@ class PerformanceApi(APIView):
     class InputSerializer(serializers.Serializer):
         start = serializers.DateField(required=False)
         end = serializers.DateField(required=False)
-        interval = serializers.ChoiceField(choices=["daily", "weekly"], required=False, default="")
+        interval = serializers.ChoiceField(
+            choices=["daily", "weekly"], required=False, help_text="daily up to a year, weekly beyond when not given"
+        )
 
     @extend_schema_serializer(component_name="PerformancePoint")
     class PointSerializer(serializers.Serializer):
@@ -424,9 +420,9 @@ class PerformanceApi(APIView):
         end = params.validated_data.get("end") or timezone.localdate()
         start = params.validated_data.get("start") or end.replace(year=end.year - 1)
         points = performance_series(
-            investor_ids=[investor.pk], start=start, end=end, interval=params.validated_data["interval"]
+            investor_ids=[investor.pk], start=start, end=end, interval=params.validated_data.get("interval", "")
         )
-        interval = params.validated_data["interval"] or ("daily" if (end - start).days <= 366 else "weekly")
+        interval = params.validated_data.get("interval") or ("daily" if (end - start).days <= 366 else "weekly")
         return Response(
             {"start": start, "end": end, "interval": interval, "points": self.PointSerializer(points, many=True).data}
         )

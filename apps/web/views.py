@@ -2,6 +2,7 @@
 is identity's branded /login/ page; these pages read and write through the same selectors and services
 as the mobile API."""
 
+import math
 import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -22,6 +23,7 @@ from apps.accounts import services as accounts_services
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.forms import form_add_errors
 from apps.core.logging import mask_pan, mask_text
+from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.funds.picker import order_pickers
 from apps.orders.forms import OrderForm, OrderOtpForm
 from apps.orders.selectors import access_order_by_id, order_list
@@ -110,6 +112,12 @@ class CasUploadView(InvestorView):
 
     def post(self, request):
         form = CasUploadForm(request.POST, request.FILES)
+        wait = page_throttle_wait(request, scope="cas_upload")
+        if wait is not None:
+            form.add_error(None, throttled_message(wait))
+            response = self.render(request, "web/cas_upload.html", {"form": form, "imports": []}, status=429)
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
         if form.is_valid():
             try:
                 cas_import = cas_upload_accept(

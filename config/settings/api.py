@@ -35,6 +35,10 @@ REST_FRAMEWORK = {
         "registration": env("THROTTLE_RATE_REGISTRATION", default="20/hour"),
         "invitation": env("THROTTLE_RATE_INVITATION", default="30/hour"),
         "cas_upload": env("THROTTLE_RATE_CAS_UPLOAD", default="20/hour"),
+        # uploads from the web and portal pages: per signed-in user (the scope) and per client IP (`_ip`)
+        "cas_upload_ip": env("THROTTLE_RATE_CAS_UPLOAD_IP", default="60/hour"),
+        "logo_upload": env("THROTTLE_RATE_LOGO_UPLOAD", default="20/hour"),
+        "logo_upload_ip": env("THROTTLE_RATE_LOGO_UPLOAD_IP", default="60/hour"),
         "family_invite": env("THROTTLE_RATE_FAMILY_INVITE", default="10/hour"),
         "orders": env("THROTTLE_RATE_ORDERS", default="60/min"),
         "statements": env("THROTTLE_RATE_STATEMENTS", default="30/hour"),

@@ -33,6 +33,10 @@ ORDERS_FREE_UNITS_SELECTOR = env(
     "ORDERS_FREE_UNITS_SELECTOR", default="apps.orders.selectors.free_units_from_portfolio"
 )
 ORDERS_PAYMENT_RETURN_URL = env("ORDERS_PAYMENT_RETURN_URL", default="")
+# The most one order, SIP instalment or mandate may be for (rupees; ₹10,00,00,000), and the most units one
+# redemption or switch may name. Amounts and units are taken as plain ASCII decimals only (apps.core.fields).
+ORDERS_MAX_AMOUNT = env("ORDERS_MAX_AMOUNT", default="100000000.00")
+ORDERS_MAX_UNITS = env("ORDERS_MAX_UNITS", default="10000000.0000")
 
 # --- Portfolio (apps.portfolio) ---
 # CAS uploads: size and page limits; files live under PRIVATE_STORAGE_ROOT/cas/<schema>/ until parsed.

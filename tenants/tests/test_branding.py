@@ -1,6 +1,9 @@
 """Branding writes: the logo checks and the service's rules (one transaction, nothing half-written)."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from tenants import services
 from tenants.logos import BrandingError, logo_validate
@@ -8,8 +11,15 @@ from tenants.models import Branding
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _image(kind: str, size=(4, 4)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (11, 61, 145)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
     b'<rect width="10" height="10" fill="#0B3D91"/></svg>'
@@ -27,6 +37,10 @@ def test_logo_types_are_recognised_by_content(data, kind):
     [
         (b"GIF89a" + b"\x00" * 20, "must be a PNG, JPEG or SVG"),
         (b"%PDF-1.7", "must be a PNG, JPEG or SVG"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a complete PNG"),
+        (_image("PNG")[:-20], "not a complete PNG"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "not a complete JPG"),
+        (_image("PNG", size=(5000, 4000)), "at most 4096x4096"),
         (b"", "empty"),
         (PNG + b"\x00" * LIMIT, "the limit is 512 KB"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
@@ -89,7 +103,7 @@ def test_update_saves_colours_and_logo_and_replaces_the_old_file(
         first = _update(tenant_alpha, primary_color="#123456", logo=PNG)
     first_name = first.logo.name
     assert first.primary_color == "#123456"
-    assert first_name.startswith("branding/alpha-") and first_name.endswith(".png")
+    assert first_name.startswith("alpha/branding/") and first_name.endswith(".png")
     assert (tmp_path / first_name).read_bytes() == PNG
 
     with django_capture_on_commit_callbacks(execute=True):

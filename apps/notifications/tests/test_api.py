@@ -83,8 +83,8 @@ def test_preferences_and_devices(tenant_alpha, inbox):
     device = client.post("/api/v1/notifications/devices", {"token": "fcm-token-1", "platform": "android"},
                          format="json")  # fmt: skip
     assert device.status_code == 201
-    # bob cannot remove alice's device
-    assert _client(bob).delete(f"/api/v1/notifications/devices/{device.json()['id']}").status_code == 204
+    # bob cannot remove alice's device, nor learn that it exists
+    assert _client(bob).delete(f"/api/v1/notifications/devices/{device.json()['id']}").status_code == 404
     with tenant_context(tenant_alpha):
         assert PushDevice.objects.get(token="fcm-token-1").active
         assert channels_for(alice) == ["email"]  # no SMS by choice, no push until FCM is configured
