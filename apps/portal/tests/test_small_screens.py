@@ -38,6 +38,7 @@ class Book:
 
     staff: object
     investor: object
+    scheme: object
     order: object
     sip: object
     cas_import: object
@@ -78,6 +79,7 @@ def _book(tenant) -> Book:
         book = Book(
             staff=owner,
             investor=investor,
+            scheme=scheme,
             order=make_order(tenant, investor, scheme, status="successful"),
             sip=make_sip(tenant, investor, scheme),
             cas_import=CasImport.objects.create(investor=investor),
@@ -111,6 +113,7 @@ OBJECT_KWARGS = {
     "web:order_confirm": lambda b: {"order_id": b.order.public_id},
     "web:statement": lambda b: {"statement_id": b.statement.public_id},
     "web:goal": lambda b: {"goal_id": b.goal.public_id},
+    "web:fund": lambda b: {"amfi_code": b.scheme.amfi_code},
 }
 # Pages shown to someone signed out (an invitation is opened before the account exists).
 SIGNED_OUT = {"web:invite": lambda b: {"token": b.invitation_token}}
