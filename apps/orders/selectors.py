@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.accounts.models import Investor
+from apps.accounts.models import Investor, OtpChallenge
 from apps.core.exceptions import NotFoundError
 from apps.core.spreadsheets import csv_cell_safe
 from apps.funds.models import Scheme
@@ -17,6 +17,7 @@ from apps.orders.models import (
     GatewayCall,
     Mandate,
     Order,
+    OrderBasket,
     OrderEvent,
     OrderKind,
     OrderStatus,
@@ -66,13 +67,49 @@ def order_list_filter(
 def access_order_by_id(*, investor: Investor, public_id) -> Order:
     order = (
         Order.objects.filter(investor=investor, public_id=public_id)
-        .select_related("scheme", "to_scheme", "sip")
+        .select_related("scheme", "to_scheme", "sip", "basket")
         .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")))
         .first()
     )
     if order is None:
         raise NotFoundError("No such order.")
     return order
+
+
+def access_order_in_book(*, investors: QuerySet[Investor], public_id) -> Order:
+    """An order of one of `investors` (a staff member's book: accounts.selectors.investors_visible_to),
+    with its events and attempts; 404 for anyone else's."""
+    order = (
+        Order.objects.filter(investor__in=investors, public_id=public_id)
+        .select_related("scheme", "to_scheme", "sip", "investor", "basket", "placed_by")
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")))
+        .first()
+    )
+    if order is None:
+        raise NotFoundError("No such order.")
+    return order
+
+
+def access_basket_by_id(*, investor: Investor, public_id) -> OrderBasket:
+    basket = (
+        OrderBasket.objects.filter(investor=investor, public_id=public_id)
+        .select_related("investor")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("scheme", "to_scheme").order_by("id")),
+            Prefetch("sips", queryset=SipRegistration.objects.select_related("scheme").order_by("id")),
+        )
+        .first()
+    )
+    if basket is None:
+        raise NotFoundError("No such basket.")
+    return basket
+
+
+def otp_challenge_of(*, target) -> OtpChallenge | None:
+    """The code last sent for an order, SIP, mandate or basket (its channel and expiry; never the code)."""
+    if not target.otp_challenge_id:
+        return None
+    return OtpChallenge.objects.filter(public_id=target.otp_challenge_id).first()
 
 
 def sip_list(*, investor: Investor, status: str | None = None) -> QuerySet[SipRegistration]:
