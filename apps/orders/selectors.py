@@ -1,7 +1,8 @@
 """Reads. An investor's orders, SIPs and mandates are reached only through the access_* selectors, which
 answer 404 for anyone else's ids."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,7 +14,11 @@ from apps.accounts.models import Investor, OtpChallenge
 from apps.core.exceptions import NotFoundError
 from apps.core.spreadsheets import csv_cell_safe
 from apps.funds.models import Scheme
+from apps.orders.cutoff import IST, cutoff_for
+from apps.orders.gateways.interface import Operation
+from apps.orders.gateways.registry import gateway_supports
 from apps.orders.models import (
+    Gateway,
     GatewayCall,
     Mandate,
     Order,
@@ -25,6 +30,7 @@ from apps.orders.models import (
     SipRegistration,
     SipStatus,
 )
+from apps.orders.states import ORDER_CANCELLABLE_AT_EXCHANGE, ORDER_CANCELLABLE_LOCALLY, ORDER_TERMINAL
 from apps.portfolio.selectors import units_free_for_redemption
 
 OPEN_SELL_STATUSES = (
@@ -304,3 +310,116 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
         "orders_today": orders_today,
         "orders_today_total": sum(r["count"] for r in orders_today),
     }
+
+
+# --- Following an order: its state in words, timeline, NAV date and what may be done next -----------
+
+ORDER_STATUS_WORDS = {
+    OrderStatus.PENDING_OTP: "Waiting for the one-time code sent to the investor. Nothing has gone to the exchange.",
+    OrderStatus.QUEUED: "Confirmed. It is on its way to the exchange.",
+    OrderStatus.SUBMITTED: "Sent to the exchange; waiting for its answer.",
+    OrderStatus.UNKNOWN: "The exchange's answer was lost: we are asking the exchange whether it has the order. "
+    "It is never sent twice.",
+    OrderStatus.ACCEPTED: "Accepted by the exchange; waiting for the fund house to allot.",
+    OrderStatus.PAYMENT_PENDING: "Accepted by the exchange. Waiting for the payment.",
+    OrderStatus.SUCCESSFUL: "Done: the fund house has processed it.",
+    OrderStatus.REJECTED: "Rejected by the exchange.",
+    OrderStatus.FAILED: "Could not be sent to the exchange.",
+    OrderStatus.CANCELLED: "Cancelled.",
+    OrderStatus.REVERSED: "Reversed by the fund house after allotment.",
+}
+EVENT_TITLES = {
+    "placed": "Placed",
+    "payment_confirmed": "Payment received",
+    "status_query": "Checked with the exchange",
+    "switch_in_recorded": "Switch-in units recorded",
+    "switch_out_recorded": "Switch-out units recorded",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime  # in IST
+    title: str
+    detail: str = ""
+    gateway: bool = False  # an exchange attempt or call rather than a state of the order
+
+
+@dataclass(frozen=True)
+class OrderNextSteps:
+    can_resend_otp: bool
+    can_cancel: bool
+    cancel_at_exchange: bool
+    cancel_note: str  # why it cannot be cancelled, in words; "" when it can
+    can_pay: bool
+    payment_state: str  # "", "not_started", "started", "received"
+
+
+def order_status_words(*, order: Order) -> str:
+    if order.status == OrderStatus.PAYMENT_PENDING and order.payment_confirmed_at:
+        return "Payment received. Waiting for the fund house to allot units."
+    if order.status == OrderStatus.SUCCESSFUL and order.kind == OrderKind.PURCHASE:
+        return "Units allotted."
+    return ORDER_STATUS_WORDS.get(order.status, order.get_status_display())
+
+
+def order_timeline(*, order: Order, with_gateway_calls: bool = False) -> list[TimelineEntry]:
+    """The order's events (states and facts) and its exchange attempts, oldest first, times in IST;
+    `with_gateway_calls` adds every call made to the exchange for it (staff only)."""
+    labels = dict(OrderStatus.choices)
+    entries = []
+    for event in order.events.all():
+        title = labels.get(event.to_status, event.to_status) if event.kind == "status" else None
+        title = title or EVENT_TITLES.get(event.kind, event.kind.replace("_", " ").capitalize())
+        entries.append(TimelineEntry(at=event.created_at.astimezone(IST), title=title, detail=event.message))
+    for attempt in order.attempts.all():
+        gateway = Gateway(attempt.gateway).label if attempt.gateway in Gateway.values else attempt.gateway
+        detail = f"reference {attempt.trans_no}: {attempt.get_outcome_display().lower()}"
+        entries.append(TimelineEntry(at=attempt.created_at.astimezone(IST), title=f"Sent to {gateway}",
+                                     detail=detail + (f" ({attempt.message})" if attempt.message else ""),
+                                     gateway=True))  # fmt: skip
+    if with_gateway_calls:
+        for call in order.gateway_calls.all():
+            entries.append(TimelineEntry(at=call.created_at.astimezone(IST), title=f"Call {call.operation}",
+                                         detail=f"{call.get_outcome_display()} in {call.latency_ms} ms"
+                                         + (f", {call.error_code}" if call.error_code else ""),
+                                         gateway=True))  # fmt: skip
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def order_nav_date_note(*, order: Order) -> str:
+    """Why the order gets the NAV of its (expected) date, by SEBI's cut-off rules, in words."""
+    if order.nav_date:
+        return "The NAV the fund house applied."
+    cutoff = cutoff_for(scheme=order.scheme, kind=order.kind).strftime("%-I:%M %p").lower()
+    if order.kind == OrderKind.PURCHASE and not order.payment_confirmed_at:
+        return (f"Expected, if the money reaches the fund before the {cutoff} IST cut-off on a trading day; "
+                "a purchase gets the NAV of the day its money is realised.")  # fmt: skip
+    return f"Received before {cutoff} IST on a trading day: that day's NAV; later: the next trading day's."
+
+
+def order_next_steps(*, order: Order) -> OrderNextSteps:
+    """What the investor (or staff) may still do with the order, and why not when they may not."""
+    status = order.status
+    paid = order.payment_confirmed_at is not None
+    at_exchange = status in ORDER_CANCELLABLE_AT_EXCHANGE and not paid
+    exchange_cancels = bool(order.gateway) and gateway_supports(order.gateway, Operation.ORDER_CANCEL)
+    if status in ORDER_CANCELLABLE_LOCALLY or (at_exchange and exchange_cancels):
+        cancellable, note = True, ""
+    elif at_exchange:
+        cancellable, note = False, "This exchange does not take cancellations; the order lapses if it is not paid."
+    elif status in (OrderStatus.SUBMITTED, OrderStatus.UNKNOWN):
+        cancellable, note = False, "It is with the exchange now; it can be cancelled once the exchange has accepted it."
+    elif paid and status not in ORDER_TERMINAL:
+        cancellable, note = False, "The payment has been received, so it can no longer be cancelled."
+    else:
+        cancellable, note = False, ""
+    payment_state = ""
+    if order.kind == OrderKind.PURCHASE and status in (OrderStatus.PAYMENT_PENDING, OrderStatus.SUCCESSFUL):
+        payment_state = "received" if paid else ("started" if order.payment_url else "not_started")
+    return OrderNextSteps(
+        can_resend_otp=status == OrderStatus.PENDING_OTP, can_cancel=cancellable,
+        cancel_at_exchange=cancellable and status not in ORDER_CANCELLABLE_LOCALLY, cancel_note=note,
+        can_pay=order.kind == OrderKind.PURCHASE and status == OrderStatus.PAYMENT_PENDING and not paid,
+        payment_state=payment_state,
+    )  # fmt: skip

@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
+from apps.web import views_orders as web_order_views
 
 app_name = "web"
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("statements/<uuid:import_id>/", web_views.CasImportView.as_view(), name="cas_import"),
     path("orders/", web_views.OrderListView.as_view(), name="orders"),
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
+    path("orders/basket/", web_order_views.BasketPlaceView.as_view(), name="basket_place"),
+    path("orders/baskets/<uuid:basket_id>/", web_order_views.BasketView.as_view(), name="basket"),
+    path("orders/<uuid:order_id>/", web_order_views.OrderDetailView.as_view(), name="order_detail"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
     # tax, PDF statements and goals

@@ -23,6 +23,7 @@ from apps.funds.models import Scheme
 from apps.orders.gateways.interface import CallContext, GatewayError, GatewayRejected, PaymentLinkRequest
 from apps.orders.gateways.registry import gateway_get
 from apps.orders.models import BasketStatus, ExchangeClient, Order, OrderBasket, OrderKind, OrderStatus
+from apps.orders.services import idempotency
 from apps.orders.services.common import actor_label
 from apps.orders.services.confirmation import basket_items_waiting, otp_challenge_send
 from apps.orders.services.orders import order_cancel, order_place
@@ -49,14 +50,18 @@ class BasketInvalid(ApplicationError):
 
 
 class BasketLineInvalid(ApplicationError):
-    """One line is refused: `extra.line` is its number (1 = the first), `extra.reason` the rule's code."""
+    """One line is refused: `extra.line` is its number (1 = the first), `extra.reason` the rule's code;
+    `line_message` is the refusal without the line number (for a form that shows it beside the line)."""
 
     code = "basket_line_invalid"
     status_code = 422
+    line_message = ""
 
 
 def _line_error(number: int, message: str, *, reason: str, **extra) -> BasketLineInvalid:
-    return BasketLineInvalid(f"Line {number}: {message}", extra={"line": number, "reason": reason, **extra})
+    error = BasketLineInvalid(f"Line {number}: {message}", extra={"line": number, "reason": reason, **extra})
+    error.line_message = message[:1].upper() + message[1:]
+    return error
 
 
 def _line_shape_check(lines: list[BasketLine]) -> None:
@@ -113,6 +118,30 @@ def basket_place(
         extra={"orders": len(lines), "total": str(sum((line.amount or 0 for line in lines), Decimal("0")))},
     )  # fmt: skip
     return basket
+
+
+WEB_BASKET_SCOPE = "web.baskets.place"
+
+
+def basket_place_from_form(*, investor: Investor, idempotency_key: str, lines: list[BasketLine]) -> OrderBasket:
+    """A basket from the investor's web form: the form's one-time key makes a double submit answer with the
+    basket the first submit wrote (the same idempotency store as the API)."""
+    request = [[line.kind, line.scheme_code, line.amount, line.units, line.folio_number] for line in lines]
+
+    def create() -> dict:
+        return {"basket_id": str(basket_place(investor=investor, lines=lines).public_id)}
+
+    try:
+        body, _ = idempotency.idempotent_create(
+            investor=investor, scope=WEB_BASKET_SCOPE, key=idempotency_key, request_data=request, create=create
+        )
+    except idempotency.IdempotencyKeyReused:
+        raise BasketInvalid("This form was sent already with other values. Open a new order form.",
+                            code="form_reused") from None  # fmt: skip
+    except idempotency.IdempotencyInFlight:
+        raise BasketInvalid("These orders are still being recorded. Look at your orders in a moment.",
+                            code="form_in_flight") from None  # fmt: skip
+    return OrderBasket.objects.get(investor=investor, public_id=body["basket_id"])
 
 
 def basket_cancel(*, basket: OrderBasket, actor=None) -> OrderBasket:
