@@ -26,6 +26,7 @@ from apps.orders.models import (
     OrderEvent,
     OrderKind,
     OrderStatus,
+    SipFrequency,
     SipInstalment,
     SipRegistration,
     SipStatus,
@@ -244,38 +245,45 @@ def order_list_for_investors(
 
 EXPORT_MAX_ROWS = 50_000
 ORDER_CSV_HEADER = [
-    "order_id", "placed_at", "investor", "kind", "scheme_amfi_code", "scheme", "amount", "units", "all_units",
-    "folio", "status", "placed_by_staff", "exchange_order_id",
+    "Reference", "Placed (IST)", "Investor", "Type", "Scheme", "AMFI code", "Amount (INR)", "Units", "All units",
+    "Folio", "Status", "Placed by staff", "Exchange order number", "Basket",
 ]  # fmt: skip
 SIP_CSV_HEADER = [
-    "sip_id", "created_at", "investor", "scheme_amfi_code", "scheme", "amount", "frequency", "start_date",
-    "instalments", "status",
+    "Reference", "Created (IST)", "Investor", "Scheme", "AMFI code", "Amount (INR)", "Frequency", "Start date",
+    "Instalments", "Status",
 ]  # fmt: skip
+CSV_TIME = "%d %b %Y %H:%M"
 
 
 def order_csv_rows(*, orders: QuerySet[Order]):
-    """The header, then one row per order (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    """The header, then one row per order (at most EXPORT_MAX_ROWS): our reference, the labels people read
+    (type, status, scheme name), times in IST; every cell spreadsheet-safe."""
     yield ORDER_CSV_HEADER
-    for o in orders[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+    kinds, statuses = dict(OrderKind.choices), dict(OrderStatus.choices)
+    for o in orders.select_related("basket")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
         yield [
             csv_cell_safe(v)
             for v in (
-                o.public_id, timezone.localtime(o.placed_at).isoformat(), o.investor.full_name, o.kind,
-                o.scheme.amfi_code, o.scheme.name, o.amount, o.units, "yes" if o.all_units else "",
-                o.folio_number, o.status, "yes" if o.placed_by_id else "", o.exchange_order_id,
+                o.client_ref, o.placed_at.astimezone(IST).strftime(CSV_TIME), o.investor.full_name,
+                kinds.get(o.kind, o.kind), o.scheme.name, o.scheme.amfi_code, o.amount, o.units,
+                "yes" if o.all_units else "", o.folio_number, statuses.get(o.status, o.status),
+                "yes" if o.placed_by_id else "", o.exchange_order_id, o.basket.reference if o.basket_id else "",
             )
         ]  # fmt: skip
 
 
 def sip_csv_rows(*, sips: QuerySet[SipRegistration]):
-    """The header, then one row per SIP (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    """The header, then one row per SIP (at most EXPORT_MAX_ROWS), with its reference and the labels people
+    read; every cell spreadsheet-safe."""
     yield SIP_CSV_HEADER
+    frequencies, statuses = dict(SipFrequency.choices), dict(SipStatus.choices)
     for s in sips[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
         yield [
             csv_cell_safe(v)
             for v in (
-                s.public_id, timezone.localtime(s.created_at).isoformat(), s.investor.full_name, s.scheme.amfi_code,
-                s.scheme.name, s.amount, s.frequency, s.start_date.isoformat(), s.instalments, s.status,
+                s.client_ref, s.created_at.astimezone(IST).strftime(CSV_TIME), s.investor.full_name, s.scheme.name,
+                s.scheme.amfi_code, s.amount, frequencies.get(s.frequency, s.frequency), s.start_date.isoformat(),
+                s.instalments, statuses.get(s.status, s.status),
             )
         ]  # fmt: skip
 

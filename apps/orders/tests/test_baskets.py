@@ -167,9 +167,7 @@ def test_cancelling_a_basket_cancels_its_waiting_orders(tenant_alpha, alpha_inve
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert {o["status"] for o in cancelled.json()["orders"]} == {"cancelled"}
     with tenant_context(tenant_alpha):
-        assert set(Order.objects.filter(basket__public_id=body["id"]).values_list("status", flat=True)) == {
-            "cancelled"
-        }
+        assert set(Order.objects.filter(basket__public_id=body["id"]).values_list("status", flat=True)) == {"cancelled"}
     refused = client.post(f"/api/v1/baskets/{body['id']}/confirm", {"code": "123456"}, format="json")
     assert refused.status_code == 409
 
@@ -182,11 +180,10 @@ def test_sign_in_codes_cannot_starve_the_basket_code_and_a_refusal_says_when(
 
     first, _ = two_funds
     mobile = alpha_investor.mobile
-    with tenant_context(tenant_alpha):
-        # anyone who knows the number asks for sign-in codes until they are refused
-        with pytest.raises(OtpRateLimited):
-            for _ in range(10):
-                otp_issue(purpose="login", channel="sms", target=mobile)
+    # anyone who knows the number asks for sign-in codes until they are refused
+    with tenant_context(tenant_alpha), pytest.raises(OtpRateLimited):
+        for _ in range(10):
+            otp_issue(purpose="login", channel="sms", target=mobile)
     client = _client(alpha_investor)
     sent_before = len(_messages_to(mobile))
 
