@@ -39,7 +39,7 @@ OTP_LIMITED = OpenApiResponse(
 )
 
 
-class ChallengeSerializer(serializers.Serializer):
+class BasketChallengeSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     channel = serializers.CharField()
     expires_at = serializers.DateTimeField(default_timezone=IST)
@@ -60,13 +60,13 @@ class BasketOutputSerializer(serializers.Serializer):
         """The amounts of its orders (redemptions by units add nothing)."""
         return f"{sum((o.amount or Decimal('0') for o in basket.orders.all()), Decimal('0')):.2f}"
 
-    @extend_schema_field(ChallengeSerializer(allow_null=True))
+    @extend_schema_field(BasketChallengeSerializer(allow_null=True))
     def get_challenge(self, basket) -> dict | None:
         """The code waiting to confirm the basket: where it went and until when it works."""
         if basket.status != "pending_otp":
             return None
         challenge = otp_challenge_of(target=basket)
-        return ChallengeSerializer(challenge).data if challenge else None
+        return BasketChallengeSerializer(challenge).data if challenge else None
 
 
 class BasketLineSerializer(serializers.Serializer):

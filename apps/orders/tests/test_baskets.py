@@ -224,3 +224,18 @@ def test_the_basket_text_counts_kinds_and_totals_amounts():
         "to confirm 2 purchases, 1 redemption and 1 SIP totalling ₹2,62,000.50"
     )  # fmt: skip
     assert basket_otp_text(items=items[2:3]) == "to confirm 1 redemption"
+
+
+def test_the_schema_documents_the_basket_operations_and_their_errors(alpha_api):
+    schema = alpha_api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    place = schema["paths"]["/api/v1/baskets"]["post"]
+    assert place["operationId"] == "baskets_place"
+    assert {"201", "409", "422", "429"} <= set(place["responses"])
+    assert "extra.line" in place["responses"]["422"]["description"]
+    assert "retry_after" in place["responses"]["429"]["description"]
+    error = {"$ref": "#/components/schemas/Error"}
+    assert place["responses"]["422"]["content"]["application/json"]["schema"] == error
+    assert any(p["name"] == "Idempotency-Key" for p in place["parameters"])
+    for path in ("confirm", "otp", "cancel", "payment-link"):
+        assert "post" in schema["paths"][f"/api/v1/baskets/{{basket_id}}/{path}"]
+    assert "get" in schema["paths"]["/api/v1/baskets/{basket_id}"]
