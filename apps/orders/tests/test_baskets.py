@@ -239,3 +239,32 @@ def test_the_schema_documents_the_basket_operations_and_their_errors(alpha_api):
     for path in ("confirm", "otp", "cancel", "payment-link"):
         assert "post" in schema["paths"][f"/api/v1/baskets/{{basket_id}}/{path}"]
     assert "get" in schema["paths"]["/api/v1/baskets/{basket_id}"]
+
+
+def test_a_sip_registration_in_the_basket_is_confirmed_by_the_same_code(
+    tenant_alpha, alpha_investor, two_funds, django_capture_on_commit_callbacks
+):
+    from apps.orders.models import Order, OrderBasket, OutboxMessage, SipRegistration
+    from apps.orders.services.confirmation import otp_resend
+    from tests.factories import make_sip
+
+    first, second = two_funds
+    client = _client(alpha_investor)
+    body = _place(client, [{"scheme": first.amfi_code, "amount": "5000"}]).json()
+    with tenant_context(tenant_alpha):
+        basket = OrderBasket.objects.get(public_id=body["id"])
+    # a SIP registration joins the basket (H7's SIP pages create it with basket=...)
+    sip = make_sip(tenant_alpha, alpha_investor, second, basket=basket, status="pending_otp", amount=Decimal("2000"))
+    with tenant_context(tenant_alpha), django_capture_on_commit_callbacks(execute=True):
+        otp_resend(target=basket)  # the new code's text names both
+    texts = _messages_to(alpha_investor.mobile)
+    assert "to confirm 1 purchase and 1 SIP totalling ₹7,000" in texts[-1].body
+
+    confirmed = client.post(f"/api/v1/baskets/{body['id']}/confirm",
+                            {"code": otp_code_sent_to(alpha_investor.mobile)}, format="json")  # fmt: skip
+
+    assert confirmed.status_code == 200, confirmed.json()
+    with tenant_context(tenant_alpha):
+        assert SipRegistration.objects.get(pk=sip.pk).status == "queued"
+        assert Order.objects.get(basket=basket).status == "queued"
+        assert OutboxMessage.objects.filter(sip=sip, kind="sip_register").count() == 1

@@ -6,7 +6,8 @@ Screenshots at desktop (1366 px) and phone (390 px) widths."""
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.factories import make_investor, unique
+from apps.portal.tests.conftest import sign_in
+from tests.factories import make_investor, make_staff, unique
 from tests.messages import otp_code_sent_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -23,7 +24,7 @@ def _both_widths(tab, screenshot, name):
 
 
 def test_basket_of_two_purchases_one_code_payment_allotment_holdings(
-    page, live_server, live_alpha, sandbox_gateways, funds, screenshot
+    browser, page, live_server, live_alpha, sandbox_gateways, funds, screenshot
 ):
     from apps.accounts.notifiers import LocmemNotifier
     from apps.orders.models import Order, OrderBasket
@@ -100,3 +101,19 @@ def test_basket_of_two_purchases_one_code_payment_allotment_holdings(
     assert equity.name in holdings and equity2.name in holdings
     assert f"{orders[0].allotted_units:.3f}" in holdings and f"{orders[1].allotted_units:.3f}" in holdings
     _both_widths(page, screenshot, "web-holdings-after-basket")
+
+    # staff follow the same order in the portal, from the orders list, with every exchange call
+    owner = make_staff(live_alpha, role="owner")
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    staff_page = context.new_page()
+    try:
+        sign_in(staff_page, live_server.url("alpha.localhost", "/portal/login/"), owner.user.email)
+        staff_page.wait_for_url("**/portal/")
+        staff_page.goto(live_server.url("alpha.localhost", "/portal/orders/"))
+        staff_page.get_by_role("link", name=orders[0].client_ref).click()
+        staff_page.wait_for_url(f"**/portal/orders/{orders[0].public_id}/")
+        assert "Units allotted." in staff_page.get_by_test_id("portal-order-words").inner_text()
+        assert "Call MFOrder.orderEntryParam" in staff_page.get_by_test_id("order-timeline").inner_text()
+        _both_widths(staff_page, screenshot, "portal-order-detail")
+    finally:
+        context.close()
