@@ -323,7 +323,7 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
 # --- Following an order: its state in words, timeline, NAV date and what may be done next -----------
 
 ORDER_STATUS_WORDS = {
-    OrderStatus.PENDING_OTP: "Waiting for the one-time code sent to the investor. Nothing has gone to the exchange.",
+    OrderStatus.PENDING_OTP: "Waiting for the one-time code. Nothing has gone to the exchange.",
     OrderStatus.QUEUED: "Confirmed. It is on its way to the exchange.",
     OrderStatus.SUBMITTED: "Sent to the exchange; waiting for its answer.",
     OrderStatus.UNKNOWN: "The exchange's answer was lost: we are asking the exchange whether it has the order. "
