@@ -70,6 +70,10 @@ class Order(PublicIdModel):
     sip = models.ForeignKey(
         "orders.SipRegistration", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
+    basket = models.ForeignKey(
+        "orders.OrderBasket", null=True, blank=True, on_delete=models.PROTECT, related_name="orders",
+        help_text="confirmed with one OTP together with the basket's other items",
+    )  # fmt: skip
 
     status = models.CharField(
         max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING_OTP, db_index=True
@@ -249,6 +253,10 @@ class SipRegistration(PublicIdModel):
     instalments = models.PositiveIntegerField()
     folio_number = models.CharField(max_length=40, blank=True)
     first_order_today = models.BooleanField(default=False)
+    basket = models.ForeignKey(
+        "orders.OrderBasket", null=True, blank=True, on_delete=models.PROTECT, related_name="sips",
+        help_text="confirmed with one OTP together with the basket's other items",
+    )  # fmt: skip
     status = models.CharField(max_length=16, choices=SipStatus.choices, default=SipStatus.PENDING_OTP, db_index=True)
     gateway = models.CharField(max_length=12, choices=Gateway.choices, blank=True)
     gateway_pinned = models.BooleanField(default=False)
@@ -493,6 +501,38 @@ class GatewayCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.gateway}.{self.operation} {self.outcome}"
+
+
+class BasketStatus(models.TextChoices):
+    PENDING_OTP = "pending_otp", "Waiting for the investor's OTP"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OrderBasket(PublicIdModel):
+    """Several confirmable items (orders now; SIP registrations join through SipRegistration.basket) that
+    the investor confirms with one OTP. Each item keeps its own life afterwards: its outbox row, attempts,
+    payment and allotment. The OTP text names the count and the total."""
+
+    investor = models.ForeignKey("accounts.Investor", on_delete=models.PROTECT, related_name="baskets")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(max_length=20, unique=True, help_text="our reference shown to the investor")
+    status = models.CharField(
+        max_length=16, choices=BasketStatus.choices, default=BasketStatus.PENDING_OTP, db_index=True
+    )
+    otp_challenge_id = models.UUIDField(null=True, blank=True)
+    placed_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        indexes = [models.Index(fields=["investor", "placed_at"])]
+
+    def __str__(self) -> str:
+        return f"Basket {self.reference} ({self.status})"
 
 
 MONEY_ZERO = Decimal("0.00")

@@ -1,7 +1,8 @@
 """Reads. An investor's orders, SIPs and mandates are reached only through the access_* selectors, which
 answer 404 for anyone else's ids."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,21 +10,28 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.accounts.models import Investor
+from apps.accounts.models import Investor, OtpChallenge
 from apps.core.exceptions import NotFoundError
 from apps.core.spreadsheets import csv_cell_safe
 from apps.funds.models import Scheme
+from apps.orders.cutoff import IST, cutoff_for
+from apps.orders.gateways.interface import Operation
+from apps.orders.gateways.registry import gateway_supports
 from apps.orders.models import (
+    Gateway,
     GatewayCall,
     Mandate,
     Order,
+    OrderBasket,
     OrderEvent,
     OrderKind,
     OrderStatus,
+    SipFrequency,
     SipInstalment,
     SipRegistration,
     SipStatus,
 )
+from apps.orders.states import ORDER_CANCELLABLE_AT_EXCHANGE, ORDER_CANCELLABLE_LOCALLY, ORDER_TERMINAL
 from apps.portfolio.selectors import units_free_for_redemption
 
 OPEN_SELL_STATUSES = (
@@ -66,13 +74,49 @@ def order_list_filter(
 def access_order_by_id(*, investor: Investor, public_id) -> Order:
     order = (
         Order.objects.filter(investor=investor, public_id=public_id)
-        .select_related("scheme", "to_scheme", "sip")
+        .select_related("scheme", "to_scheme", "sip", "basket")
         .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")))
         .first()
     )
     if order is None:
         raise NotFoundError("No such order.")
     return order
+
+
+def access_order_in_book(*, investors: QuerySet[Investor], public_id) -> Order:
+    """An order of one of `investors` (a staff member's book: accounts.selectors.investors_visible_to),
+    with its events and attempts; 404 for anyone else's."""
+    order = (
+        Order.objects.filter(investor__in=investors, public_id=public_id)
+        .select_related("scheme", "to_scheme", "sip", "investor", "basket", "placed_by")
+        .prefetch_related(Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")))
+        .first()
+    )
+    if order is None:
+        raise NotFoundError("No such order.")
+    return order
+
+
+def access_basket_by_id(*, investor: Investor, public_id) -> OrderBasket:
+    basket = (
+        OrderBasket.objects.filter(investor=investor, public_id=public_id)
+        .select_related("investor")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("scheme", "to_scheme").order_by("id")),
+            Prefetch("sips", queryset=SipRegistration.objects.select_related("scheme").order_by("id")),
+        )
+        .first()
+    )
+    if basket is None:
+        raise NotFoundError("No such basket.")
+    return basket
+
+
+def otp_challenge_of(*, target) -> OtpChallenge | None:
+    """The code last sent for an order, SIP, mandate or basket (its channel and expiry; never the code)."""
+    if not target.otp_challenge_id:
+        return None
+    return OtpChallenge.objects.filter(public_id=target.otp_challenge_id).first()
 
 
 def sip_list(*, investor: Investor, status: str | None = None) -> QuerySet[SipRegistration]:
@@ -201,38 +245,45 @@ def order_list_for_investors(
 
 EXPORT_MAX_ROWS = 50_000
 ORDER_CSV_HEADER = [
-    "order_id", "placed_at", "investor", "kind", "scheme_amfi_code", "scheme", "amount", "units", "all_units",
-    "folio", "status", "placed_by_staff", "exchange_order_id",
+    "Reference", "Placed (IST)", "Investor", "Type", "Scheme", "AMFI code", "Amount (INR)", "Units", "All units",
+    "Folio", "Status", "Placed by staff", "Exchange order number", "Basket",
 ]  # fmt: skip
 SIP_CSV_HEADER = [
-    "sip_id", "created_at", "investor", "scheme_amfi_code", "scheme", "amount", "frequency", "start_date",
-    "instalments", "status",
+    "Reference", "Created (IST)", "Investor", "Scheme", "AMFI code", "Amount (INR)", "Frequency", "Start date",
+    "Instalments", "Status",
 ]  # fmt: skip
+CSV_TIME = "%d %b %Y %H:%M"
 
 
 def order_csv_rows(*, orders: QuerySet[Order]):
-    """The header, then one row per order (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    """The header, then one row per order (at most EXPORT_MAX_ROWS): our reference, the labels people read
+    (type, status, scheme name), times in IST; every cell spreadsheet-safe."""
     yield ORDER_CSV_HEADER
-    for o in orders[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
+    kinds, statuses = dict(OrderKind.choices), dict(OrderStatus.choices)
+    for o in orders.select_related("basket")[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
         yield [
             csv_cell_safe(v)
             for v in (
-                o.public_id, timezone.localtime(o.placed_at).isoformat(), o.investor.full_name, o.kind,
-                o.scheme.amfi_code, o.scheme.name, o.amount, o.units, "yes" if o.all_units else "",
-                o.folio_number, o.status, "yes" if o.placed_by_id else "", o.exchange_order_id,
+                o.client_ref, o.placed_at.astimezone(IST).strftime(CSV_TIME), o.investor.full_name,
+                kinds.get(o.kind, o.kind), o.scheme.name, o.scheme.amfi_code, o.amount, o.units,
+                "yes" if o.all_units else "", o.folio_number, statuses.get(o.status, o.status),
+                "yes" if o.placed_by_id else "", o.exchange_order_id, o.basket.reference if o.basket_id else "",
             )
         ]  # fmt: skip
 
 
 def sip_csv_rows(*, sips: QuerySet[SipRegistration]):
-    """The header, then one row per SIP (at most EXPORT_MAX_ROWS), every cell spreadsheet-safe."""
+    """The header, then one row per SIP (at most EXPORT_MAX_ROWS), with its reference and the labels people
+    read; every cell spreadsheet-safe."""
     yield SIP_CSV_HEADER
+    frequencies, statuses = dict(SipFrequency.choices), dict(SipStatus.choices)
     for s in sips[:EXPORT_MAX_ROWS].iterator(chunk_size=1000):
         yield [
             csv_cell_safe(v)
             for v in (
-                s.public_id, timezone.localtime(s.created_at).isoformat(), s.investor.full_name, s.scheme.amfi_code,
-                s.scheme.name, s.amount, s.frequency, s.start_date.isoformat(), s.instalments, s.status,
+                s.client_ref, s.created_at.astimezone(IST).strftime(CSV_TIME), s.investor.full_name, s.scheme.name,
+                s.scheme.amfi_code, s.amount, frequencies.get(s.frequency, s.frequency), s.start_date.isoformat(),
+                s.instalments, statuses.get(s.status, s.status),
             )
         ]  # fmt: skip
 
@@ -267,3 +318,116 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
         "orders_today": orders_today,
         "orders_today_total": sum(r["count"] for r in orders_today),
     }
+
+
+# --- Following an order: its state in words, timeline, NAV date and what may be done next -----------
+
+ORDER_STATUS_WORDS = {
+    OrderStatus.PENDING_OTP: "Waiting for the one-time code. Nothing has gone to the exchange.",
+    OrderStatus.QUEUED: "Confirmed. It is on its way to the exchange.",
+    OrderStatus.SUBMITTED: "Sent to the exchange; waiting for its answer.",
+    OrderStatus.UNKNOWN: "The exchange's answer was lost: we are asking the exchange whether it has the order. "
+    "It is never sent twice.",
+    OrderStatus.ACCEPTED: "Accepted by the exchange; waiting for the fund house to allot.",
+    OrderStatus.PAYMENT_PENDING: "Accepted by the exchange. Waiting for the payment.",
+    OrderStatus.SUCCESSFUL: "Done: the fund house has processed it.",
+    OrderStatus.REJECTED: "Rejected by the exchange.",
+    OrderStatus.FAILED: "Could not be sent to the exchange.",
+    OrderStatus.CANCELLED: "Cancelled.",
+    OrderStatus.REVERSED: "Reversed by the fund house after allotment.",
+}
+EVENT_TITLES = {
+    "placed": "Placed",
+    "payment_confirmed": "Payment received",
+    "status_query": "Checked with the exchange",
+    "switch_in_recorded": "Switch-in units recorded",
+    "switch_out_recorded": "Switch-out units recorded",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime  # in IST
+    title: str
+    detail: str = ""
+    gateway: bool = False  # an exchange attempt or call rather than a state of the order
+
+
+@dataclass(frozen=True)
+class OrderNextSteps:
+    can_resend_otp: bool
+    can_cancel: bool
+    cancel_at_exchange: bool
+    cancel_note: str  # why it cannot be cancelled, in words; "" when it can
+    can_pay: bool
+    payment_state: str  # "", "not_started", "started", "received"
+
+
+def order_status_words(*, order: Order) -> str:
+    if order.status == OrderStatus.PAYMENT_PENDING and order.payment_confirmed_at:
+        return "Payment received. Waiting for the fund house to allot units."
+    if order.status == OrderStatus.SUCCESSFUL and order.kind == OrderKind.PURCHASE:
+        return "Units allotted."
+    return ORDER_STATUS_WORDS.get(order.status, order.get_status_display())
+
+
+def order_timeline(*, order: Order, with_gateway_calls: bool = False) -> list[TimelineEntry]:
+    """The order's events (states and facts) and its exchange attempts, oldest first, times in IST;
+    `with_gateway_calls` adds every call made to the exchange for it (staff only)."""
+    labels = dict(OrderStatus.choices)
+    entries = []
+    for event in order.events.all():
+        title = labels.get(event.to_status, event.to_status) if event.kind == "status" else None
+        title = title or EVENT_TITLES.get(event.kind, event.kind.replace("_", " ").capitalize())
+        entries.append(TimelineEntry(at=event.created_at.astimezone(IST), title=title, detail=event.message))
+    for attempt in order.attempts.all():
+        gateway = Gateway(attempt.gateway).label if attempt.gateway in Gateway.values else attempt.gateway
+        detail = f"reference {attempt.trans_no}: {attempt.get_outcome_display().lower()}"
+        entries.append(TimelineEntry(at=attempt.created_at.astimezone(IST), title=f"Sent to {gateway}",
+                                     detail=detail + (f" ({attempt.message})" if attempt.message else ""),
+                                     gateway=True))  # fmt: skip
+    if with_gateway_calls:
+        for call in order.gateway_calls.all():
+            entries.append(TimelineEntry(at=call.created_at.astimezone(IST), title=f"Call {call.operation}",
+                                         detail=f"{call.get_outcome_display()} in {call.latency_ms} ms"
+                                         + (f", {call.error_code}" if call.error_code else ""),
+                                         gateway=True))  # fmt: skip
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def order_nav_date_note(*, order: Order) -> str:
+    """Why the order gets the NAV of its (expected) date, by SEBI's cut-off rules, in words."""
+    if order.nav_date:
+        return "The NAV the fund house applied."
+    cutoff = cutoff_for(scheme=order.scheme, kind=order.kind).strftime("%-I:%M %p").lower()
+    if order.kind == OrderKind.PURCHASE and not order.payment_confirmed_at:
+        return (f"Expected, if the money reaches the fund before the {cutoff} IST cut-off on a trading day; "
+                "a purchase gets the NAV of the day its money is realised.")  # fmt: skip
+    return f"Received before {cutoff} IST on a trading day: that day's NAV; later: the next trading day's."
+
+
+def order_next_steps(*, order: Order) -> OrderNextSteps:
+    """What the investor (or staff) may still do with the order, and why not when they may not."""
+    status = order.status
+    paid = order.payment_confirmed_at is not None
+    at_exchange = status in ORDER_CANCELLABLE_AT_EXCHANGE and not paid
+    exchange_cancels = bool(order.gateway) and gateway_supports(order.gateway, Operation.ORDER_CANCEL)
+    if status in ORDER_CANCELLABLE_LOCALLY or (at_exchange and exchange_cancels):
+        cancellable, note = True, ""
+    elif at_exchange:
+        cancellable, note = False, "This exchange does not take cancellations; the order lapses if it is not paid."
+    elif status in (OrderStatus.SUBMITTED, OrderStatus.UNKNOWN):
+        cancellable, note = False, "It is with the exchange now; it can be cancelled once the exchange has accepted it."
+    elif paid and status not in ORDER_TERMINAL:
+        cancellable, note = False, "The payment has been received, so it can no longer be cancelled."
+    else:
+        cancellable, note = False, ""
+    payment_state = ""
+    if order.kind == OrderKind.PURCHASE and status in (OrderStatus.PAYMENT_PENDING, OrderStatus.SUCCESSFUL):
+        payment_state = "received" if paid else ("started" if order.payment_url else "not_started")
+    return OrderNextSteps(
+        can_resend_otp=status == OrderStatus.PENDING_OTP, can_cancel=cancellable,
+        cancel_at_exchange=cancellable and status not in ORDER_CANCELLABLE_LOCALLY, cancel_note=note,
+        can_pay=order.kind == OrderKind.PURCHASE and status == OrderStatus.PAYMENT_PENDING and not paid,
+        payment_state=payment_state,
+    )  # fmt: skip

@@ -24,6 +24,7 @@ urlpatterns = [
     path("investors/<uuid:public_id>/orders/new/", views_orders.OrderPlaceView.as_view(), name="order_place"),
     path("orders/", views_orders.OrderListView.as_view(), name="orders"),
     path("orders/export.csv", views_orders.OrderExportView.as_view(), name="orders_export"),
+    path("orders/<uuid:public_id>/", views_orders.OrderDetailView.as_view(), name="order_detail"),
     path("sips/", views_orders.SipListView.as_view(), name="sips"),
     path("sips/export.csv", views_orders.SipExportView.as_view(), name="sips_export"),
     path("funds/", views_orders.FundExplorerView.as_view(), name="funds"),

@@ -21,7 +21,9 @@ from apps.funds.picker import order_pickers
 from apps.orders import selectors as orders_selectors
 from apps.orders.forms import OrderForm
 from apps.orders.models import OrderKind, OrderStatus, SipFrequency, SipStatus
+from apps.orders.services.confirmation import otp_resend
 from apps.orders.services.forms import order_place_from_form
+from apps.orders.services.orders import order_cancel
 from apps.portal import permissions
 from apps.portal.forms import OrderFilterForm
 from apps.portal.views import PortalView, paginate
@@ -72,6 +74,53 @@ class OrderPlaceView(PortalView):
                 return redirect(reverse("portal:investor", args=[investor.public_id]) + "#orders")
         context = {"investor": investor, "form": form, "pickers": pickers}
         return self.render(request, self.template_name, context, status=400)
+
+
+class OrderDetailView(PortalView):
+    """Following an order of the staff member's book: reference, state in words, timeline with every
+    exchange call (IST), expected NAV date, payment; resend the investor's code or cancel while allowed."""
+
+    nav = "orders"
+    capability = permissions.ORDERS_VIEW
+    template_name = "portal/order_detail.html"
+
+    def _order(self, request, public_id):
+        investors = accounts_selectors.investors_visible_to(staff=request.staff)
+        return orders_selectors.access_order_in_book(investors=investors, public_id=public_id)
+
+    def _render(self, request, order, status=200, error=""):
+        order = self._order(request, order.public_id)  # as it is now
+        context = {
+            "order": order,
+            "words": orders_selectors.order_status_words(order=order),
+            "timeline": orders_selectors.order_timeline(order=order, with_gateway_calls=True),
+            "nav_note": orders_selectors.order_nav_date_note(order=order),
+            "steps": orders_selectors.order_next_steps(order=order),
+            "can_act": accounts_selectors.staff_can(staff=request.staff, capability=permissions.ORDER_ON_BEHALF),
+            "error": error,
+        }
+        return self.render(request, self.template_name, context, status=status)
+
+    def get(self, request, public_id):
+        return self._render(request, self._order(request, public_id))
+
+    def post(self, request, public_id):
+        order = self._order(request, public_id)
+        if not accounts_selectors.staff_can(staff=request.staff, capability=permissions.ORDER_ON_BEHALF):
+            return self._render(request, order, status=403, error="Your role may not act on orders.")
+        action = request.POST.get("action")
+        try:
+            if action == "resend":
+                otp_resend(target=order)
+                messages.success(request, f"A new code went to {order.investor.full_name}.")
+            elif action == "cancel":
+                order_cancel(order=order, actor=request.user)
+                messages.success(request, f"Order {order.client_ref} is cancelled.")
+            else:
+                return self._render(request, order, status=400, error="Choose what to do with this order.")
+        except ApplicationError as exc:
+            return self._render(request, order, status=exc.status_code, error=exc.message)
+        return redirect(reverse("portal:order_detail", args=[order.public_id]))
 
 
 class OrderListView(PortalView):

@@ -6,6 +6,7 @@ from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
 from apps.web import views_family as web_family_views
 from apps.web import views_funds as web_funds
+from apps.web import views_orders as web_order_views
 
 app_name = "web"
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("funds/<str:amfi_code>/", web_funds.FundDetailView.as_view(), name="fund"),
     path("orders/", web_views.OrderListView.as_view(), name="orders"),
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
+    path("orders/basket/", web_order_views.BasketPlaceView.as_view(), name="basket_place"),
+    path("orders/baskets/<uuid:basket_id>/", web_order_views.BasketView.as_view(), name="basket"),
+    path("orders/<uuid:order_id>/", web_order_views.OrderDetailView.as_view(), name="order_detail"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
     path("family/", web_family_views.FamilyView.as_view(), name="family"),

@@ -60,6 +60,8 @@ FEATURE_GATED_ROUTES = {
     "web:family_unlink": "family_view",
     "web:order_place": "web_ordering",
     "web:order_confirm": "web_ordering",
+    "web:basket_place": "web_ordering",
+    "web:basket": "web_ordering",
     "v1:goals": "goals",
     "v1:goal": "goals",
     "v1:goal-links": "goals",

@@ -77,9 +77,11 @@ def order_place(
     to_scheme: Scheme | None = None,
     placed_by=None,
     placed_at: datetime | None = None,
+    basket=None,
 ) -> Order:
     """Validates and records an order waiting for the investor's OTP (sent after commit). A staff member
-    placing it on the investor's behalf is `placed_by`; the OTP still goes to the investor."""
+    placing it on the investor's behalf is `placed_by`; the OTP still goes to the investor. An order of a
+    `basket` gets no code of its own: the basket's one code confirms it (apps.orders.services.baskets)."""
     placed_at = placed_at or timezone.now()
     is_additional = kind == OrderKind.PURCHASE and bool(folio_number)
     order_check(
@@ -89,10 +91,11 @@ def order_place(
     order = Order.objects.create(
         investor=investor, placed_by=placed_by, kind=kind, scheme=scheme, to_scheme=to_scheme, amount=amount,
         units=units, all_units=all_units, folio_number=folio_number, is_additional=is_additional,
-        client_ref=client_ref_new("O"), placed_at=placed_at,
+        client_ref=client_ref_new("O"), placed_at=placed_at, basket=basket,
         expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=kind),
     )  # fmt: skip
-    otp_challenge_send(target=order)
+    if basket is None:
+        otp_challenge_send(target=order)
     states.order_event(
         order=order, kind="placed", actor=actor_label(placed_by),
         message="placed by staff for the investor" if placed_by else "placed by the investor",
@@ -100,7 +103,8 @@ def order_place(
     )  # fmt: skip
     audit_record(
         action="orders.order.placed", actor=placed_by or investor.user, target=order,
-        extra={"kind": kind, "scheme": scheme.amfi_code, "amount": str(amount or ""), "units": str(units or "")},
+        extra={"kind": kind, "scheme": scheme.amfi_code, "amount": str(amount or ""), "units": str(units or ""),
+               **({"basket": basket.reference} if basket else {})},
     )  # fmt: skip
     return order
 

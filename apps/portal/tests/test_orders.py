@@ -162,10 +162,12 @@ def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
     assert export["Content-Type"] == "text/csv; charset=utf-8"
     assert export["Content-Disposition"].startswith('attachment; filename="orders-alpha-')
     rows = parse_csv(export)
-    assert rows[0][:4] == ["order_id", "placed_at", "investor", "kind"]
+    assert rows[0][:6] == ["Reference", "Placed (IST)", "Investor", "Type", "Scheme", "AMFI code"]
     ours = [r for r in rows[1:] if r[2] == investor.full_name]
-    assert [r[0] for r in ours] == [str(old.public_id)]
-    assert ours[0][3] == "purchase" and ours[0][6] == "1000.00" and ours[0][10] == "successful"
+    # our reference and the labels people read, not ids or enum values; times in IST
+    assert [r[0] for r in ours] == [old.client_ref]
+    assert ours[0][1] == "10 Jan 2026 11:00" and ours[0][4] == scheme.name
+    assert ours[0][3] == "Purchase" and ours[0][6] == "1000.00" and ours[0][10] == "Successful"
 
 
 def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client, tenant_alpha, tenant_beta):
@@ -184,15 +186,15 @@ def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client
     listed = {o.pk for o in rm.get("/portal/orders/").context["page"]}
     assert my_order.pk in listed and their_order.pk not in listed
     exported = {r[0] for r in parse_csv(rm.get("/portal/orders/export.csv"))[1:]}
-    assert exported == {str(my_order.public_id)}
+    assert exported == {my_order.client_ref}
 
     owner = staff_client(tenant_alpha, role="owner")
     exported = {r[0] for r in parse_csv(owner.get("/portal/orders/export.csv"))[1:]}
-    assert {str(my_order.public_id), str(their_order.public_id)} <= exported
-    assert str(beta_order.public_id) not in exported
+    assert {my_order.client_ref, their_order.client_ref} <= exported
+    assert beta_order.client_ref not in exported
     beta = staff_client(tenant_beta, role="owner")
     exported = {r[0] for r in parse_csv(beta.get("/portal/orders/export.csv"))[1:]}
-    assert str(beta_order.public_id) in exported and str(my_order.public_id) not in exported
+    assert beta_order.client_ref in exported and my_order.client_ref not in exported
 
 
 def test_csv_cells_cannot_run_as_formulas(staff_client, tenant_alpha):
@@ -200,7 +202,7 @@ def test_csv_cells_cannot_run_as_formulas(staff_client, tenant_alpha):
     investor = make_investor(tenant_alpha, ready_to_invest=True, full_name=f"=HYPERLINK(1) {uuid.uuid4().hex[:6]}")
     order = make_order(tenant_alpha, investor, SchemeFactory(orderable=True))
     rows = parse_csv(client.get("/portal/orders/export.csv"))
-    row = next(r for r in rows if r[0] == str(order.public_id))
+    row = next(r for r in rows if r[0] == order.client_ref)
     assert row[2].startswith("'=")
 
 
@@ -225,9 +227,10 @@ def test_sips_list_filters_and_csv_export(staff_client, tenant_alpha, tenant_bet
     export = client.get("/portal/sips/export.csv")
     assert export["Content-Type"] == "text/csv; charset=utf-8"
     rows = parse_csv(export)
-    assert rows[0][0] == "sip_id" and "frequency" in rows[0]
-    ids = {r[0] for r in rows[1:]}
-    assert {str(monthly.public_id), str(weekly.public_id)} <= ids and str(beta_sip.public_id) not in ids
+    assert rows[0][0] == "Reference" and "Frequency" in rows[0]
+    refs = {r[0]: r for r in rows[1:]}
+    assert {monthly.client_ref, weekly.client_ref} <= set(refs) and beta_sip.client_ref not in refs
+    assert refs[weekly.client_ref][6] == "Weekly" and refs[weekly.client_ref][9] == "Cancelled"
 
 
 def test_read_only_lists_and_exports_and_a_bad_filter_is_ignored(staff_client, tenant_alpha):

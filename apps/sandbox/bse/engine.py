@@ -5,6 +5,7 @@ configured delays have passed."""
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -414,7 +415,8 @@ def _mfapi_payment_link(data: dict[str, str], *, member_id: str, base_url: str) 
         return "101|INVALID TOTAL ORDER AMOUNT"
     token = secrets.token_urlsafe(16)
     BseOrder.objects.filter(pk__in=[order.pk for order in orders]).update(payment_token=token)
-    return f"100|{base_url}/sandbox/bse/pay/{token}"
+    # like BSE's, the payment page sends the investor back to the member's LogoutURL when they are done
+    return f"100|{base_url}/sandbox/bse/pay/{token}?{urlencode({'return': data['LogoutURL']})}"
 
 
 def _mfapi_payment_status(parts: list[str]) -> str:
@@ -437,6 +439,11 @@ def _mfapi_payment_status(parts: list[str]) -> str:
 def _member_of(user_id: str) -> str:
     """BSE user ids are the member code followed by a two-digit user number."""
     return user_id[:-2] if len(user_id) > 2 else user_id
+
+
+def payment_orders(*, token: str) -> list[BseOrder]:
+    """The orders a payment link covers (empty for an unknown token)."""
+    return list(BseOrder.objects.filter(payment_token=token).order_by("id")) if token else []
 
 
 def pay(*, token: str) -> int:

@@ -2,8 +2,11 @@
 WSDLs we wrote, addressed to this host), and the page an investor "pays" on."""
 
 import re
+from decimal import Decimal
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
@@ -175,13 +178,29 @@ def star_mf_web_service(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def payment_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The exchange's payment page: GET shows it, POST pays (funds realised now)."""
+    """The exchange's payment page: GET shows the orders and their total, POST pays (funds realised now)
+    and, like BSE's, sends the investor back to the member's return URL."""
+    orders = engine.payment_orders(token=token)
+    if not orders:
+        return HttpResponse("Unknown or expired payment link.", status=404, content_type="text/plain")
+    back = request.GET.get("return", "")
     if request.method == "POST":
-        paid = engine.pay(token=token)
-        return HttpResponse(f"Paid {paid} order(s). You can close this page.", content_type="text/plain")
+        engine.pay(token=token)
+        if urlsplit(back).scheme in ("http", "https"):
+            return HttpResponseRedirect(back)
+        return HttpResponse(f"Paid {len(orders)} order(s). You can close this page.", content_type="text/plain")
+    total = sum((order.amount or Decimal("0") for order in orders), Decimal("0"))
+    paid = all(order.paid_at for order in orders)
+    rows = "".join(
+        f"<tr><td>{escape(o.order_number)}</td><td>{escape(o.scheme_code)}</td><td>{o.amount}</td></tr>" for o in orders
+    )
+    action = "" if paid else '<form method="post"><button type="submit">Pay Rs ' + f"{total}</button></form>"
     return HttpResponse(
-        f'<html><body><h1>Sandbox payment</h1><form method="post"><button>Pay</button></form>'
-        f"<p>token {token}</p></body></html>",
+        '<!doctype html><html><head><meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>BSE StAR MF sandbox payment</title></head><body><h1>Sandbox payment gateway</h1>"
+        f"<p>{len(orders)} order(s), total Rs {total}.</p><table><thead><tr><th>Order</th><th>Scheme</th>"
+        f"<th>Amount</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"{'<p>Paid.</p>' if paid else ''}{action}</body></html>",
         content_type="text/html",
     )
 

@@ -72,7 +72,8 @@ def test_payment_link_and_status(session, settings):
         member_id="12345", client_code="C1", order_number="555001", kind="purchase", amount=Decimal("1500"),
         scheme_code="T990001-GR", status="VALID", trans_no="T1",
     )  # fmt: skip
-    link = _param(consts.PAYMENT_LINK_PARAM_FIELDS, ClientCode="C1", Mode="DIRECT", Orders="555001", Total="1500")
+    link = _param(consts.PAYMENT_LINK_PARAM_FIELDS, ClientCode="C1", Mode="DIRECT", Orders="555001", Total="1500",
+                  LogoutURL="http://alpha.localhost/web/orders/x/")  # fmt: skip
     wrong_total = _param(consts.PAYMENT_LINK_PARAM_FIELDS, ClientCode="C1", Mode="DIRECT", Orders="555001", Total="1")
     assert call(session, consts.FLAG_PAYMENT_LINK, wrong_total) == "101|INVALID TOTAL ORDER AMOUNT"
     assert call(session, consts.FLAG_PAYMENT_STATUS, "C1|555001|BSEMF") == "100|PAYMENT NOT INITIATED FOR GIVEN ORDER"
@@ -80,7 +81,8 @@ def test_payment_link_and_status(session, settings):
     answer = call(session, consts.FLAG_PAYMENT_LINK, link)
 
     order.refresh_from_db()
-    assert answer == f"100|{BASE}/sandbox/bse/pay/{order.payment_token}"
+    back = "return=http%3A%2F%2Falpha.localhost%2Fweb%2Forders%2Fx%2F"
+    assert answer == f"100|{BASE}/sandbox/bse/pay/{order.payment_token}?{back}"
     assert (
         call(session, consts.FLAG_PAYMENT_STATUS, "C1|555001|BSEMF") == "100|AWAITING FOR FUNDS CONFIRMATION ( DIRECT )"
     )
@@ -88,3 +90,38 @@ def test_payment_link_and_status(session, settings):
     assert engine.pay(token=order.payment_token) == 1
     assert call(session, consts.FLAG_PAYMENT_STATUS, "C1|555001|BSEMF") == "100|APPROVED ( DIRECT )"
     assert call(session, consts.FLAG_PAYMENT_LINK, link) == "101|PAYMENT DONE FOR THIS ORDER NUMBER"
+
+
+def test_the_payment_page_shows_the_orders_pays_them_and_sends_the_investor_back(settings, client):
+    settings.SANDBOX_AUTO_PAY_SECONDS = -1
+    settings.SANDBOX_ALLOTMENT_DELAY_SECONDS = 3600
+    orders = [
+        BseOrder.objects.create(
+            member_id="12345", client_code="C1", order_number=number, kind="purchase", amount=Decimal(amount),
+            scheme_code="T990001-GR", status="VALID", trans_no=f"T{number}", payment_token="tok-two-orders",
+        )
+        for number, amount in (("555101", "10000"), ("555102", "5000"))
+    ]  # fmt: skip
+    url = "/sandbox/bse/pay/tok-two-orders?return=http%3A%2F%2Falpha.localhost%2Fweb%2Forders%2Fx%2F"
+
+    page = client.get(url, HTTP_HOST="localhost")
+    assert page.status_code == 200
+    assert "2 order(s), total Rs 15000.00" in page.content.decode() and "555102" in page.content.decode()
+    paid = client.post(url, HTTP_HOST="localhost")
+
+    assert paid.status_code == 302 and paid["Location"] == "http://alpha.localhost/web/orders/x/"
+    assert all(BseOrder.objects.get(pk=o.pk).paid_at for o in orders)
+    assert client.get("/sandbox/bse/pay/unknown", HTTP_HOST="localhost").status_code == 404
+    # a return address that is not a web address is not followed
+    other = BseOrder.objects.create(
+        member_id="12345",
+        client_code="C1",
+        order_number="555103",
+        kind="purchase",
+        amount=Decimal("100"),
+        scheme_code="X",
+        trans_no="T555103",
+        payment_token="t3",
+    )
+    answer = client.post("/sandbox/bse/pay/t3?return=javascript:alert(1)", HTTP_HOST="localhost")
+    assert answer.status_code == 200 and BseOrder.objects.get(pk=other.pk).paid_at
