@@ -4,6 +4,7 @@ from django.urls import path
 
 from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
+from apps.web import views_sips as web_sips
 
 app_name = "web"
 
@@ -15,6 +16,10 @@ urlpatterns = [
     path("orders/", web_views.OrderListView.as_view(), name="orders"),
     path("orders/new/", web_views.OrderPlaceView.as_view(), name="order_place"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
+    path("sips/", web_sips.SipListView.as_view(), name="sips"),
+    path("sips/new/", web_sips.SipStartView.as_view(), name="sip_new"),
+    path("sips/mandates/<uuid:mandate_id>/", web_sips.SipMandateView.as_view(), name="sip_mandate"),
+    path("sips/<uuid:sip_id>/", web_sips.SipDetailView.as_view(), name="sip"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
     # tax, PDF statements and goals
     path("tax/", web_reports_views.TaxView.as_view(), name="tax"),
