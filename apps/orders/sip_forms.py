@@ -58,8 +58,11 @@ class SipStartForm(forms.Form):
         self.fields["instalments"].help_text = "At least " + ", ".join(
             f"{n} {label.lower()}" for label, n in self._min_labels()
         )
-        choices = [(key, f"{m.bank_account} · limit ₹{m.amount_limit:,.0f} · {m.get_status_display()}")
-                   for key, m in self.mandates.items()]  # fmt: skip
+        choices = [
+            (key, f"Mandate {m.exchange_mandate_id} · {m.bank_account} · limit ₹{m.amount_limit:,.0f} · "
+                  f"{m.get_status_display()}")
+            for key, m in self.mandates.items()
+        ]  # fmt: skip
         if self.bank_accounts:
             choices.append((NEW_MANDATE, "Register a new mandate"))
             self.fields["bank_account"].choices = [("", "Choose an account")] + [
