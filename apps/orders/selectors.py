@@ -105,7 +105,7 @@ def access_sip_by_id(*, investor: Investor, public_id) -> SipRegistration:
 
 SIP_DAYS = tuple(range(1, 29))  # the exchange's XSIP dates: any day from the 1st to the 28th
 SIP_MIN_INSTALMENTS = {SipFrequency.MONTHLY: 6, SipFrequency.QUARTERLY: 4, SipFrequency.WEEKLY: 12}
-SIP_MAX_INSTALMENTS = 1200
+SIP_MAX_INSTALMENTS = 600  # as the SIP API allows
 SIP_FIRST_DUE_MIN_DAYS = 7  # BSE registers an XSIP at least a week before its first instalment
 MANDATE_USABLE_STATUSES = (MandateStatus.REGISTERED, MandateStatus.APPROVED)
 MISSED_STATUSES = (SipInstalment.Status.MISSED, SipInstalment.Status.FAILED)

@@ -55,8 +55,8 @@ class SipStartForm(forms.Form):
         self.fields["amount"].help_text = f"At least ₹{options.min_amount:,.0f}" + (
             f", in multiples of ₹{options.multiple:,.0f}." if options.multiple and options.multiple > 1 else "."
         )
-        self.fields["instalments"].help_text = "At least " + ", ".join(
-            f"{n} {label.lower()}" for label, n in self._min_labels()
+        self.fields["instalments"].help_text = (
+            "At least " + ", ".join(f"{n} {label.lower()}" for label, n in self._min_labels()) + "."
         )
         choices = [
             (key, f"Mandate {m.exchange_mandate_id} · {m.bank_account} · limit ₹{m.amount_limit:,.0f} · "
