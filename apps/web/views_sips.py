@@ -19,7 +19,7 @@ from apps.orders.models import Mandate, MandateStatus, SipStatus
 from apps.orders.services.confirmation import otp_confirm, otp_resend
 from apps.orders.services.mandates import mandate_create
 from apps.orders.services.sips import sip_cancel, sip_start_from_form
-from apps.orders.sip_forms import SipCancelForm, SipOtpForm, SipStartForm
+from apps.orders.sip_forms import NEW_MANDATE, SipCancelForm, SipOtpForm, SipStartForm
 from apps.web.views import InvestorView
 
 MANDATE_YEARS = 30
@@ -64,8 +64,8 @@ class SipStartView(InvestorView):
         if scheme is None:
             return self._pick(request)
         form = self._form(request, scheme)
-        if not form.fields["mandate"].choices[:-1]:
-            form.initial["mandate"] = "new"
+        if not form.mandates and form.bank_accounts:
+            form.initial["mandate"] = NEW_MANDATE  # nothing to choose from: registering one is the way
         return self.render(request, self.template_name, {"scheme": scheme, "form": form})
 
     def post(self, request):
