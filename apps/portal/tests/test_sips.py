@@ -171,3 +171,28 @@ def test_form_key_is_required(staff_client, tenant_alpha):
     data["request_key"] = "not-a-uuid"
     response = client.post(f"/portal/investors/{investor.public_id}/sips/new/?scheme={scheme.amfi_code}", data)
     assert response.status_code == 400 and b"This form has expired" in response.content
+
+
+def test_the_sip_book_reads_a_fixed_number_of_queries_however_many_sips(staff_client, tenant_alpha):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = staff_client(tenant_alpha, role="admin")
+    scheme = sip_scheme()
+    today = timezone.localdate()
+
+    def add_sips(n):
+        for _ in range(n):
+            investor = make_investor(tenant_alpha, ready_to_invest=True)
+            with_instalments(tenant_alpha, make_sip(tenant_alpha, investor, scheme, start_date=today, instalments=6))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/portal/sips/").status_code == 200
+        return len(captured)
+
+    add_sips(2)
+    queries()  # the first request also warms the session, brand and feature caches
+    few = queries()
+    add_sips(8)
+    assert queries() == few <= 10
