@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from apps.web.tests.test_orders import otp_sent_to, signed_in
 from tests.factories import MandateFactory, SchemeFactory, make_investor, make_sip
+from tests.test_feature_flags import platform_admin, switch  # noqa: F401 - fixtures, used by name
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,18 @@ def test_another_investors_sip_and_mandate_are_404(tenant_alpha, tenant_beta):
     with tenant_context(tenant_alpha):
         theirs.refresh_from_db()
         assert theirs.status == "active"
+
+
+def test_web_ordering_off_closes_the_sip_pages_but_keeps_the_book(switch, tenant_alpha):  # noqa: F811
+    investor = make_investor(tenant_alpha, ready_to_invest=True)
+    sip = make_sip(tenant_alpha, investor, sip_scheme())
+    client = signed_in(tenant_alpha, investor.user)
+    assert b'data-testid="web-sip-start"' in client.get("/web/sips/").content
+
+    switch(tenant_alpha, "web_ordering", "off")
+
+    for url in ("/web/sips/new/", f"/web/sips/{sip.public_id}/", f"/web/sips/mandates/{sip.mandate.public_id}/"):
+        assert client.get(url).status_code == 404, url
+    book = client.get("/web/sips/")
+    assert book.status_code == 200 and sip.scheme.name.encode() in book.content
+    assert b'data-testid="web-sip-start"' not in book.content
