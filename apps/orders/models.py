@@ -286,6 +286,7 @@ class SipInstalment(TimeStampedModel):
         ORDERED = "ordered", "Order generated"
         SUCCESSFUL = "successful", "Successful"
         FAILED = "failed", "Failed"
+        MISSED = "missed", "Missed"
         CANCELLED = "cancelled", "Cancelled"
 
     sip = models.ForeignKey(SipRegistration, on_delete=models.CASCADE, related_name="instalment_rows")
@@ -293,6 +294,8 @@ class SipInstalment(TimeStampedModel):
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     order = models.OneToOneField(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="instalment")
+    # why an instalment was missed (no order by its due date, or the exchange dropped its order)
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["sip_id", "number"]

@@ -2,18 +2,22 @@
 answer 404 for anyone else's ids."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.accounts.models import Investor, OtpChallenge
+from apps.accounts.selectors import investors_visible_to
 from apps.core.exceptions import NotFoundError
 from apps.core.spreadsheets import csv_cell_safe
+from apps.funds.market_calendar import trading_day_is, trading_holidays
 from apps.funds.models import Scheme
+from apps.funds.selectors import FundFilters, fund_list
 from apps.orders.cutoff import IST, cutoff_for
 from apps.orders.gateways.interface import Operation
 from apps.orders.gateways.registry import gateway_supports
@@ -21,6 +25,7 @@ from apps.orders.models import (
     Gateway,
     GatewayCall,
     Mandate,
+    MandateStatus,
     Order,
     OrderBasket,
     OrderEvent,
@@ -127,12 +132,137 @@ def sip_list(*, investor: Investor, status: str | None = None) -> QuerySet[SipRe
 def access_sip_by_id(*, investor: Investor, public_id) -> SipRegistration:
     sip = (
         SipRegistration.objects.filter(investor=investor, public_id=public_id)
-        .select_related("scheme", "mandate")
+        .select_related("scheme", "mandate__bank_account")
         .prefetch_related(
             Prefetch("instalment_rows", queryset=SipInstalment.objects.select_related("order").order_by("number"))
         )
         .first()
     )
+    if sip is None:
+        raise NotFoundError("No such SIP.")
+    return sip
+
+
+# --- SIPs: what a scheme allows, the book with its instalments, the next due dates -----------------
+
+SIP_DAYS = tuple(range(1, 29))  # the exchange's XSIP dates: any day from the 1st to the 28th
+SIP_MIN_INSTALMENTS = {SipFrequency.MONTHLY: 6, SipFrequency.QUARTERLY: 4, SipFrequency.WEEKLY: 12}
+SIP_MAX_INSTALMENTS = 600  # as the SIP API allows
+SIP_FIRST_DUE_MIN_DAYS = 7  # BSE registers an XSIP at least a week before its first instalment
+MANDATE_USABLE_STATUSES = (MandateStatus.REGISTERED, MandateStatus.APPROVED)
+MISSED_STATUSES = (SipInstalment.Status.MISSED, SipInstalment.Status.FAILED)
+
+
+@dataclass(frozen=True)
+class SipOptions:
+    """What a SIP into one scheme may be: frequencies, dates, the minimum and multiple of the amount and
+    the fewest instalments per frequency. The scheme master carries the amounts; the dates and counts are
+    the exchange's XSIP rules."""
+
+    frequencies: tuple[tuple[str, str], ...]
+    days: tuple[int, ...]
+    min_amount: Decimal
+    multiple: Decimal | None
+    min_instalments: dict[str, int]
+    max_instalments: int
+    first_due_min_days: int
+
+
+def sip_options(*, scheme: Scheme) -> SipOptions:
+    return SipOptions(
+        frequencies=tuple(SipFrequency.choices) if scheme.sip_allowed else (),
+        days=SIP_DAYS,
+        min_amount=scheme.min_sip or Decimal("100"),
+        multiple=scheme.sip_multiple,
+        min_instalments={str(k): v for k, v in SIP_MIN_INSTALMENTS.items()},
+        max_instalments=SIP_MAX_INSTALMENTS,
+        first_due_min_days=SIP_FIRST_DUE_MIN_DAYS,
+    )
+
+
+SIP_SCHEME_PICKS = 20
+
+
+def sip_scheme_get(*, amfi_code: str) -> Scheme | None:
+    """The scheme a SIP form is for, or None (a missing or unknown code, or one that takes no SIPs)."""
+    amfi_code = (amfi_code or "").strip()[:12]
+    if not amfi_code.isdigit():
+        return None
+    return Scheme.objects.filter(amfi_code=amfi_code, sip_allowed=True).first()
+
+
+def sip_scheme_search(*, query: str) -> list[Scheme]:
+    """Up to SIP_SCHEME_PICKS schemes that take SIPs matching `query` (the fund search's ranking)."""
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    funds = fund_list(filters=FundFilters(q=query)).filter(sip_allowed=True)
+    return list(funds[:SIP_SCHEME_PICKS])
+
+
+def mandate_list_usable(*, investor: Investor, amount: Decimal | None = None) -> QuerySet[Mandate]:
+    """The investor's mandates a new SIP may debit: registered at the exchange (or approved by the bank),
+    not ended, and with a limit that covers `amount`."""
+    qs = Mandate.objects.filter(
+        investor=investor, status__in=MANDATE_USABLE_STATUSES, end_date__gt=timezone.localdate()
+    ).select_related("bank_account")
+    return qs.filter(amount_limit__gte=amount) if amount is not None else qs
+
+
+def sip_book_annotate(qs: QuerySet[SipRegistration]) -> QuerySet[SipRegistration]:
+    """Each SIP with its next scheduled due date (`next_due`, the calendar date), and its instalments
+    paid and missed."""
+    return qs.annotate(
+        next_due=Min("instalment_rows__due_date", filter=Q(instalment_rows__status=SipInstalment.Status.SCHEDULED)),
+        paid_count=Count("instalment_rows", filter=Q(instalment_rows__status=SipInstalment.Status.SUCCESSFUL)),
+        missed_count=Count("instalment_rows", filter=Q(instalment_rows__status__in=MISSED_STATUSES)),
+    )
+
+
+def sip_debit_dates(days: list[date]) -> dict[date, date]:
+    """Each calendar due date and the trading day the debit happens on (that day, or the next trading
+    day after a weekend or holiday), with one read of the holiday calendar."""
+    if not days:
+        return {}
+    holidays = trading_holidays(start=min(days), end=max(days) + timedelta(days=60))
+    result = {}
+    for day in set(days):
+        debit = day
+        while not trading_day_is(debit, holidays=holidays):
+            debit += timedelta(days=1)
+        result[day] = debit
+    return result
+
+
+def sips_with_debit_dates(sips) -> list[SipRegistration]:
+    """Annotated SIPs (sip_book_annotate) with `next_debit`: the next due date on the market calendar."""
+    sips = list(sips)
+    dates = sip_debit_dates([s.next_due for s in sips if s.next_due])
+    for sip in sips:
+        sip.next_debit = dates.get(sip.next_due) if sip.next_due else None
+    return sips
+
+
+def sip_week_bounds(*, today: date) -> tuple[date, date]:
+    """Monday to Sunday of the week of `today` (IST)."""
+    start = today - timedelta(days=today.weekday())
+    return start, start + timedelta(days=6)
+
+
+def access_sip_for_staff(*, staff, public_id) -> SipRegistration:
+    """One SIP of an investor this staff member may see (relationship managers: their own book); 404
+    otherwise, a malformed id included."""
+    try:
+        sip = (
+            SipRegistration.objects.filter(investor__in=investors_visible_to(staff=staff), public_id=public_id)
+            .select_related("scheme", "mandate__bank_account", "investor__user", "placed_by")
+            .prefetch_related(
+                Prefetch("instalment_rows", queryset=SipInstalment.objects.select_related("order").order_by("number"))
+            )
+            .first()
+        )
+    except (ValueError, ValidationError):
+        sip = None
     if sip is None:
         raise NotFoundError("No such SIP.")
     return sip
@@ -214,9 +344,22 @@ def sip_list_for_investors(
     frequency: str = "",
     start_from: date | None = None,
     start_to: date | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
 ) -> QuerySet[SipRegistration]:
-    """The SIP book of a set of investors (a staff member's book), newest first, with optional filters."""
-    qs = SipRegistration.objects.filter(investor__in=investors).select_related("investor", "scheme")
+    """The SIP book of a set of investors (a staff member's book), newest first, with optional filters
+    (`due_from` / `due_to`: a scheduled instalment falls due in that window), each SIP annotated with its
+    next due date and its instalments paid and missed."""
+    qs = sip_book_annotate(
+        SipRegistration.objects.filter(investor__in=investors).select_related("investor", "scheme", "mandate")
+    )
+    if due_from or due_to:
+        window = Q(status=SipInstalment.Status.SCHEDULED)
+        if due_from:
+            window &= Q(due_date__gte=due_from)
+        if due_to:
+            window &= Q(due_date__lte=due_to)
+        qs = qs.filter(pk__in=SipInstalment.objects.filter(window).values("sip_id"))
     if status:
         qs = qs.filter(status=status)
     if frequency:
@@ -295,7 +438,8 @@ SIP_MONTHLY_FACTOR = {"MONTHLY": Decimal("1"), "QUARTERLY": Decimal("1") / 3, "W
 
 
 def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
-    """Active SIPs, the monthly SIP book and today's (IST) orders by status, for the staff dashboard."""
+    """Active SIPs, the monthly SIP book, instalments due this week (Monday to Sunday, IST) and missed in the
+    last 30 days, and today's (IST) orders by status, for the staff dashboard."""
     active = SipRegistration.objects.filter(investor_id__in=investor_ids, status=SipStatus.ACTIVE)
     by_frequency = active.order_by().values_list("frequency").annotate(total=Sum("amount"), n=Count("id"))
     book = Decimal("0")
@@ -304,6 +448,13 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
         book += (total or Decimal("0")) * SIP_MONTHLY_FACTOR.get(frequency, Decimal("1"))
         count += n
     today = timezone.localdate()
+    week_start, week_end = sip_week_bounds(today=today)
+    instalments = SipInstalment.objects.filter(sip__investor_id__in=investor_ids)
+    due_this_week = instalments.filter(
+        status=SipInstalment.Status.SCHEDULED, due_date__range=(week_start, week_end),
+        sip__status=SipStatus.ACTIVE,
+    ).count()  # fmt: skip
+    missed = instalments.filter(status__in=MISSED_STATUSES, due_date__gte=today - timedelta(days=30)).count()
     labels = dict(OrderStatus.choices)
     today_counts = (
         Order.objects.filter(investor_id__in=investor_ids, placed_at__date=today)
@@ -315,6 +466,8 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
     return {
         "active_sips": count,
         "monthly_sip_book": book.quantize(Decimal("0.01")),
+        "sips_due_this_week": due_this_week,
+        "sip_instalments_missed_30d": missed,
         "orders_today": orders_today,
         "orders_today_total": sum(r["count"] for r in orders_today),
     }

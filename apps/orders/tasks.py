@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.orders.services import idempotency, outbox_runner, polling
+from apps.orders.services import idempotency, outbox_runner, polling, sips
 
 
 @shared_task(name="orders.process_outbox_message", acks_late=True)
@@ -23,3 +23,8 @@ def poll_open() -> dict:
 @shared_task(name="orders.idempotency_purge")
 def idempotency_purge() -> int:
     return idempotency.idempotency_purge()
+
+
+@shared_task(name="orders.sip_instalments_process")
+def sip_instalments_process() -> dict:
+    return sips.sip_instalments_process()

@@ -90,3 +90,10 @@ class OrderFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class SipFilterForm(OrderFilterForm):
+    """The SIP book's filters: the order list's, and whether an instalment falls due this week."""
+
+    DUE_THIS_WEEK = "week"
+    due = forms.ChoiceField(label="Due", required=False, choices=[("", "Any time"), (DUE_THIS_WEEK, "This week")])

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports
+from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports, views_sips
 
 app_name = "portal"
 
@@ -25,8 +25,10 @@ urlpatterns = [
     path("orders/", views_orders.OrderListView.as_view(), name="orders"),
     path("orders/export.csv", views_orders.OrderExportView.as_view(), name="orders_export"),
     path("orders/<uuid:public_id>/", views_orders.OrderDetailView.as_view(), name="order_detail"),
-    path("sips/", views_orders.SipListView.as_view(), name="sips"),
-    path("sips/export.csv", views_orders.SipExportView.as_view(), name="sips_export"),
+    path("sips/", views_sips.SipBookView.as_view(), name="sips"),
+    path("sips/export.csv", views_sips.SipBookExportView.as_view(), name="sips_export"),
+    path("sips/<uuid:public_id>/", views_sips.SipDetailView.as_view(), name="sip"),
+    path("investors/<uuid:public_id>/sips/new/", views_sips.SipStartView.as_view(), name="sip_start"),
     path("funds/", views_orders.FundExplorerView.as_view(), name="funds"),
     # tax, PDF statements and goals
     path("investors/<uuid:public_id>/tax/", views_reports.InvestorTaxView.as_view(), name="investor_tax"),

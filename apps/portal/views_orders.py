@@ -197,13 +197,6 @@ class SipListView(OrderListView):
         )
 
 
-class SipExportView(CsvExportMixin, SipListView):
-    filename = "sips"
-
-    def rows(self, items):
-        return orders_selectors.sip_csv_rows(sips=items)
-
-
 class FundExplorerView(PortalView):
     """The funds master: search (name, AMFI code or ISIN) and filters, paginated."""
 

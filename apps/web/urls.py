@@ -7,6 +7,7 @@ from apps.web import views as web_views
 from apps.web import views_family as web_family_views
 from apps.web import views_funds as web_funds
 from apps.web import views_orders as web_order_views
+from apps.web import views_sips as web_sips
 
 app_name = "web"
 
@@ -23,6 +24,10 @@ urlpatterns = [
     path("orders/baskets/<uuid:basket_id>/", web_order_views.BasketView.as_view(), name="basket"),
     path("orders/<uuid:order_id>/", web_order_views.OrderDetailView.as_view(), name="order_detail"),
     path("orders/<uuid:order_id>/confirm/", web_views.OrderConfirmView.as_view(), name="order_confirm"),
+    path("sips/", web_sips.SipListView.as_view(), name="sips"),
+    path("sips/new/", web_sips.SipStartView.as_view(), name="sip_new"),
+    path("sips/mandates/<uuid:mandate_id>/", web_sips.SipMandateView.as_view(), name="sip_mandate"),
+    path("sips/<uuid:sip_id>/", web_sips.SipDetailView.as_view(), name="sip"),
     path("invite/<str:token>/", web_views.InvitationAcceptView.as_view(), name="invite"),
     path("family/", web_family_views.FamilyView.as_view(), name="family"),
     path(

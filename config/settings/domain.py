@@ -26,6 +26,8 @@ ORDERS_OUTBOX_MAX_ATTEMPTS = env.int("ORDERS_OUTBOX_MAX_ATTEMPTS", default=12)
 ORDERS_RETRY_BASE_SECONDS = env.float("ORDERS_RETRY_BASE_SECONDS", default=2.0)
 ORDERS_RETRY_MAX_SECONDS = env.float("ORDERS_RETRY_MAX_SECONDS", default=300.0)
 ORDERS_POLL_BATCH = env.int("ORDERS_POLL_BATCH", default=200)
+# A SIP instalment with no order this many trading days after its due date is recorded as missed.
+SIPS_MISSED_AFTER_TRADING_DAYS = env.int("SIPS_MISSED_AFTER_TRADING_DAYS", default=3)
 ORDERS_IDEMPOTENCY_HOURS = env.int("ORDERS_IDEMPOTENCY_HOURS", default=72)
 ORDERS_IDEMPOTENCY_LOCK_SECONDS = env.int("ORDERS_IDEMPOTENCY_LOCK_SECONDS", default=60)
 # Free units for redemptions and switches come from the portfolio ledger through this selector.

@@ -58,6 +58,8 @@ CELERY_BEAT_SCHEDULE = {
     "portfolio-valuations-stale": _per_tenant("portfolio.valuations_refresh_stale", crontab(minute=5, hour="*/2")),
     "orders-outbox-sweep": _per_tenant("orders.outbox_sweep", 60.0),
     "orders-poll-open": _per_tenant("orders.poll_open", float(ORDERS_POLL_INTERVAL_SECONDS)),
+    # SIP instalments: child orders taken in, missed ones recorded, finished SIPs completed (IST mornings)
+    "orders-sip-instalments": _per_tenant("orders.sip_instalments_process", crontab(minute=10, hour="3,9,13")),
     "orders-idempotency-purge": _per_tenant("orders.idempotency_purge", crontab(minute=20, hour=2)),
     # registrar feeds: the drop folders, and end of day (IST) with the operations summary
     "reconciliation-drop-folder": _per_tenant("reconciliation.drop_folder_scan", crontab(minute="*/15")),

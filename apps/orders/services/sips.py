@@ -5,12 +5,16 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from apps.accounts.models import Investor
+from apps.accounts.models import Investor, StaffMember
+from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.audit import audit_record
-from apps.core.exceptions import ConflictError
+from apps.core.exceptions import ApplicationError, ConflictError
+from apps.funds.market_calendar import trading_day_next
 from apps.funds.models import Scheme
 from apps.orders import states
 from apps.orders.cutoff import expected_nav_date
@@ -41,6 +45,8 @@ from apps.orders.models import (
     SipRegistration,
     SipStatus,
 )
+from apps.orders.selectors import holds_folio_in_scheme
+from apps.orders.services import idempotency
 from apps.orders.services.attempts import attempt_finish
 from apps.orders.services.clients import exchange_client_ensure
 from apps.orders.services.common import actor_label
@@ -101,6 +107,53 @@ def sip_create(
     audit_record(action="orders.sip.created", actor=placed_by or investor.user, target=sip,
                  extra={"scheme": scheme.amfi_code, "amount": str(amount)})  # fmt: skip
     return sip
+
+
+WEB_SIP_SCOPE = "web.sips.start"
+PORTAL_SIP_SCOPE = "portal.sips.start"
+
+
+def sip_start_from_form(
+    *,
+    investor: Investor,
+    idempotency_key: str,
+    scheme: Scheme,
+    mandate: Mandate,
+    amount: Decimal,
+    frequency: str,
+    start_date: date,
+    instalments: int,
+    member: StaffMember | None = None,
+) -> SipRegistration:
+    """A SIP from a web form: the investor's own, or one a staff member records on their behalf (`member`;
+    the caller fetched the investor through the access selector). The form's one-time key makes a double
+    submit answer with the SIP the first one wrote. Either way it waits for the investor's OTP."""
+    if member is not None and not role_has_capability(member.role, Capability.ORDERS_PLACE):
+        raise ApplicationError("Your role may not start SIPs.", code="forbidden", status_code=403)
+    request = {"scheme": scheme.amfi_code, "mandate": str(mandate.public_id), "amount": amount,
+               "frequency": frequency, "start_date": start_date, "instalments": instalments}  # fmt: skip
+
+    def create() -> dict:
+        sip = sip_create(
+            investor=investor, scheme=scheme, mandate=mandate, amount=amount, frequency=frequency,
+            start_date=start_date, instalments=instalments, folio_number=holds_folio_in_scheme(
+                investor=investor, scheme=scheme),
+            placed_by=member.user if member is not None else None,
+        )  # fmt: skip
+        return {"sip_id": str(sip.public_id)}
+
+    try:
+        body, _ = idempotency.idempotent_create(
+            investor=investor, scope=PORTAL_SIP_SCOPE if member is not None else WEB_SIP_SCOPE,
+            key=idempotency_key, request_data=request, create=create,
+        )  # fmt: skip
+    except idempotency.IdempotencyKeyReused:
+        raise ApplicationError("This form was sent already with other values. Open a new SIP form.",
+                               code="form_reused", status_code=409) from None  # fmt: skip
+    except idempotency.IdempotencyInFlight:
+        raise ApplicationError("This SIP is still being recorded. Look at the SIPs in a moment.",
+                               code="form_in_flight", status_code=409) from None  # fmt: skip
+    return SipRegistration.objects.get(investor=investor, public_id=body["sip_id"])
 
 
 def sip_submit(*, sip_id: int) -> str:
@@ -174,7 +227,9 @@ def _finish(sip_id: int, status: str, *, reason: str, pinned: bool | None = None
         states.sip_transition(sip=sip, to=status, fields=tuple(fields))
 
 
-def sip_cancel(*, sip: SipRegistration, actor=None) -> SipRegistration:
+def sip_cancel(*, sip: SipRegistration, actor=None, reason: str = "") -> SipRegistration:
+    """Stops a SIP: at once while it has not reached the exchange, else through the outbox (the exchange's
+    cancellation). `reason` (the person's own words) goes into the audit row."""
     with transaction.atomic():
         sip = SipRegistration.objects.select_for_update().get(pk=sip.pk)
         if sip.status in (P.PENDING_OTP, P.QUEUED):
@@ -188,7 +243,8 @@ def sip_cancel(*, sip: SipRegistration, actor=None) -> SipRegistration:
             outbox_enqueue(kind=OutboxMessage.Kind.SIP_CANCEL, sip=sip)
         else:
             raise ConflictError("This SIP cannot be cancelled now.", code="cancel_not_allowed")
-        audit_record(action="orders.sip.cancel", actor=actor, target=sip, extra={"by": actor_label(actor)})
+        audit_record(action="orders.sip.cancel", actor=actor, target=sip,
+                     extra={"by": actor_label(actor), "reason": reason.strip()[:300]})  # fmt: skip
     return sip
 
 
@@ -259,11 +315,99 @@ def sip_record_child_order(*, sip: SipRegistration, exchange_order_id: str, due_
         states.order_event(order=order, kind="sip_instalment", message=f"instalment of SIP {sip.exchange_reg_id}",
                            data={"due_date": due_date.isoformat()})  # fmt: skip
         states.order_transition(order=order, to=OrderStatus.PAYMENT_PENDING, message="mandate debit")
+        # the instalment of that due date (one recorded as missed gets its late order), else the next one
+        unordered = sip.instalment_rows.filter(order__isnull=True)
         instalment = (
-            sip.instalment_rows.filter(order__isnull=True, status=SipInstalment.Status.SCHEDULED)
-            .order_by("number").first()
+            unordered.filter(due_date=due_date, status__in=(SipInstalment.Status.SCHEDULED,
+                                                            SipInstalment.Status.MISSED)).first()
+            or unordered.filter(status=SipInstalment.Status.SCHEDULED).order_by("number").first()
         )  # fmt: skip
         if instalment is not None:
-            instalment.order, instalment.status = order, SipInstalment.Status.ORDERED
-            instalment.save(update_fields=["order", "status", "updated_at"])
+            instalment.order, instalment.status, instalment.reason = order, SipInstalment.Status.ORDERED, ""
+            instalment.save(update_fields=["order", "status", "reason", "updated_at"])
     return True
+
+
+# --- instalments: what became of each one ---------------------------------------------------------
+
+IS = SipInstalment.Status
+DROPPED_ORDER_STATUSES = (OrderStatus.REJECTED, OrderStatus.FAILED, OrderStatus.CANCELLED)
+
+
+def sip_instalments_process(*, today: date | None = None, limit: int = 100) -> dict[str, int]:
+    """The daily instalment run (a beat job per distributor): the exchange's child orders of active SIPs
+    become our orders (then polled to allotment like any purchase), and each instalment gets its outcome.
+    An instalment is missed when the exchange dropped its order (e.g. the mandate was not approved by the
+    debit date), or when no order exists `SIPS_MISSED_AFTER_TRADING_DAYS` trading days after its due date
+    (IST). A SIP whose every instalment has an outcome is completed. `today` is the IST date the run acts
+    as of (tests pass a fixed one)."""
+    today = today or timezone.localdate()
+    counts = {"ordered": sips_sync_instalments(limit=limit), "missed": 0, "completed": 0}
+    counts["missed"] += _instalments_with_dropped_orders()
+    counts["missed"] += _instalments_overdue(today=today)
+    counts["completed"] += _sips_complete()
+    return counts
+
+
+def _instalments_with_dropped_orders() -> int:
+    missed = 0
+    rows = SipInstalment.objects.filter(status=IS.ORDERED, order__status__in=DROPPED_ORDER_STATUSES)
+    for instalment in rows.select_related("order", "sip"):
+        with transaction.atomic():
+            locked = SipInstalment.objects.select_for_update().get(pk=instalment.pk)
+            if locked.status != IS.ORDERED:
+                continue
+            order = instalment.order
+            locked.status = IS.MISSED
+            locked.reason = (order.failure_reason or f"The exchange {order.get_status_display().lower()} the order.")[
+                :300
+            ]
+            locked.save(update_fields=["status", "reason", "updated_at"])
+            audit_record(action="orders.sip.instalment_missed", actor=None, target=instalment.sip,
+                         extra={"number": locked.number, "due_date": locked.due_date.isoformat()})  # fmt: skip
+            missed += 1
+    return missed
+
+
+def _instalments_overdue(*, today: date) -> int:
+    """Scheduled instalments of live SIPs that should have an order by now and have none."""
+    grace = settings.SIPS_MISSED_AFTER_TRADING_DAYS
+    candidates = SipInstalment.objects.filter(
+        status=IS.SCHEDULED, order__isnull=True, due_date__lt=today,
+        sip__status__in=(P.ACTIVE, P.CANCEL_REQUESTED),
+    ).select_related("sip")  # fmt: skip
+    missed = 0
+    deadlines: dict[date, date] = {}
+    for instalment in candidates:
+        if instalment.due_date not in deadlines:
+            deadline = instalment.due_date
+            for _ in range(grace):
+                deadline = trading_day_next(deadline)
+            deadlines[instalment.due_date] = deadline
+        if deadlines[instalment.due_date] >= today:
+            continue
+        with transaction.atomic():
+            updated = SipInstalment.objects.filter(pk=instalment.pk, status=IS.SCHEDULED, order__isnull=True).update(
+                status=IS.MISSED, reason="The exchange generated no order for this instalment.",
+                updated_at=timezone.now(),
+            )  # fmt: skip
+            if updated:
+                extra = {"number": instalment.number, "due_date": instalment.due_date.isoformat()}
+                audit_record(action="orders.sip.instalment_missed", target=instalment.sip, extra=extra)
+                missed += updated
+    return missed
+
+
+def _sips_complete() -> int:
+    """Active SIPs with no instalment left to run (scheduled, or ordered and not yet allotted)."""
+    open_rows = SipInstalment.objects.filter(sip=OuterRef("pk"), status__in=(IS.SCHEDULED, IS.ORDERED))
+    done = SipRegistration.objects.filter(status=P.ACTIVE).exclude(Exists(open_rows)).values_list("pk", flat=True)
+    completed = 0
+    for sip_id in list(done[:500]):
+        with transaction.atomic():
+            sip = SipRegistration.objects.select_for_update().get(pk=sip_id)
+            still_open = sip.instalment_rows.filter(status__in=(IS.SCHEDULED, IS.ORDERED)).exists()
+            if sip.status == P.ACTIVE and not still_open:
+                states.sip_transition(sip=sip, to=P.COMPLETED)
+                completed += 1
+    return completed

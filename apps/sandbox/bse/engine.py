@@ -190,6 +190,7 @@ def _xsip_children(xsip: BseXsip) -> None:
             break
         due_dates.append(due)
     mandate = BseMandate.objects.filter(mandate_id=xsip.mandate_id).first()
+    approved = mandate is not None and mandate.status == "APPROVED"
     for due in due_dates:
         if BseOrder.objects.filter(xsip=xsip, due_date=due).exists():
             continue
@@ -198,8 +199,10 @@ def _xsip_children(xsip: BseXsip) -> None:
                 order = BseOrder.objects.create(
                     member_id=xsip.member_id, trans_no=f"XSIP{xsip.reg_id}{due:%Y%m%d}", ref_no=xsip.internal_ref,
                     client_code=xsip.client_code, kind="sip", scheme_code=xsip.scheme_code, amount=xsip.amount,
-                    xsip=xsip, due_date=due,
-                    paid_at=timezone.now() if mandate and mandate.status == "APPROVED" else None,
+                    xsip=xsip, due_date=due, paid_at=timezone.now() if approved else None,
+                    # the debit needs an approved mandate on the due date: without one the instalment fails
+                    status="VALID" if approved else "INVALID",
+                    remarks="" if approved else "FAILED: MANDATE NOT APPROVED ON THE DEBIT DATE",
                 )  # fmt: skip
                 order.order_number = str(7_000_000 + order.pk)
                 order.save(update_fields=["order_number"])
