@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from apps.portal.tests.conftest import SCREENSHOTS, sign_in
@@ -40,6 +41,7 @@ class Book:
     investor: object
     scheme: object
     order: object
+    basket: object
     sip: object
     cas_import: object
     statement: object
@@ -52,6 +54,7 @@ class Book:
 def _book(tenant) -> Book:
     from apps.accounts.services.registration import invitation_create, invitation_token
     from apps.goals.models import Goal
+    from apps.orders.models import OrderBasket
     from apps.portfolio.models import CasImport
     from apps.portfolio.services.ledger import transaction_record
     from apps.reconciliation.models import Discrepancy
@@ -81,6 +84,7 @@ def _book(tenant) -> Book:
             investor=investor,
             scheme=scheme,
             order=make_order(tenant, investor, scheme, status="successful"),
+            basket=OrderBasket.objects.create(investor=investor, reference=unique("B")[:20], placed_at=timezone.now()),
             sip=make_sip(tenant, investor, scheme),
             cas_import=CasImport.objects.create(investor=investor),
             statement=Statement.objects.create(investor=investor, kind="portfolio"),
@@ -114,6 +118,13 @@ OBJECT_KWARGS = {
     "web:statement": lambda b: {"statement_id": b.statement.public_id},
     "web:goal": lambda b: {"goal_id": b.goal.public_id},
     "web:fund": lambda b: {"amfi_code": b.scheme.amfi_code},
+    "web:order_detail": lambda b: {"order_id": b.order.public_id},
+    "web:basket": lambda b: {"basket_id": b.basket.public_id},
+    "web:sip": lambda b: {"sip_id": b.sip.public_id},
+    "web:sip_mandate": lambda b: {"mandate_id": b.sip.mandate.public_id},
+    "portal:order_detail": lambda b: {"public_id": b.order.public_id},
+    "portal:sip": lambda b: {"public_id": b.sip.public_id},
+    "portal:sip_start": lambda b: {"public_id": b.investor.public_id},
 }
 # Pages shown to someone signed out (an invitation is opened before the account exists).
 SIGNED_OUT = {"web:invite": lambda b: {"token": b.invitation_token}}
