@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 
 from apps.core.forms import one_time_code_field
+from apps.core.money import format_inr
 from apps.orders.selectors import SipOptions
 
 NEW_MANDATE = "new"
@@ -52,14 +53,14 @@ class SipStartForm(forms.Form):
         self.fields["frequency"].choices = options.frequencies
         self.fields["day"].choices = [(d, str(d)) for d in options.days]
         self.fields["start_month"].choices = month_choices(today=today)
-        self.fields["amount"].help_text = f"At least ₹{options.min_amount:,.0f}" + (
-            f", in multiples of ₹{options.multiple:,.0f}." if options.multiple and options.multiple > 1 else "."
+        self.fields["amount"].help_text = f"At least {format_inr(options.min_amount)}" + (
+            f", in steps of {format_inr(options.multiple)}." if options.multiple and options.multiple > 1 else "."
         )
         self.fields["instalments"].help_text = (
             "At least " + ", ".join(f"{n} {label.lower()}" for label, n in self._min_labels()) + "."
         )
         choices = [
-            (key, f"Mandate {m.exchange_mandate_id} · {m.bank_account} · limit ₹{m.amount_limit:,.0f} · "
+            (key, f"Mandate {m.exchange_mandate_id} · {m.bank_account} · limit {format_inr(m.amount_limit)} · "
                   f"{m.get_status_display()}")
             for key, m in self.mandates.items()
         ]  # fmt: skip
@@ -79,10 +80,12 @@ class SipStartForm(forms.Form):
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount < self.options.min_amount:
-            raise forms.ValidationError(f"The minimum instalment for this scheme is ₹{self.options.min_amount:,.0f}.")
+            raise forms.ValidationError(
+                f"An instalment must be at least {format_inr(self.options.min_amount)} in this fund."
+            )
         multiple = self.options.multiple
         if multiple and multiple > 0 and amount % multiple != 0:
-            raise forms.ValidationError(f"The amount must be a multiple of ₹{multiple:,.0f}.")
+            raise forms.ValidationError(f"The instalment must be in steps of {format_inr(multiple)}.")
         return amount
 
     def clean(self):

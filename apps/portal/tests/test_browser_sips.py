@@ -74,7 +74,7 @@ def test_investor_starts_a_sip_with_a_new_mandate_and_staff_see_it_in_the_sip_bo
     page.get_by_label("Bank account for the new mandate").select_option(index=1)
     page.get_by_label("New mandate's limit per debit (₹)").fill("25000")
     page.get_by_role("button", name="Continue").click()
-    assert "minimum instalment for this scheme is ₹500" in page.locator("#id_amount_error").inner_text()
+    assert "must be at least ₹500" in page.locator("#id_amount_error").inner_text()
     both_widths(page, screenshot, "web-sip-new-errors")
 
     page.get_by_label("Instalment amount (₹)").fill("1000")

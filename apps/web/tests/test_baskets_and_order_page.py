@@ -71,7 +71,7 @@ def test_a_refused_row_shows_its_reason_beside_it_and_nothing_is_written(tenant_
 
     assert response.status_code == 422
     rows = response.context["formset"].forms
-    assert not rows[0].errors and "minimum" in rows[1].errors["amount"][0]
+    assert not rows[0].errors and "at least ₹" in rows[1].errors["amount"][0]
     assert 'id="id_lines-1-amount_error"' in response.content.decode()
     unknown = client.post("/web/orders/basket/", basket_form(("999999999", "2000")))
     assert unknown.status_code == 422

@@ -142,14 +142,14 @@ def test_form_errors_show_beside_their_fields_and_nothing_is_written(tenant_alph
                                          mandate=str(mandate.public_id)))  # fmt: skip
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "minimum instalment for this scheme is ₹500" in errors["amount"][0]
+    assert "must be at least ₹500" in errors["amount"][0]
     assert "at least 6 instalments" in errors["instalments"][0]
     assert "at least 7 days away" in errors["start_month"][0]
     html = response.content.decode()
     assert 'id="id_amount_error"' in html and 'id="id_instalments_error"' in html
 
     over_limit = client.post(url, sip_form(amount="2050", mandate=str(mandate.public_id)))
-    assert "multiple of ₹100" in over_limit.context["form"].errors["amount"][0]
+    assert "in steps of ₹100" in over_limit.context["form"].errors["amount"][0]
     over_limit = client.post(url, sip_form(amount="2000", mandate=str(mandate.public_id)))
     assert "limit is below the instalment" in over_limit.context["form"].errors["mandate"][0]
     new_without_account = client.post(url, sip_form(mandate="new"))
