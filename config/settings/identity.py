@@ -39,7 +39,10 @@ PORTAL_TOTP_KEY = env("PORTAL_TOTP_KEY", default="")
 # --- OAuth 2 / OpenID Connect (apps.oauth) ---
 # OAuth applications, grants and tokens live in each tenant's schema: a token issued at one distributor
 # is unknown at every other.
-OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = signing_key_from_environment(env, dev_directory=BASE_DIR / ".data")
+try:
+    OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = signing_key_from_environment(env, dev_directory=BASE_DIR / ".data")
+except PermissionError:  # a read-only image without a key: production names the missing key (safety.py)
+    OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = "", True
 # Access tokens are short-lived JWTs; the platform never issues one for longer than 10 minutes.
 OAUTH_ACCESS_TOKEN_SECONDS = min(env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=600), 600)
 # A device's sign-in (one refresh-token family) ends this long after it began, however active it is.
