@@ -27,6 +27,12 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 PORTAL_LOCKOUT_MAX_PER_ACCOUNT = env.int("PORTAL_LOCKOUT_MAX_PER_ACCOUNT", default=5)
 PORTAL_LOCKOUT_MAX_PER_IP = env.int("PORTAL_LOCKOUT_MAX_PER_IP", default=20)
 PORTAL_LOCKOUT_WINDOW = env.int("PORTAL_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# The platform admin (config/admin_site.py): the same counters, its own scope and limits.
+ADMIN_LOCKOUT_MAX_PER_ACCOUNT = env.int("ADMIN_LOCKOUT_MAX_PER_ACCOUNT", default=5)
+ADMIN_LOCKOUT_MAX_PER_IP = env.int("ADMIN_LOCKOUT_MAX_PER_IP", default=20)
+ADMIN_LOCKOUT_WINDOW = env.int("ADMIN_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# the issuer authenticator apps show beside the platform admin's codes (admin_totp_enrol)
+OTP_TOTP_ISSUER = env("ADMIN_TOTP_ISSUER", default="Distributor platform admin")
 
 # --- Secrets at rest (apps.core.crypto) ---
 # Secrets of the field and file encryption, newest first; 32+ characters each. Empty: SECRET_KEY serves
