@@ -100,6 +100,10 @@ class LoginView(View):
 
     def post(self, request):
         action = request.POST.get("action", "")
+        if action == "send_code" and request.POST.get("password"):
+            # Enter in the password field submits with the form's first button ("Send me a code"): a password
+            # typed means the investor chose the password
+            action = "password"
         handler = {
             "password": self._password,
             "send_code": self._send_code,
