@@ -225,21 +225,20 @@ class LoginView(View):
         state = request.session.get(SESSION_KEY) or {}
         if state.get("purpose") != "password_reset":
             return self._render(request, step="reset_start", error="Ask for a code first.", status=400)
-        password = request.POST.get("new_password", "")
+        password, code = request.POST.get("new_password", ""), request.POST.get("code", "").strip()
         if password != request.POST.get("new_password_again", ""):
             errors = {"new_password_again": "The two passwords are not the same."}
-            return self._render(request, step="reset_code", field_errors=errors, status=400)
+            return self._render(request, step="reset_code", field_errors=errors, code=code, status=400)
         if not state.get("challenge_id"):  # no such account: the same answer as a wrong code
             return self._render(request, step="reset_code", field_errors={"code": "The code is not right."}, status=400)
         try:
-            investor_password_reset(
-                challenge_id=state["challenge_id"], code=request.POST.get("code", ""), password=password
-            )
+            investor_password_reset(challenge_id=state["challenge_id"], code=code, password=password)
         except OtpError as exc:
             return self._render(request, step="reset_code", field_errors={"code": exc.message}, status=400)
         except ApplicationError as exc:
             errors = {"new_password": " ".join((exc.extra or {}).get("fields", {}).get("password", [])) or exc.message}
-            return self._render(request, step="reset_code", field_errors=errors, status=400)
+            # a password refused before the code was checked leaves the code unspent: keep it in the form
+            return self._render(request, step="reset_code", field_errors=errors, code=code, status=400)
         request.session.pop(SESSION_KEY, None)
         return self._render(
             request,

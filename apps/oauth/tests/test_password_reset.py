@@ -2,6 +2,8 @@
 budget), a new password under the password rules with every error beside its field, then every session and
 refresh token of the account ended. The page never tells whether an account exists."""
 
+import re
+
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
@@ -10,7 +12,6 @@ from apps.accounts.models import OtpChallenge
 from apps.core.models import AuditLog
 from apps.oauth.models import DeviceSession
 from apps.oauth.tests.flows import mobile_app, refresh, tokens_for
-from apps.portal.tests.conftest import browser, page, screenshot  # noqa: F401 - the browser fixtures
 from tests.factories import PASSWORD, make_investor, make_staff, unique
 from tests.messages import otp_code_sent_to
 
@@ -115,7 +116,9 @@ def test_the_answer_is_the_same_whether_or_not_the_account_exists(tenant_alpha, 
         with sent():
             response = _ask_code(Client(HTTP_HOST=HOST), identifier)
         assert response.status_code == 200
-        pages.append(response.content.decode().replace(identifier[:2], "").split("we have sent", 1)[1][:200])
+        # everything after the masked address is the same page
+        page = response.content.decode().split("If an account uses", 1)[1].split("</strong>", 1)[1]
+        pages.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page))
     assert pages[0] == pages[1] == pages[2]
     otp_code_sent_to(investor.user.email)
     with pytest.raises(AssertionError, match="no code sent"):
@@ -133,28 +136,3 @@ def test_reset_codes_have_a_budget_of_their_own(tenant_alpha, sent):
     with sent():
         response = Client(HTTP_HOST=HOST).post("/login/", {"action": "send_code", "identifier": email})
     assert response.status_code == 200
-
-
-@pytest.mark.live
-@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)], ids=["1366", "390"])
-def test_reset_in_the_browser(page, live_server, live_alpha, screenshot, width, height):  # noqa: F811
-    page.set_viewport_size({"width": width, "height": height})
-    investor = make_investor(live_alpha)
-    page.goto(live_server.url(HOST, "/login/"))
-    page.get_by_text("Use my password instead").click()
-    page.get_by_test_id("forgot-password").click()
-    page.get_by_label("E-mail or mobile number").fill(investor.user.email)
-    page.get_by_role("button", name="Send me a code").click()
-    page.get_by_label("Code").wait_for()
-    page.get_by_label("Code").fill(otp_code_sent_to(investor.user.email))
-    page.get_by_label("New password", exact=True).fill("short")
-    page.get_by_label("New password again").fill("short")
-    page.get_by_role("button", name="Set the new password").click()
-    page.locator("#new_password_error").wait_for()
-    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    screenshot(page, f"investor-reset-error-{width}")
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password again").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Set the new password").click()
-    page.get_by_test_id("notice").wait_for()
-    screenshot(page, f"investor-reset-done-{width}")

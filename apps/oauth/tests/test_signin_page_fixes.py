@@ -1,10 +1,10 @@
 """The investor sign-in page: Enter in the password field signs in with the password (not "send me a code"),
-and the distributor's home page links to both sign-ins."""
+and the distributor's home page links to both sign-ins. (In the browser: apps/portal/tests/
+test_investor_sign_in_browser.py, beside the shared Chromium.)"""
 
 import pytest
 from django.test import Client
 
-from apps.portal.tests.conftest import browser, page, screenshot  # noqa: F401 - the browser fixtures
 from tests.factories import PASSWORD, make_investor, unique
 from tests.messages import otp_code_sent_to
 
@@ -49,21 +49,3 @@ def test_the_home_page_links_to_the_investor_and_the_staff_sign_in(tenant_alpha)
     page_html = Client(HTTP_HOST=HOST).get("/").content.decode()
     assert 'href="/login/?next=/web/" data-testid="investor-sign-in"' in page_html
     assert 'href="/portal/login/" data-testid="staff-sign-in"' in page_html
-
-
-@pytest.mark.live
-@pytest.mark.parametrize(("width", "height"), [(1366, 900), (390, 844)], ids=["1366", "390"])
-def test_enter_in_the_password_field_signs_in(page, live_server, live_alpha, screenshot, width, height):  # noqa: F811
-    page.set_viewport_size({"width": width, "height": height})
-    investor = make_investor(live_alpha, email=f"{unique('enterkey')}@example.test".lower(), verified=True)
-    page.goto(live_server.url(HOST, "/"))
-    page.get_by_test_id("investor-sign-in").click()
-    page.wait_for_url("**/login/**")
-    page.get_by_label("E-mail or mobile number").fill(investor.user.email)
-    page.get_by_text("Use my password instead").click()
-    page.get_by_label("Password").fill(PASSWORD)
-    screenshot(page, f"investor-login-password-{width}")
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/web/**")
-    assert "/login/" not in page.url
-    screenshot(page, f"investor-signed-in-after-enter-{width}")
