@@ -12,12 +12,13 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN /opt/venv/bin/pip install --quiet .
 COPY . .
-# settings need a database URL and a key to import; nothing connects while collecting static files
-RUN DJANGO_SETTINGS_MODULE=config.settings.prod \
-    DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789 \
+# build settings: production's apps and static storage without its secrets (prod.py refuses to start without
+# them); settings need a database URL to import, but nothing connects while collecting static files. The
+# development signing key the settings write under .data/ is removed, never shipped.
+RUN DJANGO_SETTINGS_MODULE=config.settings.build \
     DATABASE_URL=postgres://build@127.0.0.1:1/build \
     /opt/venv/bin/python manage.py collectstatic --noinput --verbosity 0 \
-    && rm -rf build *.egg-info
+    && rm -rf build *.egg-info .data
 
 # --- runtime: no compilers, no pip cache, a non-root user ------------------------------------------
 FROM ${BASE_IMAGE}

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -186,9 +185,13 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     from benchmarks.scratch import django_setup, scratch_database
+    from scripts.devstack import production_like_secrets
+
+    # production settings with throwaway secrets (they refuse to start without every one)
+    for name, value in production_like_secrets().items():
+        os.environ.setdefault(name, value)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
 
     with scratch_database(keep=args.keep):
         django_setup("config.settings.prod")

@@ -5,7 +5,8 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# production unless told otherwise: a server started without DJANGO_SETTINGS_MODULE fails closed
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 app = CeleryApp("mfd")
 app.config_from_object("django.conf:settings", namespace="CELERY")

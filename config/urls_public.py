@@ -5,9 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-admin.site.site_header = "Distributor platform administration"
-admin.site.site_title = "Platform admin"
-
+# admin.site is config.admin_site.PlatformAdminSite (config/apps.py): password, authenticator code, lockout
 urlpatterns = [
     path("", TemplateView.as_view(template_name="platform/home.html"), name="platform_home"),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ same Postgres (kombu's SQLAlchemy transport and Django's database cache), which 
 """
 
 import argparse
+import base64
 import os
 import secrets
 import signal
@@ -203,10 +204,23 @@ def production_like_secrets() -> dict:
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "OIDC_RSA_PRIVATE_KEY": pem,
-        "KRA_BASE_URL": "https://kra.invalid/",
-        "TRUSTED_PROXY_COUNT": "1",
         "FIELD_ENCRYPTION_KEYS": secrets.token_urlsafe(40),
         "FIELD_HASH_KEY": secrets.token_urlsafe(40),
+        "TRUSTED_PROXY_COUNT": "1",
+        "NOTIFIER_BACKEND": "apps.accounts.notifiers.EmailNotifier",
+        "SMS_NOTIFIER_BACKEND": "apps.notifications.channels.sms.Msg91Notifier",
+        "MSG91_BASE_URL": "https://msg91.invalid",
+        "MSG91_AUTH_KEY": secrets.token_urlsafe(24),
+        "MSG91_TEMPLATE_ID": "rehearsal-template",
+        "KRA_BASE_URL": "https://kra.invalid/",
+        "KRA_USERNAME": "rehearsal",
+        "KRA_PASSWORD": secrets.token_urlsafe(24),
+        "BSE_STARMF_ORDER_URL": "https://bse.invalid/MFOrderEntry/MFOrder.svc",
+        "BSE_STARMF_SERVICES_URL": "https://bse.invalid/StarMFWebService/StarMFWebService.svc/Basic",
+        "MFU_BASE_URL": "https://mfu.invalid/",
+        "MFU_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "SANDBOX_ENABLED": "false",
+        "DJANGO_DEBUG": "false",
     }
 
 

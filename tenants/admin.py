@@ -69,6 +69,7 @@ class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
         "contact_email",
         "contact_phone",
         "plan",
+        "staff_totp_required",
         "status",
         "public_id",
         "created_at",

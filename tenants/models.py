@@ -54,6 +54,13 @@ class Distributor(TenantMixin, TimeStampedModel):
     contact_phone = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors")
+    # When on, staff without an authenticator are sent to set one up right after their password and reach
+    # nothing else (portal pages, staff API) until they have (apps.accounts.staff_sessions).
+    staff_totp_required = models.BooleanField(
+        "require two-step sign-in for staff",
+        default=False,
+        help_text="Every staff member must use an authenticator app to sign in to the portal.",
+    )
 
     auto_create_schema = True
     auto_drop_schema = False

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
 
 from apps.accounts.models import StaffRole
+from apps.accounts.selectors import staff_totp_enabled
 from apps.accounts.services import staff_create
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
@@ -224,6 +225,25 @@ def distributor_suspend(*, schema_name: str, actor=None) -> Distributor:
 
 def distributor_activate(*, schema_name: str, actor=None) -> Distributor:
     return _set_status(schema_name=schema_name, status=Distributor.Status.ACTIVE, actor=actor)
+
+
+def distributor_staff_totp_require(*, distributor: Distributor, required: bool, actor) -> Distributor:
+    """Turns the rule "every staff member signs in with an authenticator" on or off for a distributor.
+    Whoever turns it on must use one already (a rule its author could not follow is a mistake)."""
+    if required and not staff_totp_enabled(user=actor):
+        raise ApplicationError("Set up two-step sign-in for yourself before requiring it of everyone.")
+    with transaction.atomic():
+        distributor = Distributor.objects.select_for_update().get(pk=distributor.pk)
+        if distributor.staff_totp_required == required:
+            return distributor
+        distributor.staff_totp_required = required
+        distributor.save(update_fields=["staff_totp_required", "updated_at"])
+        audit_record(
+            action="distributor.staff_totp_required" if required else "distributor.staff_totp_optional",
+            actor=actor,
+            target=distributor,
+        )
+    return distributor
 
 
 # --- Branding ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ answers 200 through nginx. Everything the test started is removed afterwards.
 
 Needs a running Docker daemon (`make docker-deps` starts one) and root for debootstrap."""
 
+import base64
 import json
 import os
 import shutil
@@ -81,6 +82,19 @@ def stack(tmp_path_factory):
                 f"FIELD_HASH_KEY={uuid.uuid4().hex}{uuid.uuid4().hex}",
                 "PLATFORM_DOMAIN=platform.localhost",
                 "DJANGO_SECURE_SSL_REDIRECT=false",
+                # production refuses to start without real channels and the exchanges' addresses and secrets
+                "NOTIFIER_BACKEND=apps.accounts.notifiers.EmailNotifier",
+                "SMS_NOTIFIER_BACKEND=apps.notifications.channels.sms.Msg91Notifier",
+                "MSG91_BASE_URL=https://msg91.invalid",
+                f"MSG91_AUTH_KEY={uuid.uuid4().hex}",
+                "MSG91_TEMPLATE_ID=compose-test",
+                "BSE_STARMF_ORDER_URL=https://bse.invalid/MFOrderEntry/MFOrder.svc",
+                "BSE_STARMF_SERVICES_URL=https://bse.invalid/StarMFWebService/StarMFWebService.svc/Basic",
+                "MFU_BASE_URL=https://mfu.invalid/",
+                "MFU_AES_KEY=" + base64.b64encode(os.urandom(32)).decode(),
+                "KRA_BASE_URL=https://kra.invalid/",
+                "KRA_USERNAME=compose-test",
+                f"KRA_PASSWORD={uuid.uuid4().hex}",
             ]
         )
         + "\n"

@@ -11,7 +11,7 @@ from apps.core.models import AuditLog
 from apps.users.models import User
 from tenants.flags import feature_is_active
 from tenants.models import Plan
-from tests.clients import signed_in_client
+from tests.clients import platform_admin_signed_in, signed_in_client
 from tests.factories import PASSWORD, make_investor, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,7 @@ WEB_ORDER = "/web/orders/new/"
 def platform_admin(client):
     with schema_context("public"):
         admin = User.objects.get(email="admin@platform.localhost")
-    client.force_login(admin)
-    return client
+    return platform_admin_signed_in(client, admin)
 
 
 def _on_plan(distributor, **features):

@@ -310,3 +310,22 @@ class StaffTotpDevice(TimeStampedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class StaffBackupCode(TimeStampedModel):
+    """A single-use recovery code for a staff member's second step, for when the authenticator is not at
+    hand. Ten are made at enrolment and shown once; only a SHA-256 digest is kept (the codes are random,
+    50 bits each, so a slow hash adds nothing). Regenerating replaces the whole set."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_backup_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="accounts_staffbackupcode_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"Backup code of {self.user} ({'used' if self.used_at else 'unused'})"

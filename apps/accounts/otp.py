@@ -34,6 +34,8 @@ OTP_BUDGET_GROUPS = {
     "basket": "transaction",
     "contact": "contact_change",
     "family": "family_consent",
+    # a budget of its own: asking for reset codes cannot use up the sign-in codes, nor the other way round
+    "password_reset": "password_reset",
 }
 # sends per window for a group; a basket of orders and SIPs needs more than a sign-in does
 OTP_BUDGETS = {"transaction": 6}
@@ -49,6 +51,7 @@ OTP_PURPOSE_TEXT = {
     "basket": "to confirm your orders",
     "contact": "to change your contact details",
     "family": "to share your portfolio with a family member",
+    "password_reset": "to reset your password",
 }
 
 

@@ -20,6 +20,7 @@ from apps.accounts.models import (
     Invitation,
     KycStatus,
     Nominee,
+    StaffBackupCode,
     StaffMember,
     StaffRole,
     StaffTotpDevice,
@@ -216,6 +217,10 @@ def relationship_manager_get(*, public_id) -> StaffMember | None:
 
 def staff_totp_enabled(*, user) -> bool:
     return StaffTotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def staff_backup_codes_remaining(*, user) -> int:
+    return StaffBackupCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
 def staff_totp_pending_secret(*, user) -> str | None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oauth2_provider.models import get_application_model, get_refresh_token_model
 
+from apps.accounts.services.password_reset import password_reset_complete
 from apps.core.audit import audit_record
 from apps.oauth.models import AuthorizationCodeUse, DeviceSession
 
@@ -193,3 +194,12 @@ def mobile_app_ensure(*, schema_name: str, actor=None):
         extra={"client_id": application.client_id, "redirect_uri": redirect_uri},
     )
     return application
+
+
+def investor_password_reset(*, challenge_id, code: str, password: str):
+    """A forgotten password replaced with a code (apps.accounts.services.password_reset), then every device
+    signed out: its refresh tokens stop refreshing. Web sessions end too, as the password they were signed in
+    with is gone (Django checks each session's password hash)."""
+    user = password_reset_complete(challenge_id=challenge_id, code=code, password=password)
+    device_sessions_revoke_all(user=user, actor=user)
+    return user

@@ -20,12 +20,14 @@ from oauth2_provider.views import AuthorizationView
 from apps.accounts import services as accounts_services
 from apps.accounts.otp import OtpError, OtpRateLimited
 from apps.accounts.permissions import staff_member_for_user
+from apps.accounts.services.password_reset import password_reset_otp_send
 from apps.accounts.staff_sessions import staff_session_verified
 from apps.accounts.validators import InvalidInput, identifier_parse
 from apps.core.client_ip import client_ip
 from apps.core.exceptions import ApplicationError
 from apps.core.logging import mask_text
 from apps.oauth import signin
+from apps.oauth.services import investor_password_reset
 
 SESSION_KEY = "oauth_signin"
 BACKEND = "apps.accounts.backends.EmailOrMobileBackend"
@@ -80,7 +82,10 @@ def _masked(identifier: str) -> str:
     return mask_text(identifier)
 
 
-@method_decorator([never_cache, csrf_protect, sensitive_post_parameters("password", "code")], name="dispatch")
+@method_decorator(
+    [never_cache, csrf_protect, sensitive_post_parameters("password", "code", "new_password", "new_password_again")],
+    name="dispatch",
+)
 class LoginView(View):
     """Sign in with e-mail or mobile and a one-time code, or with a password."""
 
@@ -88,23 +93,33 @@ class LoginView(View):
 
     def _render(self, request, *, error: str = "", status: int = 200, **context):
         state = request.session.get(SESSION_KEY) or {}
-        context.setdefault("step", "code" if state.get("purpose") == "login" else "start")
+        step = {"login": "code", "password_reset": "reset_code"}.get(state.get("purpose"), "start")
+        context.setdefault("step", step)
         context.setdefault("identifier", request.POST.get("identifier", ""))
+        context.setdefault("field_errors", {})
         context.update(next=_next_url(request), error=error, sent_to=state.get("sent_to", ""))
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
-        if request.GET.get("restart"):
+        if request.GET.get("restart") or request.GET.get("forgot"):
             request.session.pop(SESSION_KEY, None)
+        if request.GET.get("forgot"):
+            return self._render(request, step="reset_start")
         return self._render(request)
 
     def post(self, request):
         action = request.POST.get("action", "")
+        if action == "send_code" and request.POST.get("password"):
+            # Enter in the password field submits with the form's first button ("Send me a code"): a password
+            # typed means the investor chose the password
+            action = "password"
         handler = {
             "password": self._password,
             "send_code": self._send_code,
             "verify_code": self._verify_code,
             "restart": self._restart,
+            "reset_send": self._reset_send,
+            "reset_complete": self._reset_complete,
         }.get(action)
         if handler is None:
             return self._render(request, error="Choose how to sign in.", status=400)
@@ -180,6 +195,56 @@ class LoginView(View):
         except ApplicationError as exc:
             return self._render(request, step="start", error=exc.message, status=400)
         return self._done(request, user)
+
+    # --- Forgotten password: a code to the registered e-mail or mobile, then a new password ---------------
+
+    def _reset_send(self, request):
+        identifier = request.POST.get("identifier", "").strip()
+        try:
+            parsed = identifier_parse(identifier)
+        except InvalidInput as exc:
+            return self._render(request, step="reset_start", field_errors={"identifier": str(exc)}, status=400)
+        if not signin.code_request_allowed(client_ip(request)):
+            return self._render(request, step="reset_start", error="Too many codes requested. Try later.", status=429)
+        try:
+            challenge = password_reset_otp_send(identifier=parsed.value)
+        except OtpRateLimited as exc:
+            minutes = max(1, round(exc.extra.get("retry_after", 60) / 60))
+            return self._render(
+                request, step="reset_start", error=f"Too many codes sent. Try again in {minutes} min.", status=429
+            )
+        # the same answer whether or not the account exists
+        request.session[SESSION_KEY] = {
+            "purpose": "password_reset",
+            "challenge_id": str(challenge.public_id) if challenge else "",
+            "sent_to": _masked(parsed.value),
+        }
+        return self._render(request, step="reset_code")
+
+    def _reset_complete(self, request):
+        state = request.session.get(SESSION_KEY) or {}
+        if state.get("purpose") != "password_reset":
+            return self._render(request, step="reset_start", error="Ask for a code first.", status=400)
+        password, code = request.POST.get("new_password", ""), request.POST.get("code", "").strip()
+        if password != request.POST.get("new_password_again", ""):
+            errors = {"new_password_again": "The two passwords are not the same."}
+            return self._render(request, step="reset_code", field_errors=errors, code=code, status=400)
+        if not state.get("challenge_id"):  # no such account: the same answer as a wrong code
+            return self._render(request, step="reset_code", field_errors={"code": "The code is not right."}, status=400)
+        try:
+            investor_password_reset(challenge_id=state["challenge_id"], code=code, password=password)
+        except OtpError as exc:
+            return self._render(request, step="reset_code", field_errors={"code": exc.message}, status=400)
+        except ApplicationError as exc:
+            errors = {"new_password": " ".join((exc.extra or {}).get("fields", {}).get("password", [])) or exc.message}
+            # a password refused before the code was checked leaves the code unspent: keep it in the form
+            return self._render(request, step="reset_code", field_errors=errors, code=code, status=400)
+        request.session.pop(SESSION_KEY, None)
+        return self._render(
+            request,
+            step="start",
+            notice="Your password is changed and every device is signed out. Sign in with the new password.",
+        )
 
 
 @method_decorator([never_cache, csrf_protect, sensitive_post_parameters("password", "code")], name="dispatch")

@@ -21,6 +21,21 @@ class TotpForm(forms.Form):
     code = one_time_code_field(label="Code from your authenticator app", spaced=True)
 
 
+class SecondStepForm(forms.Form):
+    """The sign-in's second step: the authenticator's code, or one of the backup codes."""
+
+    code = forms.RegexField(
+        label="Code from your authenticator app, or a backup code",
+        regex=r"^\s*(\d{3} ?\d{3}|[A-Za-z2-9]{5}[- ]?[A-Za-z2-9]{5})\s*$",
+        error_messages={"invalid": "Enter the 6-digit code from your app, or a backup code like abcde-fghjk."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "maxlength": 11, "autocapitalize": "off"}),
+    )
+
+
+class StaffTotpPolicyForm(forms.Form):
+    required = forms.BooleanField(label="Require two-step sign-in for every staff member", required=False)
+
+
 class BrandingForm(forms.Form):
     display_name = forms.CharField(label="Display name", max_length=100)
     primary_color = forms.CharField(

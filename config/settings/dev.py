@@ -25,6 +25,7 @@ if not os.environ.get("DATABASE_URL") and _runtime_env_is_live(_RUNTIME_ENV):
 from .base import *  # noqa: E402, F403
 from .base import SECRET_KEY, env  # noqa: E402
 from .demo import *  # noqa: E402, F403
+from .throwaway_secrets import *  # noqa: E402, F403
 
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-never-use-in-production"
 FIELD_HASH_KEY = FIELD_HASH_KEY or "dev-only-field-hash-key-never-use-in-production"  # noqa: F405

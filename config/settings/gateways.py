@@ -26,8 +26,9 @@ ORDER_GATEWAYS = {
     "mfu": {
         "BACKEND": "apps.orders.gateways.mfu.gateway.MfuGateway",
         "BASE_URL": env("MFU_BASE_URL", default=f"{_ORDERS_SANDBOX}/mfu"),
-        # AES-256 key (base64) for reqBody / respBody; UNVERIFIED scheme, see apps/orders/gateways/mfu
-        "AES_KEY": env("MFU_AES_KEY", default="c2FuZGJveC1vbmx5LWtleS0zMi1ieXRlcy1sb25nISE="),
+        # AES-256 key (base64) for reqBody / respBody; UNVERIFIED scheme, see apps/orders/gateways/mfu.
+        # No default here: development and tests use the sandbox's (throwaway_secrets.py).
+        "AES_KEY": env("MFU_AES_KEY", default=""),
         "VERSION": env("MFU_API_VERSION", default="1.0"),
         "TIMEOUT": env.float("MFU_TIMEOUT", default=20.0),
     },
@@ -52,8 +53,8 @@ ORDER_GATEWAY_CIRCUIT = {
 # --- KYC: the KRA's PAN-status service ---
 KYC_PROVIDER = env("KYC_PROVIDER", default="apps.accounts.kyc.kra.provider.KraKycProvider")
 KRA_BASE_URL = env("KRA_BASE_URL", default=f"http://{PLATFORM_DOMAIN}:{env.int('PORT', default=8000)}/sandbox/kra/")
-KRA_USERNAME = env("KRA_USERNAME", default="sandbox")
-KRA_PASSWORD = env("KRA_PASSWORD", default="sandbox")
+KRA_USERNAME = env("KRA_USERNAME", default="")
+KRA_PASSWORD = env("KRA_PASSWORD", default="")
 KRA_POS_CODE = env("KRA_POS_CODE", default="SANDBOX")
 KRA_TIMEOUT_SECONDS = env.float("KRA_TIMEOUT_SECONDS", default=5.0)
 KRA_MAX_ATTEMPTS = env.int("KRA_MAX_ATTEMPTS", default=3)
@@ -73,8 +74,8 @@ FUNDS_HTTP_USER_AGENT = env("FUNDS_HTTP_USER_AGENT", default="mfd-platform-nav-i
 # Investor notifications (apps/notifications): SMS through MSG91's Flow API, push through FCM HTTP v1.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 MSG91_BASE_URL = env("MSG91_BASE_URL", default=f"{_ORDERS_SANDBOX}/msg91")
-MSG91_AUTH_KEY = env("MSG91_AUTH_KEY", default="sandbox-only")
-MSG91_TEMPLATE_ID = env("MSG91_TEMPLATE_ID", default="sandbox-template")
+MSG91_AUTH_KEY = env("MSG91_AUTH_KEY", default="")
+MSG91_TEMPLATE_ID = env("MSG91_TEMPLATE_ID", default="")
 MSG91_TIMEOUT = env.float("MSG91_TIMEOUT", default=10.0)
 FCM_BASE_URL = env("FCM_BASE_URL", default=f"{_ORDERS_SANDBOX}/fcm")
 # the service account JSON itself, or a path to it; empty: push is off

@@ -27,6 +27,12 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=1
 PORTAL_LOCKOUT_MAX_PER_ACCOUNT = env.int("PORTAL_LOCKOUT_MAX_PER_ACCOUNT", default=5)
 PORTAL_LOCKOUT_MAX_PER_IP = env.int("PORTAL_LOCKOUT_MAX_PER_IP", default=20)
 PORTAL_LOCKOUT_WINDOW = env.int("PORTAL_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# The platform admin (config/admin_site.py): the same counters, its own scope and limits.
+ADMIN_LOCKOUT_MAX_PER_ACCOUNT = env.int("ADMIN_LOCKOUT_MAX_PER_ACCOUNT", default=5)
+ADMIN_LOCKOUT_MAX_PER_IP = env.int("ADMIN_LOCKOUT_MAX_PER_IP", default=20)
+ADMIN_LOCKOUT_WINDOW = env.int("ADMIN_LOCKOUT_WINDOW_SECONDS", default=15 * 60)
+# the issuer authenticator apps show beside the platform admin's codes (admin_totp_enrol)
+OTP_TOTP_ISSUER = env("ADMIN_TOTP_ISSUER", default="Distributor platform admin")
 
 # --- Secrets at rest (apps.core.crypto) ---
 # Secrets of the field and file encryption, newest first; 32+ characters each. Empty: SECRET_KEY serves
@@ -43,7 +49,10 @@ FIELD_HASH_KEY = env("FIELD_HASH_KEY", default="")
 # --- OAuth 2 / OpenID Connect (apps.oauth) ---
 # OAuth applications, grants and tokens live in each tenant's schema: a token issued at one distributor
 # is unknown at every other.
-OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = signing_key_from_environment(env, dev_directory=BASE_DIR / ".data")
+try:
+    OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = signing_key_from_environment(env, dev_directory=BASE_DIR / ".data")
+except PermissionError:  # a read-only image without a key: production names the missing key (safety.py)
+    OIDC_RSA_PRIVATE_KEY, OIDC_DEV_KEY_IN_USE = "", True
 # Access tokens are short-lived JWTs; the platform never issues one for longer than 10 minutes.
 OAUTH_ACCESS_TOKEN_SECONDS = min(env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=600), 600)
 # A device's sign-in (one refresh-token family) ends this long after it began, however active it is.

@@ -1,11 +1,11 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import ORDER_GATEWAYS, env
+from .safety import production_problems, production_problems_message
 
-DEBUG = False
-if len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 32 random characters in production.")
+# DEBUG and SANDBOX_ENABLED are read from the environment like everywhere else (off unless set), so a
+# deployment that switches either on is refused below rather than quietly overridden.
 TENANT_URL_SCHEME = "https"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -26,4 +26,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
-SANDBOX_ENABLED = False
+# The exchanges this deployment trades on (each needs its addresses and secrets); default: all of them.
+_ENABLED = env.list("ORDER_GATEWAYS_ENABLED", default=[*ORDER_GATEWAYS])
+ORDER_GATEWAYS = {name: conf for name, conf in ORDER_GATEWAYS.items() if name in _ENABLED}
+
+# last: everything above is final
+_problems = production_problems(globals())
+if _problems:
+    raise ImproperlyConfigured(production_problems_message(_problems))

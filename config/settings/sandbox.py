@@ -4,8 +4,9 @@ from .environment import env
 
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=False)
 # Sandbox simulators (BSE StAR MF, MFU): credentials they accept and how fast they move.
-SANDBOX_BSE_PASSWORD = env("SANDBOX_BSE_PASSWORD", default="sandbox-only")
-SANDBOX_MFU_PASSWORD = env("SANDBOX_MFU_PASSWORD", default="sandbox-only")
+# (empty outside development and tests: throwaway_secrets.py)
+SANDBOX_BSE_PASSWORD = env("SANDBOX_BSE_PASSWORD", default="")
+SANDBOX_MFU_PASSWORD = env("SANDBOX_MFU_PASSWORD", default="")
 SANDBOX_AUTO_PAY_SECONDS = env.float("SANDBOX_AUTO_PAY_SECONDS", default=20.0)  # negative: never
 SANDBOX_ALLOTMENT_DELAY_SECONDS = env.float("SANDBOX_ALLOTMENT_DELAY_SECONDS", default=40.0)
 SANDBOX_MANDATE_APPROVAL_SECONDS = env.float("SANDBOX_MANDATE_APPROVAL_SECONDS", default=30.0)

@@ -11,7 +11,10 @@ SHARED_APPS = [
     "apps.users",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    # Django's admin with the platform's site: a second factor (django-otp) and the core sign-in limits
+    "config.apps.PlatformAdminConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",

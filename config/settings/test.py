@@ -1,6 +1,7 @@
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env
 from .demo import *  # noqa: F403
+from .throwaway_secrets import *  # noqa: F403
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key"
 FIELD_HASH_KEY = FIELD_HASH_KEY or "test-only-field-hash-key-never-in-production"  # noqa: F405

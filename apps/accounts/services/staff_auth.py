@@ -1,4 +1,5 @@
-"""Staff sign-in: the password check under the sign-in lockout and the optional TOTP second factor.
+"""Staff sign-in: the password check under the sign-in lockout and the TOTP second factor (with single-use
+backup codes for when the authenticator is not at hand).
 The portal's views call these; the session itself (django.contrib.auth.login) is set by the view once a
 service has said yes.
 
@@ -7,6 +8,8 @@ an account locks after PORTAL_LOCKOUT_MAX_PER_ACCOUNT failures and an IP after P
 each within PORTAL_LOCKOUT_WINDOW seconds; a lock lasts that long and a successful sign-in clears the
 account's count."""
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import totp, totp_secrets
-from apps.accounts.models import StaffTotpDevice
+from apps.accounts.models import StaffBackupCode, StaffTotpDevice
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError
 from apps.core.signin_limits import SignInLimits, signin_failure_record, signin_failures_clear, signin_locked
@@ -100,10 +103,14 @@ def staff_sign_in_check(*, request, email: str, password: str, ip: str) -> Staff
 
 
 def staff_sign_in_totp_check(*, user, email: str, code: str, ip: str) -> None:
-    """The second step for staff with an authenticator: wrong codes count against the same lockout."""
+    """The second step for staff with an authenticator: a code from the app or one of the backup codes.
+    Wrong codes count against the same lockout."""
     lockout_check(scope=STAFF_SCOPE, account=email, ip=ip)
     try:
-        staff_totp_verify(user=user, code=code)
+        if backup_code_shaped(code):
+            staff_backup_code_use(user=user, code=code)
+        else:
+            staff_totp_verify(user=user, code=code)
     except TotpError:
         lockout_record_failure(scope=STAFF_SCOPE, account=email, ip=ip)
         raise
@@ -174,4 +181,82 @@ def staff_totp_disable(*, user, code: str) -> None:
         raise TotpError("Two-step sign-in is not on.")
     _verify_locked(device, code)
     device.delete()
+    StaffBackupCode.objects.filter(user=user).delete()
     audit_record(action="portal.totp_disabled", actor=user, target=user)
+
+
+@transaction.atomic
+def staff_totp_enrol(*, user, code: str) -> list[str]:
+    """Confirms the authenticator being set up and makes its backup codes; returns them, to show once."""
+    staff_totp_confirm(user=user, code=code)
+    return _backup_codes_replace(user=user)
+
+
+# --- Backup codes ----------------------------------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+# lower case letters and digits a reader cannot confuse (no 0/o, 1/l/i); 10 of them carry ~49 bits
+BACKUP_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+BACKUP_CODE_LENGTH = 10
+
+
+def _backup_code_normal(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch not in " -")
+
+
+def backup_code_shaped(code: str) -> bool:
+    """Whether `code` is written like a backup code (so not an authenticator's six digits)."""
+    normal = _backup_code_normal(code)
+    return len(normal) == BACKUP_CODE_LENGTH and set(normal) <= set(BACKUP_CODE_ALPHABET)
+
+
+def _backup_code_hash(code: str) -> str:
+    return hashlib.sha256(f"staff-backup-code:{_backup_code_normal(code)}".encode()).hexdigest()
+
+
+def _backup_code_new() -> str:
+    raw = "".join(secrets.choice(BACKUP_CODE_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _backup_codes_replace(*, user) -> list[str]:
+    codes = set()
+    while len(codes) < BACKUP_CODE_COUNT:
+        codes.add(_backup_code_new())
+    codes = sorted(codes)
+    StaffBackupCode.objects.filter(user=user).delete()
+    StaffBackupCode.objects.bulk_create(StaffBackupCode(user=user, code_hash=_backup_code_hash(c)) for c in codes)
+    audit_record(action="portal.backup_codes_generated", actor=user, target=user, extra={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def staff_backup_codes_regenerate(*, user, code: str) -> list[str]:
+    """A new set of backup codes, the old ones void; needs a current authenticator code, so a stolen
+    session alone cannot mint codes. Returns the new codes, to show once."""
+    device = StaffTotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise TotpError("Two-step sign-in is not on.")
+    _verify_locked(device, code)
+    device.save(update_fields=["last_step", "updated_at"])
+    return _backup_codes_replace(user=user)
+
+
+def staff_backup_code_use(*, user, code: str) -> int:
+    """Spends one backup code of a member with a confirmed authenticator; returns how many are left.
+    Raises TotpError for a wrong or spent code."""
+    with transaction.atomic():
+        if not StaffTotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+            raise TotpError("Two-step sign-in is not set up.")
+        row = (
+            StaffBackupCode.objects.select_for_update()
+            .filter(user=user, code_hash=_backup_code_hash(code), used_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            raise TotpError("The backup code is not right or was already used.")
+        row.used_at = timezone.now()
+        row.save(update_fields=["used_at", "updated_at"])
+        remaining = StaffBackupCode.objects.filter(user=user, used_at__isnull=True).count()
+        audit_record(action="portal.backup_code_used", actor=user, target=user, extra={"remaining": remaining})
+    return remaining

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from apps.funds.models import Scheme, TradingHoliday
+from tests.clients import platform_admin_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,8 +16,7 @@ def platform_admin(db):
     from apps.users.models import User
 
     client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.get(email="admin@platform.localhost"))
-    return client
+    return platform_admin_signed_in(client, User.objects.get(email="admin@platform.localhost"))
 
 
 def test_admin_pages(platform_admin, amfi_dir, make_scheme):
