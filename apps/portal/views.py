@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
-from apps.accounts.permissions import sees_every_investor
+from apps.accounts.permissions import Capability, sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
@@ -46,6 +46,9 @@ class DashboardView(PortalView):
     capability = permissions.VIEW
 
     def get(self, request):
+        if accounts_selectors.staff_book_is_empty(staff=request.staff):
+            # a relationship manager with no investors: say why, rather than a page of zeros
+            return self.render(request, "portal/dashboard_empty.html", {})
         return self.render(request, "portal/dashboard.html", {"figures": _dashboard_figures(request.staff)})
 
 
@@ -96,6 +99,7 @@ class InvestorListView(PortalView):
                 "rm": str(manager.public_id) if manager else "",
                 "kyc_choices": KycStatus.choices,
                 "relationship_managers": accounts_selectors.relationship_manager_list() if can_see_all else [],
+                "can_assign": accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN),
             },
         )
 
@@ -106,8 +110,15 @@ class InvestorDetailView(PortalView):
 
     def get(self, request, public_id):
         investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
+        can_assign = accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN)
         return self.render(
-            request, "portal/investor_detail.html", {"investor": investor, "overview": _investor_overview(investor)}
+            request,
+            "portal/investor_detail.html",
+            {
+                "investor": investor,
+                "overview": _investor_overview(investor),
+                "relationship_managers": accounts_selectors.relationship_manager_list() if can_assign else [],
+            },
         )
 
 
@@ -276,6 +287,7 @@ class StaffUpdateView(PortalView):
                 role=request.POST.get("role", ""),
                 is_active=request.POST.get("is_active") == "on",
                 euin=request.POST.get("euin", ""),
+                reason=request.POST.get("reason", "")[:1000],
             )
         except NotFoundError:
             raise Http404 from None
