@@ -22,6 +22,7 @@ from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
 from apps.portfolio.selectors import book as book_selectors
 from apps.portfolio.selectors import holdings as portfolio_selectors
+from apps.portfolio.selectors.nav_freshness import nav_freshness_get
 from tenants import services as tenant_services
 from tenants.logos import BrandingError
 from tenants.services import set_password_url
@@ -129,6 +130,7 @@ def _investor_overview(investor) -> dict:
         "sips": list(orders_selectors.sip_list(investor=investor).order_by("-created_at")[:20]),
         "bank_accounts": list(accounts_selectors.bank_account_list(investor=investor)),
         "summary": portfolio_selectors.portfolio_summary_get(investor=investor),
+        "nav_freshness": nav_freshness_get(investor=investor),
         "holdings": list(portfolio_selectors.holding_list(investor=investor).order_by("-value", "source_name")),
         "transactions": list(
             portfolio_selectors.transaction_list(investor=investor).order_by("-trade_date", "-id")[:20]
