@@ -305,4 +305,7 @@ def access_invitation_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> Invi
 
 def staff_book_is_empty(*, staff: StaffMember) -> bool:
     """A relationship manager with no investors assigned (other roles see the whole book, never "empty")."""
-    return staff.role == StaffRole.RELATIONSHIP_MANAGER and not Investor.objects.filter(relationship_manager=staff).exists()
+    return (
+        staff.role == StaffRole.RELATIONSHIP_MANAGER
+        and not Investor.objects.filter(relationship_manager=staff).exists()
+    )

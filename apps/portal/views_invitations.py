@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
 
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
@@ -97,7 +97,9 @@ class InvitationListView(PortalView):
                 "page": page,
                 "rows": rows,
                 "state": state,
-                "states": [(value, label, counts[value]) for value, label in accounts_selectors.INVITATION_STATES.items()],
+                "states": [
+                    (value, label, counts[value]) for value, label in accounts_selectors.INVITATION_STATES.items()
+                ],
             },
         )
 
@@ -116,9 +118,8 @@ class InvitationActionView(PortalView):
             if action == "resend":
                 renewed, _link = accounts_services.invitation_resend(invitation=invitation, staff=request.staff)
                 sent_to = " and ".join(filter(None, [renewed.email, renewed.mobile]))
-                messages.success(
-                    request, f"Invitation sent again to {sent_to}; it now works until {date_format(localtime(renewed.expires_at))}."
-                )
+                until = date_format(localtime(renewed.expires_at))
+                messages.success(request, f"Invitation sent again to {sent_to}; it now works until {until}.")
             elif action == "revoke":
                 accounts_services.invitation_revoke(invitation=invitation, staff=request.staff)
                 messages.success(

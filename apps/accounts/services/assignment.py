@@ -25,9 +25,7 @@ def investors_assign_relationship_manager(
     is not a relationship manager changes no investor. Returns how many investors changed hands; each
     change leaves an audit row with the manager before and after."""
     if not role_has_capability(actor_staff.role, Capability.INVESTORS_ASSIGN):
-        raise ApplicationError(
-            "Only owners and admins assign investors.", code="permission_denied", status_code=403
-        )
+        raise ApplicationError("Only owners and admins assign investors.", code="permission_denied", status_code=403)
     wanted = set(investor_ids)
     if not wanted:
         raise field_error("investors", "Choose at least one investor.")
@@ -42,9 +40,7 @@ def investors_assign_relationship_manager(
             )
             if relationship_manager is None:
                 raise field_error("relationship_manager", "Choose an active relationship manager.")
-        investors = list(
-            Investor.objects.select_for_update().filter(public_id__in=wanted).order_by("id")
-        )
+        investors = list(Investor.objects.select_for_update().filter(public_id__in=wanted).order_by("id"))
         if len(investors) != len(wanted):
             raise NotFoundError("One of the chosen investors does not exist here.")
         new_id = relationship_manager.pk if relationship_manager else None

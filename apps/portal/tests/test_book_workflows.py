@@ -51,7 +51,10 @@ def test_reassigning_and_unassigning_from_the_investor_page(staff_client, tenant
     page = owner.get(f"/portal/investors/{investor.public_id}/").content.decode()
     assert 'data-testid="investor-rm-form"' in page
 
-    owner.post("/portal/investors/assign/", {"investors": [str(investor.public_id)], "relationship_manager": str(new.public_id)})
+    owner.post(
+        "/portal/investors/assign/",
+        {"investors": [str(investor.public_id)], "relationship_manager": str(new.public_id)},
+    )
     assert _rm_of(tenant_alpha, investor) == new.pk
 
     owner.post("/portal/investors/assign/", {"investors": [str(investor.public_id)], "relationship_manager": "none"})

@@ -75,7 +75,9 @@ def test_another_pan_is_refused_with_both_pans_masked(in_alpha, cas_universe):
     error = _import(investor, _statement(holder="Asha Verma", pan=CAS_PASSWORD, isin=schemes[0].isin_growth))
     assert error.error == "pan_mismatch"
     assert "XXXXX1234X" in error.message and "XXXXX9999X" in error.message
-    assert not Holding.objects.filter(investor=investor).exists() and not Folio.objects.filter(investor=investor).exists()
+    assert (
+        not Holding.objects.filter(investor=investor).exists() and not Folio.objects.filter(investor=investor).exists()
+    )
 
 
 def test_a_matching_pan_wins_over_a_differently_spelt_name(in_alpha, cas_universe):
