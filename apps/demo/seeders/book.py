@@ -319,7 +319,7 @@ def _sip_with_history(investor: Investor, scheme: Scheme, serial: int, today: da
         if due >= today:
             rows.append(SipInstalment(sip=sip, number=number, due_date=due))
             continue
-        bounced = number == 5 and serial % 3 == 0
+        bounced = number == 5 and serial % 2 == 1  # one bounced debit in half the SIPs
         nav_day = max((d for d in nav_at if d <= due), default=None)
         order = Order(
             investor=investor, kind=OrderKind.PURCHASE, scheme=scheme, amount=amount, sip=sip,
