@@ -48,7 +48,7 @@ from tenants.models import Distributor
 
 FAMILIES = 20
 SCHEMES_PER_INVESTOR = 3
-STATEMENT_MONTHS = 24
+STATEMENT_MONTHS = 12  # a year of history, like the SIPs; longer statements cost seeding time
 SIP_MONTHS_DONE = 12  # instalments already run
 SIP_INSTALMENTS = 60
 
