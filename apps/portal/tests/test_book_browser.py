@@ -10,12 +10,16 @@ from tests.factories import make_investor, make_staff, unique
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth"
+# the elements that stick out of the viewport, to name in a failure
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
 def _both_widths(tab, screenshot, name):
     for width in (1366, 390):
         tab.set_viewport_size({"width": width, "height": 900})
-        assert tab.evaluate(NO_SIDEWAYS_SCROLL), f"{name} scrolls sideways at {width} px"
+        assert tab.evaluate(NO_SIDEWAYS_SCROLL), f"{name} scrolls sideways at {width} px: {tab.evaluate(WIDE_ELEMENTS)}"
         screenshot(tab, f"{name}-{width}")
     tab.set_viewport_size({"width": 1366, "height": 900})
 
