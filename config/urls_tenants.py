@@ -10,6 +10,8 @@ from tenants.views import BrandingApi, TenantHomeView, logo_file
 
 # an API path that matches nothing (a malformed id included) answers in the API's error shape
 handler404 = "apps.core.exceptions.not_found"
+# the branded 500 page (Django's own renders without the request, so without the distributor's brand)
+handler500 = "tenants.error_pages.server_error"
 
 api_v1 = [
     path("branding", BrandingApi.as_view(), name="branding"),

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -57,10 +59,18 @@ class BrandingInline(admin.StackedInline):
 
 @admin.register(Distributor)
 class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "schema_name", "arn", "status", "plan", "primary_domain", "created_at")
+    list_display = ("name", "schema_name", "arn", "status", "suspension_reason", "plan", "primary_domain", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "legal_name", "schema_name", "arn", "domains__domain")
-    readonly_fields = ("schema_name", "public_id", "status", "created_at", "updated_at")
+    readonly_fields = (
+        "schema_name",
+        "public_id",
+        "status",
+        "suspended_at",
+        "suspension_reason",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "name",
         "legal_name",
@@ -71,6 +81,8 @@ class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
         "plan",
         "staff_totp_required",
         "status",
+        "suspended_at",
+        "suspension_reason",
         "public_id",
         "created_at",
         "updated_at",
@@ -157,7 +169,26 @@ class DistributorAdmin(FeatureFlagsAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Suspend selected distributors")
     def suspend(self, request, queryset):
-        self._apply(request, queryset, services.distributor_suspend, "suspended")
+        """Asks for confirmation and a reason first (an intermediate page); the reason is stored on each
+        distributor, in its audit row and shown on its admin page."""
+        reason = " ".join(request.POST.get("reason", "").split())
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            if reason:
+                suspend = partial(services.distributor_suspend, reason=reason)
+                self._apply(request, queryset, suspend, "suspended")
+                return None
+            error = "Say why these distributors are suspended; the reason is kept with them."
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Suspend distributors?",
+            "distributors": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason": reason,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/tenants/suspend_confirm.html", context, status=400 if error else 200)
 
     @admin.action(description="Activate selected distributors")
     def activate(self, request, queryset):

@@ -53,6 +53,8 @@ class Distributor(TenantMixin, TimeStampedModel):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True, help_text="why platform staff suspended it")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors")
     # When on, staff without an authenticator are sent to set one up right after their password and reach
     # nothing else (portal pages, staff API) until they have (apps.accounts.staff_sessions).

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import get_public_schema_name, schema_exists, tenant_context
@@ -206,7 +207,7 @@ def domain_add(*, schema_name: str, domain: str, primary: bool = False, actor=No
     return created
 
 
-def _set_status(*, schema_name: str, status: str, actor) -> Distributor:
+def _set_status(*, schema_name: str, status: str, actor, reason: str = "") -> Distributor:
     if schema_name == get_public_schema_name():
         raise OnboardingError("The platform's own schema cannot be suspended or activated.")
     with transaction.atomic():
@@ -214,13 +215,24 @@ def _set_status(*, schema_name: str, status: str, actor) -> Distributor:
         if distributor.status == status:
             return distributor
         distributor.status = status
-        distributor.save(update_fields=["status", "updated_at"])
-        audit_record(action=f"distributor.{status}", actor=actor, target=distributor)
+        suspended = status == Distributor.Status.SUSPENDED
+        distributor.suspended_at = timezone.now() if suspended else None
+        distributor.suspension_reason = reason if suspended else ""
+        distributor.save(update_fields=["status", "suspended_at", "suspension_reason", "updated_at"])
+        extra = {"reason": reason} if reason else None
+        audit_record(action=f"distributor.{status}", actor=actor, target=distributor, extra=extra)
     return distributor
 
 
-def distributor_suspend(*, schema_name: str, actor=None) -> Distributor:
-    return _set_status(schema_name=schema_name, status=Distributor.Status.SUSPENDED, actor=actor)
+SUSPENSION_REASON_MAX = 500
+
+
+def distributor_suspend(*, schema_name: str, actor=None, reason: str = "") -> Distributor:
+    """Suspends a distributor (its hosts answer 503); the reason is stored on it and in the audit row."""
+    reason = " ".join((reason or "").split())
+    if len(reason) > SUSPENSION_REASON_MAX:
+        raise OnboardingError(f"Keep the reason under {SUSPENSION_REASON_MAX} characters.")
+    return _set_status(schema_name=schema_name, status=Distributor.Status.SUSPENDED, actor=actor, reason=reason)
 
 
 def distributor_activate(*, schema_name: str, actor=None) -> Distributor:

@@ -176,14 +176,16 @@ def test_list_suspend_activate(db, capsys):
     rows = {row["schema"]: row for row in json.loads(capsys.readouterr().out)}
     assert set(rows) == {"alpha", "beta"}  # the platform's public tenant is not a distributor
 
-    call_command("suspend_distributor", "beta")
+    call_command("suspend_distributor", "beta", "--reason", "Plan not renewed")
     assert "Suspended beta." in capsys.readouterr().out
-    assert Distributor.objects.get(schema_name="beta").status == "suspended"
+    beta = Distributor.objects.get(schema_name="beta")
+    assert beta.status == "suspended" and beta.suspension_reason == "Plan not renewed"
     call_command("list_distributors", "--status", "suspended", "--json")
     assert [r["schema"] for r in json.loads(capsys.readouterr().out)] == ["beta"]
 
     call_command("activate_distributor", "beta")
-    assert Distributor.objects.get(schema_name="beta").status == "active"
+    beta = Distributor.objects.get(schema_name="beta")
+    assert beta.status == "active" and beta.suspension_reason == "" and beta.suspended_at is None
 
     with pytest.raises(CommandError, match="No distributor"):
         call_command("suspend_distributor", "nosuch")

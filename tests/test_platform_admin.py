@@ -23,18 +23,38 @@ def platform_admin(client, db):
     return platform_admin_signed_in(client, admin)
 
 
-def test_admin_lists_distributors_and_suspends_one(platform_admin):
+def test_admin_lists_distributors_and_suspends_one_after_confirming_with_a_reason(platform_admin):
     changelist = platform_admin.get("/admin/tenants/distributor/", HTTP_HOST="localhost")
     assert changelist.status_code == 200
     assert b"Alpha Wealth" in changelist.content and b"Beta Capital" in changelist.content
     beta = Distributor.objects.get(schema_name="beta")
+    chosen = {"action": "suspend", "_selected_action": [beta.pk]}
+
+    # the action first asks; nothing is suspended yet
+    asked = platform_admin.post("/admin/tenants/distributor/", chosen, HTTP_HOST="localhost")
+    assert asked.status_code == 200 and b"Suspend 1 distributor?" in asked.content
+    assert Distributor.objects.get(pk=beta.pk).status == "active"
+
+    # confirming without a reason is refused beside the field
+    no_reason = platform_admin.post(
+        "/admin/tenants/distributor/", {**chosen, "confirm": "yes", "reason": " "}, HTTP_HOST="localhost"
+    )
+    assert no_reason.status_code == 400 and b"Say why" in no_reason.content
+    assert Distributor.objects.get(pk=beta.pk).status == "active"
+
     response = platform_admin.post(
         "/admin/tenants/distributor/",
-        {"action": "suspend", "_selected_action": [beta.pk]},
+        {**chosen, "confirm": "yes", "reason": "Unpaid invoice for October"},
         HTTP_HOST="localhost",
     )
     assert response.status_code == 302
-    assert Distributor.objects.get(pk=beta.pk).status == "suspended"
+    beta = Distributor.objects.get(pk=beta.pk)
+    assert beta.status == "suspended" and beta.suspension_reason == "Unpaid invoice for October"
+    assert beta.suspended_at is not None
+    audit = AuditLog.objects.filter(action="distributor.suspended", target_id=str(beta.pk)).latest("created_at")
+    assert audit.extra["reason"] == "Unpaid invoice for October"
+    shown = platform_admin.get(f"/admin/tenants/distributor/{beta.pk}/change/", HTTP_HOST="localhost")
+    assert b"Unpaid invoice for October" in shown.content
 
 
 def test_gateway_calls_are_shown_per_distributor_and_read_only(platform_admin, tenant_alpha, tenant_beta):

@@ -24,6 +24,8 @@ class StaffMember(PublicIdModel):
     role = models.CharField(max_length=20, choices=StaffRole.choices)
     euin = models.CharField(max_length=20, blank=True, help_text="Employee unique id (relationship managers)")
     is_active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["user__email"]

@@ -20,6 +20,7 @@ class Capability(StrEnum):
     INVESTORS_VIEW = "investors.view"
     INVESTORS_EDIT = "investors.edit"
     INVESTORS_INVITE = "investors.invite"
+    INVESTORS_ASSIGN = "investors.assign"  # (re)assign investors to a relationship manager
     KYC_RECHECK = "kyc.recheck"
     ORDERS_VIEW = "orders.view"
     ORDERS_PLACE = "orders.place"  # on an investor's instruction

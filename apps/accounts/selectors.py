@@ -284,3 +284,67 @@ def investor_ids_by_pan(*, pans: Iterable[str]) -> dict[str, int]:
         return {}
     rows = Investor.objects.filter(pan_hash__in=by_hash).values_list("pan_hash", "id")
     return {by_hash[digest]: investor_id for digest, investor_id in rows}
+
+
+# --- invitations, staff side ---------------------------------------------------------------------------
+
+INVITATION_STATES = {"pending": "Pending", "accepted": "Accepted", "expired": "Expired", "revoked": "Revoked"}
+
+
+def _invitations_visible_to(*, staff: StaffMember) -> QuerySet[Invitation]:
+    """Relationship managers see the invitations they sent and those that join their book."""
+    qs = Invitation.objects.select_related("invited_by__user", "relationship_manager__user")
+    if staff.role == StaffRole.RELATIONSHIP_MANAGER:
+        qs = qs.filter(Q(invited_by=staff) | Q(relationship_manager=staff))
+    return qs
+
+
+def _invitation_state_filter(state: str) -> Q:
+    now = timezone.now()
+    return {
+        "pending": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now),
+        "accepted": Q(accepted_at__isnull=False),
+        "expired": Q(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now),
+        "revoked": Q(accepted_at__isnull=True, revoked_at__isnull=False),
+    }[state]
+
+
+def invitation_state(invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return "accepted"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    return "pending" if invitation.expires_at > timezone.now() else "expired"
+
+
+def invitation_list_for_staff(*, staff: StaffMember, state: str = "") -> QuerySet[Invitation]:
+    """The invitations this staff member may see, newest first, optionally of one state."""
+    qs = _invitations_visible_to(staff=staff)
+    if state:
+        qs = qs.filter(_invitation_state_filter(state))
+    return qs.order_by("-created_at", "-id")
+
+
+def invitation_counts_for_staff(*, staff: StaffMember) -> dict[str, int]:
+    qs = _invitations_visible_to(staff=staff).order_by()
+    counts = qs.aggregate(**{state: Count("id", filter=_invitation_state_filter(state)) for state in INVITATION_STATES})
+    return {state: counts[state] for state in INVITATION_STATES}
+
+
+def access_invitation_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> Invitation:
+    """One invitation this staff member may see; 404 otherwise (another distributor's, another RM's)."""
+    try:
+        invitation = _invitations_visible_to(staff=staff).filter(public_id=public_id).first()
+    except (ValueError, ValidationError):
+        invitation = None
+    if invitation is None:
+        raise NotFoundError("No such invitation.")
+    return invitation
+
+
+def staff_book_is_empty(*, staff: StaffMember) -> bool:
+    """A relationship manager with no investors assigned (other roles see the whole book, never "empty")."""
+    return (
+        staff.role == StaffRole.RELATIONSHIP_MANAGER
+        and not Investor.objects.filter(relationship_manager=staff).exists()
+    )

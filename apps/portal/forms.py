@@ -76,15 +76,36 @@ class InviteForm(forms.Form):
             del self.fields["relationship_manager"]
 
 
+# What each role may do, in words, least privileged first (the order "Add a colleague" offers them).
+ROLE_EXPLANATIONS = {
+    "read_only": "Sees investors, orders, SIPs and reports; changes nothing.",
+    "operations": "Read-only, plus running the back office: KYC re-checks, order retries and cancellations, "
+    "registrar feeds and reconciliation, CAS uploads.",
+    "rm": "Looks after their own investors only: invites investors, uploads CAS statements and places orders on "
+    "their instruction. Needs an EUIN.",
+    "admin": "Everything in the portal except adding or changing owners: staff, branding, assignments, "
+    "exchange settings.",
+    "owner": "Everything, including adding and changing other owners.",
+}
+
+
 class StaffAddForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(label="E-mail")
-    role = forms.ChoiceField(label="Role", choices=())
+    role = forms.ChoiceField(
+        label="Role",
+        choices=(),
+        help_text="Starts at the least access; give more only when the colleague needs it.",
+    )
     euin = forms.CharField(label="EUIN", max_length=20, required=False, help_text="Relationship managers: E123456")
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = list(roles)
+        ordered = sorted(roles, key=lambda role: list(ROLE_EXPLANATIONS).index(role[0]))
+        self.fields["role"].choices = ordered
+        if ordered:
+            self.fields["role"].initial = ordered[0][0]
+        self.role_explanations = [(label, ROLE_EXPLANATIONS[value]) for value, label in ordered]
 
 
 class OrderFilterForm(forms.Form):

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports, views_sips
+from apps.portal import (
+    views,
+    views_auth,
+    views_imports,
+    views_invitations,
+    views_operations,
+    views_orders,
+    views_reports,
+    views_sips,
+)
 
 app_name = "portal"
 
@@ -14,6 +23,13 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("investors/", views.InvestorListView.as_view(), name="investors"),
     path("investors/invite/", views.InviteView.as_view(), name="invite"),
+    path("investors/assign/", views_invitations.InvestorAssignView.as_view(), name="investors_assign"),
+    path("investors/invitations/", views_invitations.InvitationListView.as_view(), name="invitations"),
+    path(
+        "investors/invitations/<uuid:public_id>/",
+        views_invitations.InvitationActionView.as_view(),
+        name="invitation_action",
+    ),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
     path("investors/<uuid:public_id>/cas/", views_imports.CasUploadView.as_view(), name="cas_upload"),
     path(

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
-from apps.accounts.permissions import sees_every_investor
+from apps.accounts.permissions import Capability, sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
 from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.orders import selectors as orders_selectors
@@ -25,6 +25,7 @@ from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
 from apps.portfolio.selectors import book as book_selectors
 from apps.portfolio.selectors import holdings as portfolio_selectors
+from apps.portfolio.selectors.nav_freshness import nav_freshness_get
 from tenants import services as tenant_services
 from tenants.logos import BrandingError, LogoError
 from tenants.services import set_password_url
@@ -49,6 +50,9 @@ class DashboardView(PortalView):
     capability = permissions.VIEW
 
     def get(self, request):
+        if accounts_selectors.staff_book_is_empty(staff=request.staff):
+            # a relationship manager with no investors: say why, rather than a page of zeros
+            return self.render(request, "portal/dashboard_empty.html", {})
         return self.render(request, "portal/dashboard.html", {"figures": _dashboard_figures(request.staff)})
 
 
@@ -99,6 +103,7 @@ class InvestorListView(PortalView):
                 "rm": str(manager.public_id) if manager else "",
                 "kyc_choices": KycStatus.choices,
                 "relationship_managers": accounts_selectors.relationship_manager_list() if can_see_all else [],
+                "can_assign": accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN),
             },
         )
 
@@ -109,8 +114,15 @@ class InvestorDetailView(PortalView):
 
     def get(self, request, public_id):
         investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
+        can_assign = accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN)
         return self.render(
-            request, "portal/investor_detail.html", {"investor": investor, "overview": _investor_overview(investor)}
+            request,
+            "portal/investor_detail.html",
+            {
+                "investor": investor,
+                "overview": _investor_overview(investor),
+                "relationship_managers": accounts_selectors.relationship_manager_list() if can_assign else [],
+            },
         )
 
 
@@ -121,6 +133,7 @@ def _investor_overview(investor) -> dict:
         "sips": list(orders_selectors.sip_list(investor=investor).order_by("-created_at")[:20]),
         "bank_accounts": list(accounts_selectors.bank_account_list(investor=investor)),
         "summary": portfolio_selectors.portfolio_summary_get(investor=investor),
+        "nav_freshness": nav_freshness_get(investor=investor),
         "holdings": list(portfolio_selectors.holding_list(investor=investor).order_by("-value", "source_name")),
         "transactions": list(
             portfolio_selectors.transaction_list(investor=investor).order_by("-trade_date", "-id")[:20]
@@ -285,6 +298,7 @@ class StaffUpdateView(PortalView):
                 role=request.POST.get("role", ""),
                 is_active=request.POST.get("is_active") == "on",
                 euin=request.POST.get("euin", ""),
+                reason=request.POST.get("reason", "")[:1000],
             )
         except NotFoundError:
             raise Http404 from None

@@ -12,7 +12,13 @@ import hashlib
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -26,6 +32,7 @@ from apps.core.throttling import ScopedRateThrottle
 from apps.portfolio.models import Tombstone, TransactionKind
 from apps.portfolio.selectors import family as family_selectors
 from apps.portfolio.selectors import holdings as selectors
+from apps.portfolio.selectors.nav_freshness import nav_freshness_get
 from apps.portfolio.selectors.performance import performance_series
 from apps.portfolio.services.cas_import import CasImportError, cas_upload_accept
 from apps.portfolio.services.family import (
@@ -187,6 +194,20 @@ class HoldingOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class StaleHoldingOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    nav_date = serializers.DateField()
+
+
+class NavFreshnessOutputSerializer(serializers.Serializer):
+    as_of = serializers.DateField(allow_null=True, help_text="the oldest NAV date among the open holdings")
+    latest = serializers.DateField(allow_null=True, help_text="the newest NAV date among the open holdings")
+    mixed = serializers.BooleanField(help_text="holdings are valued at NAVs of different dates")
+    expected = serializers.DateField(help_text="the last business day (market calendar, IST)")
+    stale = serializers.BooleanField(help_text="some holding's NAV is older than the last business day")
+    stale_holdings = StaleHoldingOutputSerializer(many=True)
+
+
 class SummaryOutputSerializer(serializers.Serializer):
     value = serializers.DecimalField(**MONEY)
     invested = serializers.DecimalField(**MONEY)
@@ -203,6 +224,15 @@ class SummaryOutputSerializer(serializers.Serializer):
     folios_count = serializers.IntegerField()
     needs_review_count = serializers.IntegerField()
     valued_at = serializers.DateTimeField(allow_null=True)
+    nav_freshness = serializers.SerializerMethodField(
+        help_text="The NAV date the value rests on (the oldest among the holdings) and the holdings whose NAV is "
+        "older than the last business day. Null inside the family summary's members."
+    )
+
+    @extend_schema_field(NavFreshnessOutputSerializer(allow_null=True))
+    def get_nav_freshness(self, summary) -> dict | None:
+        freshness = self.context.get("nav_freshness")
+        return NavFreshnessOutputSerializer(freshness).data if freshness is not None else None
 
 
 # ------------------------------------------------------------------------------------- summary, holdings
@@ -213,10 +243,12 @@ class PortfolioSummaryApi(APIView):
     def get(self, request):
         investor = _investor(request)
         summary = selectors.portfolio_summary_get(investor=investor)
+        freshness = nav_freshness_get(investor=investor)
+        # staleness moves with the calendar even when the valuation does not: the business day is in the tag
         return _with_etag(
             request,
-            f"s-{investor.public_id.hex[:12]}-{summary.version}",
-            lambda: Response(SummaryOutputSerializer(summary).data),
+            f"s-{investor.public_id.hex[:12]}-{summary.version}-{freshness.expected:%Y%m%d}",
+            lambda: Response(SummaryOutputSerializer(summary, context={"nav_freshness": freshness}).data),
         )
 
 

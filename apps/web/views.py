@@ -31,6 +31,7 @@ from apps.orders.services.confirmation import otp_confirm, otp_resend
 from apps.orders.services.forms import order_place_from_form
 from apps.portfolio.forms import CasUploadForm
 from apps.portfolio.selectors import holdings as portfolio
+from apps.portfolio.selectors.nav_freshness import nav_freshness_get
 from apps.portfolio.selectors.performance import performance_series
 from apps.portfolio.services.cas_import import cas_upload_accept
 from apps.web.forms import InvitationAcceptForm
@@ -83,6 +84,7 @@ class PortfolioView(InvestorView):
             "web/portfolio.html",
             {
                 "summary": portfolio.portfolio_summary_get(investor=investor),
+                "nav_freshness": nav_freshness_get(investor=investor),
                 "positions": portfolio.scheme_positions(investor=investor),
                 "allocation": allocation,
                 "allocation_chart": {

@@ -15,5 +15,7 @@ DEMO_SEEDERS = [
     # demo portfolios from generated CAS PDFs; needs the demo investors (accounts) and fund universe (funds)
     "apps.demo.seeders.portfolio",
     "apps.demo.seeders.orders",
+    # a distributor's book: RMs, families, past CAS imports, SIPs with instalments, orders in every state
+    "apps.demo.seeders.book",
 ]
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-2026")

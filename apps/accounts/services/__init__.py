@@ -4,6 +4,7 @@ profile, banking (bank accounts and nominees), kyc and staff.
 Each service validates everything before it writes, writes in one transaction, leaves an audit row
 (PANs and contact details masked by audit_record) and starts follow-up work only after commit."""
 
+from apps.accounts.services.assignment import investors_assign_relationship_manager
 from apps.accounts.services.banking import (
     bank_account_add,
     bank_account_remove,
@@ -23,6 +24,7 @@ from apps.accounts.services.registration import (
     invitation_accept,
     invitation_create,
     invitation_otp_send,
+    invitation_resend,
     invitation_revoke,
     invitation_token,
     invitation_url,
@@ -42,6 +44,7 @@ __all__ = [
     "invitation_accept",
     "invitation_create",
     "invitation_otp_send",
+    "invitation_resend",
     "invitation_revoke",
     "invitation_token",
     "invitation_url",
@@ -49,6 +52,7 @@ __all__ = [
     "investor_kyc_check",
     "investor_register",
     "investor_update_profile",
+    "investors_assign_relationship_manager",
     "kyc_recheck_due_ids",
     "login_otp_send",
     "login_otp_verify",

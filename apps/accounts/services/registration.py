@@ -130,7 +130,30 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return f"{distributor_base_url(distributor=connection.tenant)}/invite/{invitation_token(invitation)}/"
+    """The invitation page itself (/web/invite/<token>/); the older /invite/<token>/ still redirects to it."""
+    return f"{distributor_base_url(distributor=connection.tenant)}/web/invite/{invitation_token(invitation)}/"
+
+
+def _invitation_messages(invitation: Invitation, link: str) -> list[OutboundMessage]:
+    """One message per contact the distributor gave: the e-mail address and the mobile number."""
+    name = connection.tenant.name
+    body = f"{name} invites you to invest with them. Open {link} to create your account."
+    contacts = [("email", invitation.email), ("sms", invitation.mobile)]
+    return [
+        OutboundMessage(channel=channel, target=target, subject=f"{name} invites you", body=body)
+        for channel, target in contacts
+        if target
+    ]
+
+
+def _invitation_send_after_commit(invitation: Invitation, link: str) -> None:
+    messages = _invitation_messages(invitation, link)
+
+    def send() -> None:
+        for message in messages:
+            notifier().send(message)
+
+    transaction.on_commit(send)
 
 
 def invitation_create(
@@ -179,14 +202,25 @@ def invitation_create(
         )
         link = invitation_url(invitation)
         audit_record(action="invitation.created", actor=staff.user, target=invitation)
-        message = OutboundMessage(
-            channel="email" if email_id else "sms",
-            target=invitation.email or invitation.mobile,
-            subject=f"{connection.tenant.name} invites you",
-            body=f"{connection.tenant.name} invites you to invest with them. Open {link} to create your account.",
-        )
-        transaction.on_commit(lambda: notifier().send(message))
+        _invitation_send_after_commit(invitation, link)
     return invitation, link
+
+
+def invitation_resend(*, invitation: Invitation, staff: StaffMember) -> tuple[Invitation, str]:
+    """Sends a pending invitation again, to every contact on it, with its validity renewed from now (the
+    invitation fetched through access_invitation_by_id). Accepted and revoked invitations are refused."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.accepted_at is not None:
+            raise ConflictError("This invitation was already accepted.", code="invitation_used")
+        if locked.revoked_at is not None:
+            raise ConflictError("This invitation was revoked; invite the investor again.", code="invitation_revoked")
+        locked.expires_at = timezone.now() + timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS)
+        locked.save(update_fields=["expires_at", "updated_at"])
+        link = invitation_url(locked)
+        audit_record(action="invitation.resent", actor=staff.user, target=locked)
+        _invitation_send_after_commit(locked, link)
+    return locked, link
 
 
 def invitation_revoke(*, invitation: Invitation, staff: StaffMember) -> Invitation:

@@ -1,6 +1,7 @@
 """Staff members: created by the platform (first owner) or by colleagues, roles and deactivation."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import (
     StaffMember,
@@ -63,13 +64,17 @@ def staff_create_by(*, actor_staff: StaffMember, email: str, role: str, full_nam
     return staff_create(email=email_id.value, role=role, full_name=full_name, euin=euin, actor=actor_staff.user)
 
 
+DEACTIVATION_REASON_MAX = 300
+
+
 @transaction.atomic
 def staff_update_by(
-    *, actor_staff: StaffMember, member: StaffMember, role: str, is_active: bool, euin: str = ""
+    *, actor_staff: StaffMember, member: StaffMember, role: str, is_active: bool, euin: str = "", reason: str = ""
 ) -> StaffMember:
     """An owner or admin changes a colleague's role or (de)activates them (the colleague fetched through
     access_staff_by_id). Only owners touch owners; the last active owner stays; a deactivated member can
-    no longer sign in (their sessions stop working). Returns the member as now stored."""
+    no longer sign in (their sessions stop working). Deactivating needs a reason, kept on the member and in
+    the audit row. Returns the member as now stored."""
     if not role_has_capability(actor_staff.role, Capability.STAFF_MANAGE):
         raise ApplicationError("You may not manage staff.", code="permission_denied", status_code=403)
     member = StaffMember.objects.select_for_update().select_related("user").get(pk=member.pk)
@@ -88,9 +93,19 @@ def staff_update_by(
         euin.startswith(EUIN_PREFIX) and euin[1:].isdigit() and len(euin) == 7
     ):
         raise field_error("euin", "A relationship manager needs an EUIN like E123456.")
+    reason = " ".join((reason or "").split())
+    deactivating = member.is_active and not is_active
+    if deactivating and not reason:
+        raise field_error("reason", "Say why you are deactivating this colleague.")
+    if len(reason) > DEACTIVATION_REASON_MAX:
+        raise field_error("reason", f"Keep the reason under {DEACTIVATION_REASON_MAX} characters.")
     before = {"role": member.role, "is_active": member.is_active}
     member.role, member.is_active, member.euin = role, is_active, euin
-    member.save(update_fields=["role", "is_active", "euin", "updated_at"])
+    if deactivating:
+        member.deactivated_at, member.deactivation_reason = timezone.now(), reason
+    elif is_active:
+        member.deactivated_at, member.deactivation_reason = None, ""
+    member.save(update_fields=["role", "is_active", "euin", "deactivated_at", "deactivation_reason", "updated_at"])
     if member.user.is_active != is_active:
         member.user.is_active = is_active
         member.user.save(update_fields=["is_active", "updated_at"])
@@ -98,6 +113,6 @@ def staff_update_by(
         action="staff.updated",
         actor=actor_staff.user,
         target=member,
-        extra={"before": before, "after": {"role": role, "is_active": is_active}},
+        extra={"before": before, "after": {"role": role, "is_active": is_active}, "reason": reason},
     )
     return member

@@ -120,7 +120,7 @@ def test_invitation_is_signed_prefilled_and_single_use(tenant_alpha, django_capt
         created = invite(api_for(rm.user), email=email, pan=pan)
     assert created.status_code == 201
     link = created.json()["link"]
-    assert link.startswith("http://alpha.localhost/invite/")
+    assert link.startswith("http://alpha.localhost/web/invite/")
     token = link.rstrip("/").rsplit("/", 1)[1]
     anonymous = APIClient(HTTP_HOST="alpha.localhost")
 

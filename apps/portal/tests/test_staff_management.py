@@ -9,10 +9,12 @@ from apps.core.models import AuditLog
 from tests.factories import PASSWORD, make_staff
 
 
-def _update(client, member, role, active=True):
+def _update(client, member, role, active=True, reason="Left the firm"):
     data = {"role": role, "euin": member.euin}
     if active:
         data["is_active"] = "on"
+    else:
+        data["reason"] = reason
     return client.post(f"/portal/settings/staff/{member.public_id}/", data, follow=True)
 
 

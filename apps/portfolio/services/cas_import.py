@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -92,8 +93,8 @@ MESSAGES = {
 class CasImportError(ApplicationError):
     code = "cas_import_failed"
 
-    def __init__(self, error: str, detail: str = "", **fmt):
-        message = MESSAGES[error].format(detail=detail, **fmt)
+    def __init__(self, error: str, detail: str = "", *, message: str = "", **fmt):
+        message = message or MESSAGES[error].format(detail=detail, **fmt)
         super().__init__(message, code=error, status_code=413 if error == Error.TOO_LARGE else None)
         self.error = error
         self.cas_import: CasImport | None = None
@@ -410,12 +411,53 @@ def _line_key(investor, row: _SchemeRows, txn_date: date, kind: str, amount, uni
     return hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def _check_pan(investor, rows: list[_SchemeRows]) -> None:
-    if not investor.pan:
-        return
+HONORIFICS = frozenset({"MR", "MRS", "MS", "MISS", "DR", "SHRI", "SMT", "KUM", "MASTER", "LATE"})
+
+
+def _name_words(name: str) -> frozenset[str]:
+    """The words of a name that identify a person: no honorifics, no initials, any case or punctuation."""
+    return frozenset(w for w in re.findall(r"[A-Z]+", (name or "").upper()) if len(w) > 1 and w not in HONORIFICS)
+
+
+def holder_name_matches(*, investor_name: str, holder_name: str) -> bool:
+    """Whether a statement's holder name is the investor's: the identifying words of one are all in the
+    other ("Asha Rao" and "MRS ASHA K RAO" match; "Asha Rao" and "Vikram Mehta" do not)."""
+    mine, theirs = _name_words(investor_name), _name_words(holder_name)
+    return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
+
+
+def _statement_holder_names(data, rows: list[_SchemeRows]) -> list[str]:
+    info = getattr(data, "investor_info", None)
+    names = [getattr(info, "name", "") or ""] + [row.holders[0] for row in rows if row.holders]
+    return [name for name in dict.fromkeys(n.strip() for n in names) if name]
+
+
+def _check_holder(investor, data, rows: list[_SchemeRows]) -> None:
+    """The statement must be the investor's: by PAN when both sides have one, else by the holder's name.
+    A statement of someone else is refused with the reason, before anything is written."""
     pans = {row.pan.upper() for row in rows if row.pan}
-    if pans and investor.pan.upper() not in pans:
-        raise CasImportError(Error.PAN_MISMATCH)
+    if investor.pan and pans:
+        if investor.pan.upper() not in pans:
+            theirs = ", ".join(sorted(mask_pan(p) for p in pans))
+            raise CasImportError(
+                Error.PAN_MISMATCH,
+                message=f"This statement belongs to PAN {theirs}, not the investor's ({mask_pan(investor.pan)}). "
+                "Upload the investor's own statement.",
+            )
+        return
+    holders = _statement_holder_names(data, rows)
+    if not (investor.full_name or "").strip() or not holders:
+        raise CasImportError(
+            Error.PAN_MISMATCH,
+            message="Whose statement this is cannot be checked: neither a PAN on both sides nor the holder's name "
+            "to compare. Add the investor's PAN or name first.",
+        )
+    if not any(holder_name_matches(investor_name=investor.full_name, holder_name=h) for h in holders):
+        raise CasImportError(
+            Error.PAN_MISMATCH,
+            message=f"This statement is in the name of {holders[0]}, not {investor.full_name}, and carries no PAN "
+            "to tell otherwise. Upload the investor's own statement.",
+        )
 
 
 def cas_data_import(*, cas_import: CasImport, data) -> CasImport:
@@ -425,7 +467,7 @@ def cas_data_import(*, cas_import: CasImport, data) -> CasImport:
     on the import. Any error rolls everything back."""
     investor = cas_import.investor
     statement_type, registrar, period_from, period_to, rows = _rows_from(data)
-    _check_pan(investor, rows)
+    _check_holder(investor, data, rows)
     _progress(cas_import, Stage.MAPPING, 35)
     matcher = SchemeMatcher(
         isins=[r.isin for r in rows], amfi_codes=[r.amfi for r in rows], rta_codes=[r.rta_code for r in rows]

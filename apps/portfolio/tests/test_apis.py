@@ -259,7 +259,7 @@ def test_cas_upload_through_the_api(
 
     from .conftest import CAS_PASSWORD
 
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name="Asha Verma")  # the statement holder's name (no PAN on file)
     client = api_for(investor)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
 

@@ -13,6 +13,8 @@ from tests.factories import InvestorFactory
 
 from .conftest import CAS_PASSWORD
 
+HOLDER = "Asha Verma"  # the generated statements' holder: an investor without a PAN on file matches by name
+
 D = Decimal
 
 
@@ -73,7 +75,7 @@ def test_generated_cas_becomes_a_valued_ledger(in_alpha, cas_statement, private_
 
 
 def test_reimport_of_the_same_statement_adds_nothing(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     first = import_pdf(investor, pdf)
     lots_before = Lot.objects.filter(holding__investor=investor).count()
@@ -89,7 +91,7 @@ def test_reimport_of_the_same_statement_adds_nothing(in_alpha, cas_statement, pr
 
 @pytest.mark.parametrize("narrow_first", [True, False])
 def test_overlapping_statements_merge_without_duplicates(in_alpha, cas_statement, private_storage, narrow_first):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     full = cas_statement(period_from=date(2021, 1, 1), period_to=date(2024, 12, 31))
     early = statement_window(full, period_from=date(2021, 1, 1), period_to=date(2023, 6, 30))
     late = statement_window(full, period_from=date(2022, 7, 1), period_to=date(2024, 12, 31))
@@ -105,7 +107,7 @@ def test_overlapping_statements_merge_without_duplicates(in_alpha, cas_statement
 
 
 def test_a_statement_with_an_opening_balance_has_units_of_unknown_cost(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     late = statement_window(cas_statement(), period_from=date(2023, 1, 1), period_to=date(2024, 12, 31))
 
     result = import_pdf(investor, statement_render_pdf(late, password=CAS_PASSWORD))
@@ -121,7 +123,7 @@ def test_closing_balance_mismatch_is_flagged_not_hidden(in_alpha, cas_statement,
 
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     path = private_storage / "x.pdf"
     path.parent.mkdir(parents=True)
     path.write_bytes(statement_render_pdf(cas_statement(), password=CAS_PASSWORD))
@@ -141,7 +143,7 @@ def test_closing_balance_mismatch_is_flagged_not_hidden(in_alpha, cas_statement,
 def test_our_orders_are_not_counted_twice_when_the_cas_arrives(in_alpha, cas_statement, cas_universe, private_storage):
     from apps.portfolio.services import transaction_record
 
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     statement = cas_statement()
     folio = statement.folios[0]
     line = folio.schemes[0].transactions[0]
@@ -167,7 +169,7 @@ def test_our_orders_are_not_counted_twice_when_the_cas_arrives(in_alpha, cas_sta
 
 
 def test_a_failure_midway_leaves_nothing_behind(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     calls = {"n": 0}
     from apps.portfolio.services import cas_import as module
@@ -213,7 +215,7 @@ def _failed_upload(investor, pdf, password=CAS_PASSWORD) -> CasImport:
 
 
 def test_wrong_password(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     record = _failed_upload(investor, statement_render_pdf(cas_statement(), password=CAS_PASSWORD), "WRONG1234X")
     assert record.status == "failed" and record.error_code == "wrong_password"
     assert "password" in record.error_message
@@ -221,7 +223,7 @@ def test_wrong_password(in_alpha, cas_statement, private_storage):
 
 
 def test_not_a_cas(in_alpha, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     result = import_pdf(investor, _plain_pdf("Electricity bill for March", password=CAS_PASSWORD))
     assert result.status == "failed" and result.error_code == "not_a_cas"
     assert "not a consolidated account statement" in result.error_message
@@ -232,14 +234,14 @@ def test_not_a_cas(in_alpha, private_storage):
     [b"this is not a pdf at all", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref", b""],
 )
 def test_corrupt_pdf(in_alpha, private_storage, content):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     record = _failed_upload(investor, content)
     assert record.error_code == "corrupt_pdf"
     assert not any(private_storage.rglob("*.pdf"))
 
 
 def test_truncated_pdf_is_corrupt(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     record = _failed_upload(investor, pdf[: len(pdf) // 3])
     assert record.error_code == "corrupt_pdf"
@@ -247,7 +249,7 @@ def test_truncated_pdf_is_corrupt(in_alpha, cas_statement, private_storage):
 
 def test_oversize(in_alpha, settings, private_storage):
     settings.CAS_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     record = _failed_upload(investor, b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
     assert record.error_code == "too_large" and "2 MB" in record.error_message
     assert record.stored_path == "" and not any(private_storage.rglob("*"))
@@ -255,13 +257,13 @@ def test_oversize(in_alpha, settings, private_storage):
 
 def test_too_many_pages(in_alpha, settings, private_storage):
     settings.CAS_UPLOAD_MAX_PAGES = 3
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     record = _failed_upload(investor, _plain_pdf("CAMSCASWS", password=CAS_PASSWORD, pages=4))
     assert record.error_code == "too_many_pages" and "4 pages" in record.error_message
 
 
 def test_unsupported_statement(in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     # a registrar's document that is neither a detailed statement nor a summary
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD, title="Capital Gains Report")
     result = import_pdf(investor, pdf)
@@ -314,7 +316,7 @@ def _summary_data(isin: str, units: str, nav: str, cost: str):
 def test_summary_statement_gives_a_holding_with_its_cost(in_alpha, cas_universe):
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     schemes, _ = cas_universe
     data = _summary_data(schemes[0].isin_growth, "120.5", "50.25", "4000")
 
@@ -339,7 +341,7 @@ def test_nsdl_statement_mutual_funds_are_imported(in_alpha, cas_universe):
 
     from apps.portfolio.services.cas_import import cas_data_import
 
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     schemes, _ = cas_universe
     data = NSDLCASData.model_validate(
         {

@@ -14,6 +14,8 @@ from tests.factories import InvestorFactory
 
 from .conftest import CAS_PASSWORD
 
+HOLDER = "Asha Verma"  # the generated statements' holder: an investor without a PAN on file matches by name
+
 
 def test_cas_parsing_is_routed_to_its_own_queue_and_orders_are_not(settings):
     from config.celery import app
@@ -32,7 +34,7 @@ def test_the_task_has_a_time_limit():
 
 @pytest.mark.parametrize("fault", [SoftTimeLimitExceeded(), MemoryError()])
 def test_a_statement_over_its_limits_fails_cleanly(fault, in_alpha, cas_statement, private_storage):
-    investor = InvestorFactory()
+    investor = InvestorFactory(full_name=HOLDER)
     pdf = statement_render_pdf(cas_statement(), password=CAS_PASSWORD)
     queued = cas_upload_accept(
         investor=investor, upload=SimpleUploadedFile("cas.pdf", pdf, "application/pdf"), password=CAS_PASSWORD

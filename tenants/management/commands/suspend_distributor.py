@@ -9,10 +9,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("schema")
+        parser.add_argument("--reason", default="", help="why (kept with the distributor and in the audit log)")
 
     def handle(self, *args, **opts):
         try:
-            distributor_suspend(schema_name=opts["schema"], actor="manage.py suspend_distributor")
+            distributor_suspend(
+                schema_name=opts["schema"], actor="manage.py suspend_distributor", reason=opts["reason"]
+            )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(self.style.SUCCESS(f"Suspended {opts['schema']}."))

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             staff = info.get("staff")
             if staff:
                 self.stdout.write(f"    staff     {staff['email']} / {staff['password']}")
+            for rm in info.get("relationship_managers", []):
+                self.stdout.write(f"    RM        {rm['email']} / {rm['password']}  ({rm['name']})")
             investor = info.get("investor")
             if investor:
                 self.stdout.write(
