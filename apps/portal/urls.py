@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from apps.portal import views, views_auth, views_imports, views_operations, views_orders, views_reports
+from apps.portal import (
+    views,
+    views_auth,
+    views_imports,
+    views_onboarding,
+    views_operations,
+    views_orders,
+    views_reports,
+)
 
 app_name = "portal"
 
@@ -15,6 +23,16 @@ urlpatterns = [
     path("investors/", views.InvestorListView.as_view(), name="investors"),
     path("investors/invite/", views.InviteView.as_view(), name="invite"),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
+    path(
+        "investors/<uuid:public_id>/kyc-check/",
+        views_onboarding.InvestorKycCheckView.as_view(),
+        name="investor_kyc_check",
+    ),
+    path(
+        "investors/<uuid:public_id>/reviews/<uuid:review_id>/resolve/",
+        views_onboarding.InvestorReviewResolveView.as_view(),
+        name="investor_review_resolve",
+    ),
     path("investors/<uuid:public_id>/cas/", views_imports.CasUploadView.as_view(), name="cas_upload"),
     path(
         "investors/<uuid:public_id>/imports/<uuid:import_id>/",

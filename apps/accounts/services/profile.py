@@ -1,5 +1,6 @@
 """The investor's profile: personal details, the FATCA declaration, a verified change of contact."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -7,10 +8,12 @@ from django.utils import timezone
 
 from apps.accounts.models import (
     Investor,
+    InvestorReview,
     KycStatus,
     OtpChallenge,
 )
 from apps.accounts.otp import otp_issue, otp_verify
+from apps.accounts.selectors import investor_with_pan
 from apps.accounts.services.common import (
     OTP_PURPOSE_CONTACT,
     ProfileError,
@@ -20,6 +23,7 @@ from apps.accounts.services.common import (
     user_with_identifier,
 )
 from apps.accounts.services.kyc import kyc_check_after_commit
+from apps.accounts.services.reviews import investor_review_open
 from apps.accounts.validators import (
     Identifier,
     InvalidInput,
@@ -27,8 +31,9 @@ from apps.accounts.validators import (
     pincode_normalize,
 )
 from apps.core.audit import audit_record
-from apps.core.exceptions import ConflictError
+from apps.core.exceptions import ApplicationError, ConflictError
 from apps.core.logging import mask_pan
+from apps.core.models import AuditLog
 
 # --- profile --------------------------------------------------------------------------------------------
 
@@ -80,48 +85,94 @@ def _clean_profile_value(investor: Investor, field: str, value: Any) -> Any:
     raise field_error(field, "This field cannot be changed.")
 
 
+PAN_CHANGED_ACTION = "investor.pan_changed"
+PAN_CHANGE_MAX = 3  # PANs set or changed per investor in PAN_CHANGE_WINDOW
+PAN_CHANGE_WINDOW = timedelta(days=7)
+
+
+class _DuplicatePan(Exception):
+    def __init__(self, pan: str):
+        self.pan = pan
+
+
 def investor_update_profile(*, investor: Investor, data: dict[str, Any], actor=None) -> Investor:
-    """Updates the fields an investor may change. The PAN is locked once KYC is verified; a new PAN
-    restarts the KYC check. Anything else in `data` is refused."""
+    """Updates the fields an investor may change. The PAN is locked once KYC is verified, may be set or
+    changed at most PAN_CHANGE_MAX times a week, and a PAN another investor here holds is refused with a
+    staff review item (the same person twice, or a mistyped PAN). A new PAN restarts the KYC check.
+    Anything else in `data` is refused."""
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ProfileError(
             "Some fields cannot be changed here.", extra={"fields": {f: ["read-only"] for f in sorted(unknown)}}
         )
-    with transaction.atomic():
-        investor = Investor.objects.select_for_update().select_related("user").get(pk=investor.pk)
-        cleaned = {field: _clean_profile_value(investor, field, value) for field, value in data.items()}
-        born = cleaned.get("date_of_birth", investor.date_of_birth)
-        tax_status = cleaned.get("tax_status", investor.tax_status)
-        adult_statuses = (Investor.TaxStatus.INDIVIDUAL, Investor.TaxStatus.NRI)
-        if born is not None and tax_status in adult_statuses and age_on(born, timezone.localdate()) < 18:
-            raise field_error("date_of_birth", "Investors under 18 invest through a guardian (tax status minor).")
-        pan_changed = "pan" in cleaned and cleaned["pan"] != investor.pan
-        if pan_changed:
-            if investor.kyc_status == KycStatus.VERIFIED:
-                raise ConflictError("Your PAN cannot change once your KYC is verified.", code="pan_locked")
-            if Investor.objects.filter(pan=cleaned["pan"]).exclude(pk=investor.pk).exists():
-                raise ConflictError("This PAN is already registered here.", code="pan_taken")
-        changed = [field for field, value in cleaned.items() if getattr(investor, field) != value]
-        for field in changed:
-            setattr(investor, field, cleaned[field])
-        if pan_changed:
-            investor.kyc_status = KycStatus.PENDING
-            investor.kyc_reason = "Checking with the KRA."
-            investor.kyc_source_code = ""
-            changed += ["kyc_status", "kyc_reason", "kyc_source_code"]
-        if "full_name" in changed:
-            investor.user.full_name = investor.full_name
-            investor.user.save(update_fields=["full_name", "updated_at"])
-        if not changed:
-            return investor
-        investor.save(update_fields=[*changed, "updated_at"])
-        extra: dict[str, Any] = {"fields": sorted(set(changed))}
-        if pan_changed:
-            extra["pan"] = mask_pan(investor.pan)
-        audit_record(action="investor.profile_updated", actor=actor, target=investor, extra=extra)
-        if pan_changed:
-            kyc_check_after_commit(investor=investor)
+    try:
+        return _profile_update(investor=investor, data=data, actor=actor)
+    except _DuplicatePan as duplicate:
+        # nothing of the update was kept; staff hear of it all the same
+        investor_review_open(
+            investor=investor,
+            kind=InvestorReview.Kind.PAN_DUPLICATE,
+            detail=f"Tried to use PAN {mask_pan(duplicate.pan)}, which another investor of this distributor holds.",
+        )
+        raise ConflictError(
+            "This PAN is already registered with another account here. We have asked your distributor to look "
+            "into it: check the PAN, or contact them.",
+            code="pan_taken",
+        ) from None
+
+
+def _pan_change_limit_check(investor: Investor) -> None:
+    since = timezone.now() - PAN_CHANGE_WINDOW
+    changes = AuditLog.objects.filter(
+        action=PAN_CHANGED_ACTION, target_type=Investor._meta.label, target_id=str(investor.pk), created_at__gte=since
+    ).count()
+    if changes >= PAN_CHANGE_MAX:
+        raise ApplicationError(
+            f"Your PAN was changed {changes} times in the last {PAN_CHANGE_WINDOW.days} days. Contact your "
+            "distributor to change it again.",
+            code="pan_change_limit",
+            status_code=429,
+            extra={"retry_after": int(PAN_CHANGE_WINDOW.total_seconds())},
+        )
+
+
+@transaction.atomic
+def _profile_update(*, investor: Investor, data: dict[str, Any], actor) -> Investor:
+    investor = Investor.objects.select_for_update().select_related("user").get(pk=investor.pk)
+    cleaned = {field: _clean_profile_value(investor, field, value) for field, value in data.items()}
+    born = cleaned.get("date_of_birth", investor.date_of_birth)
+    tax_status = cleaned.get("tax_status", investor.tax_status)
+    adult_statuses = (Investor.TaxStatus.INDIVIDUAL, Investor.TaxStatus.NRI)
+    if born is not None and tax_status in adult_statuses and age_on(born, timezone.localdate()) < 18:
+        raise field_error("date_of_birth", "Investors under 18 invest through a guardian (tax status minor).")
+    pan_changed = "pan" in cleaned and cleaned["pan"] != investor.pan
+    if pan_changed:
+        if investor.kyc_status == KycStatus.VERIFIED:
+            raise ConflictError("Your PAN cannot change once your KYC is verified.", code="pan_locked")
+        _pan_change_limit_check(investor)
+        if investor_with_pan(pan=cleaned["pan"], exclude=investor) is not None:
+            raise _DuplicatePan(cleaned["pan"])
+    changed = [field for field, value in cleaned.items() if getattr(investor, field) != value]
+    for field in changed:
+        setattr(investor, field, cleaned[field])
+    if pan_changed:
+        investor.kyc_status = KycStatus.PENDING
+        investor.kyc_reason = "Checking with the KRA."
+        investor.kyc_source_code = ""
+        changed += ["kyc_status", "kyc_reason", "kyc_source_code"]
+    if "full_name" in changed:
+        investor.user.full_name = investor.full_name
+        investor.user.save(update_fields=["full_name", "updated_at"])
+    if not changed:
+        return investor
+    investor.save(update_fields=[*changed, "updated_at"])
+    extra: dict[str, Any] = {"fields": sorted(set(changed))}
+    if pan_changed:
+        extra["pan"] = mask_pan(investor.pan)
+        audit_record(action=PAN_CHANGED_ACTION, actor=actor, target=investor, extra={"pan": mask_pan(investor.pan)})
+    audit_record(action="investor.profile_updated", actor=actor, target=investor, extra=extra)
+    if pan_changed:
+        kyc_check_after_commit(investor=investor)
     return investor
 
 
