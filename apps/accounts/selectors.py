@@ -289,18 +289,17 @@ PAYOUT_ACCOUNT_COOLING_OFF = timedelta(hours=24)
 
 
 def payout_account_recently_changed(*, investor: Investor, now: datetime | None = None) -> str:
-    """Why a redemption paid now should wait for staff: the payout (primary) bank account was added or
-    made primary within the last 24 hours. Empty when it need not wait."""
+    """Why a redemption paid now should wait for staff: the payout (primary) bank account was added as
+    primary, or made primary, within the last 24 hours (the services stamp primary_since; accounts loaded
+    by staff or imports carry none). Empty when it need not wait."""
     now = now or timezone.now()
     account = BankAccount.objects.filter(investor=investor, is_primary=True).first()
-    if account is None:
+    if account is None or account.primary_since is None or account.primary_since < now - PAYOUT_ACCOUNT_COOLING_OFF:
         return ""
-    since = now - PAYOUT_ACCOUNT_COOLING_OFF
-    if account.created_at >= since:
-        return f"The bank account ending {account.account_number[-4:]} was added less than 24 hours ago."
-    if account.primary_since is not None and account.primary_since >= since:
-        return f"The bank account ending {account.account_number[-4:]} became primary less than 24 hours ago."
-    return ""
+    ending = account.account_number[-4:]
+    if account.primary_since - account.created_at < timedelta(minutes=1):
+        return f"The bank account ending {ending} was added less than 24 hours ago."
+    return f"The bank account ending {ending} became your primary account less than 24 hours ago."
 
 
 # --- the onboarding checklist ------------------------------------------------------------------------------
