@@ -14,7 +14,7 @@ from apps.accounts import selectors as accounts_selectors
 from apps.accounts import services as accounts_services
 from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import KycStatus
-from apps.accounts.validators import InvalidInput, bank_name_for_ifsc, ifsc_normalize
+from apps.accounts.validators import InvalidInput, account_number_normalize, bank_name_for_ifsc, ifsc_normalize
 from apps.core.exceptions import ApplicationError
 from apps.core.logging import mask_pan, mask_text
 from apps.web.forms_onboarding import (
@@ -70,7 +70,8 @@ class OnboardingStepView(InvestorView):
 
     def done(self, request, message: str):
         messages.success(request, message)
-        onboarding = accounts_selectors.investor_onboarding(investor=request.investor)
+        investor = accounts_selectors.investor_get_for_user(user=request.user)  # as the step left it
+        onboarding = accounts_selectors.investor_onboarding(investor=investor)
         following = onboarding.next_step
         if following is not None:
             return redirect(reverse(STEP_URLS[following.key]))
@@ -219,8 +220,8 @@ class BankStepView(OnboardingStepView):
             "kind": "add",
             "challenge_id": str(challenge.public_id),
             "sent_to": mask_text(challenge.target),
-            "account_number": data["account_number"],
-            "last4": data["account_number"].strip()[-4:],
+            "account_number": account_number_normalize(data["account_number"]),
+            "last4": account_number_normalize(data["account_number"])[-4:],
             "ifsc": ifsc,
             "bank_name": data["bank_name"] or bank_name_for_ifsc(ifsc),
             "account_type": data["account_type"],
