@@ -334,8 +334,15 @@ class FatcaApi(APIView):
         return Response(InvestorSerializer(investor).data)
 
 
+class ContactChallengesSerializer(ChallengeSerializer):
+    """The code to the new contact (top level) and the one to the contact already on the account."""
+
+    current = ChallengeSerializer(help_text="the code to the current contact, which must confirm the change")
+
+
 class ContactOtpApi(APIView):
-    """Adds or changes the e-mail address or mobile number: first a code to the new one..."""
+    """Adds or changes the e-mail address or mobile number used for codes: a code goes to the new contact
+    and another to the current one (the same kind, else the other)..."""
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [IpRateThrottle, ScopedRateThrottle]
@@ -344,30 +351,41 @@ class ContactOtpApi(APIView):
     class InputSerializer(serializers.Serializer):
         identifier = serializers.CharField(max_length=254)
 
-    @extend_schema(request=InputSerializer, responses={202: ChallengeSerializer}, operation_id="me_contact_otp_send")
+    @extend_schema(
+        request=InputSerializer, responses={202: ContactChallengesSerializer}, operation_id="me_contact_otp_send"
+    )
     def post(self, request):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        challenge = services.contact_change_otp_send(investor=investor, identifier=data.validated_data["identifier"])
-        return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
+        challenges = services.contact_change_otp_send(investor=investor, identifier=data.validated_data["identifier"])
+        body = {**ChallengeSerializer(challenges.new).data, "current": ChallengeSerializer(challenges.current).data}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class ContactVerifyApi(APIView):
-    """...then the code, which makes it the investor's."""
+    """...then both codes make it the investor's. The old contact hears of the change, and every other
+    sign-in (web sessions, other devices and their refresh tokens) is signed out; this one stays."""
 
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
         challenge_id = serializers.UUIDField()
         code = serializers.RegexField(r"^[0-9]{6}$")
+        current_challenge_id = serializers.UUIDField()
+        current_code = serializers.RegexField(r"^[0-9]{6}$")
 
     @extend_schema(request=InputSerializer, responses=InvestorSerializer, operation_id="me_contact_verify")
     def post(self, request):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        investor = services.contact_change_verify(investor=investor, **data.validated_data)
+        investor = services.contact_change_verify(
+            investor=investor,
+            keep_session_key=request.session.session_key or "",
+            keep_access_token=request.auth,
+            **data.validated_data,
+        )
         return Response(InvestorSerializer(investor).data)
 
 

@@ -1,8 +1,13 @@
 """The investor's profile: personal details, the FATCA declaration, a verified change of contact."""
 
+from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,7 +17,8 @@ from apps.accounts.models import (
     KycStatus,
     OtpChallenge,
 )
-from apps.accounts.otp import otp_issue, otp_verify
+from apps.accounts.notifiers import OutboundMessage, notifier
+from apps.accounts.otp import OtpError, otp_issue, otp_verify
 from apps.accounts.selectors import investor_with_pan
 from apps.accounts.services.common import (
     OTP_PURPOSE_CONTACT,
@@ -24,6 +30,7 @@ from apps.accounts.services.common import (
 )
 from apps.accounts.services.kyc import kyc_check_after_commit
 from apps.accounts.services.reviews import investor_review_open
+from apps.accounts.signals import contact_changed
 from apps.accounts.validators import (
     Identifier,
     InvalidInput,
@@ -32,7 +39,7 @@ from apps.accounts.validators import (
 )
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
-from apps.core.logging import mask_pan
+from apps.core.logging import mask_pan, mask_text
 from apps.core.models import AuditLog
 
 # --- profile --------------------------------------------------------------------------------------------
@@ -225,15 +232,74 @@ def investor_declare_fatca(
     return investor
 
 
-def contact_change_otp_send(*, investor: Investor, identifier: str) -> OtpChallenge:
-    """Adding or changing the e-mail address or mobile number: a code to the new one proves it."""
+@dataclass(frozen=True)
+class ContactChallenges:
+    new: OtpChallenge  # proves the new e-mail address or mobile number
+    current: OtpChallenge  # proves the person holds a contact the account already has
+
+
+def _current_contact(investor: Investor, channel: str) -> Identifier:
+    """The contact already on the account that must confirm a change: the one being replaced, else the
+    other one (adding an e-mail address is confirmed from the mobile, and the other way round)."""
+    user = investor.user
+    email, mobile = Identifier("email", user.email or ""), Identifier("sms", user.mobile or "")
+    ordered = (email, mobile) if channel == "email" else (mobile, email)
+    for contact in ordered:
+        if contact.value:
+            return contact
+    raise ConflictError("This account has no contact to confirm the change from.", code="contact_missing")
+
+
+def contact_change_otp_send(*, investor: Investor, identifier: str) -> ContactChallenges:
+    """Adding or changing the e-mail address or mobile number used for codes: one code to the new
+    contact, and one to the current contact (the same kind, else the other), so that a stolen session
+    alone cannot move the account's codes elsewhere."""
     parsed = identifier_or_error(identifier)
-    return otp_issue(
+    if parsed.value in {(investor.user.email or "").lower(), investor.user.mobile or ""}:
+        raise field_error("identifier", "This is already your contact.")
+    current = _current_contact(investor, parsed.channel)
+    new = otp_issue(
         purpose=OTP_PURPOSE_CONTACT, channel=parsed.channel, target=parsed.value, subject=str(investor.public_id)
     )
+    confirm = otp_issue(
+        purpose=OTP_PURPOSE_CONTACT,
+        channel=current.channel,
+        target=current.value,
+        subject=_current_subject(new),
+        what=f"to confirm changing your contact details to {mask_text(parsed.value)}",
+    )
+    return ContactChallenges(new=new, current=confirm)
 
 
-def contact_change_verify(*, investor: Investor, challenge_id, code: str) -> Investor:
+def _current_subject(new: OtpChallenge) -> str:
+    return f"current:{new.public_id}"
+
+
+def contact_change_verify(
+    *,
+    investor: Investor,
+    challenge_id,
+    code: str,
+    current_challenge_id,
+    current_code: str,
+    keep_session_key: str = "",
+    keep_access_token=None,
+) -> Investor:
+    """Both codes proven, the contact changes; a notice goes to the contact it replaces; every other
+    sign-in of the user ends (web sessions but `keep_session_key`, device sessions and their refresh
+    tokens but the one of `keep_access_token`)."""
+    pending = OtpChallenge.objects.filter(
+        public_id=challenge_id, purpose=OTP_PURPOSE_CONTACT, subject=str(investor.public_id), consumed_at=None
+    ).first()
+    if pending is None:
+        raise OtpError("Unknown verification request.")
+    # the current contact's code first: a wrong one leaves the new contact's code unused
+    confirmation = otp_verify(
+        challenge_id=current_challenge_id,
+        code=current_code,
+        purpose=OTP_PURPOSE_CONTACT,
+        subject=_current_subject(pending),
+    )
     challenge = otp_verify(
         challenge_id=challenge_id, code=code, purpose=OTP_PURPOSE_CONTACT, subject=str(investor.public_id)
     )
@@ -244,15 +310,54 @@ def contact_change_verify(*, investor: Investor, challenge_id, code: str) -> Inv
     with transaction.atomic():
         investor = Investor.objects.select_for_update().select_related("user").get(pk=investor.pk)
         user = investor.user
-        if identifier.is_email:
-            user.email, investor.email, field = identifier.value, identifier.value, "email"
-        else:
-            user.mobile, investor.mobile, field = identifier.value, identifier.value, "mobile"
+        if confirmation.target not in {(user.email or "").lower(), (user.mobile or "").lower()}:
+            raise ConflictError("Your contact details changed meanwhile. Start again.", code="contact_moved_on")
+        field = "email" if identifier.is_email else "mobile"
+        previous = getattr(user, field) or ""
+        setattr(user, field, identifier.value)
+        setattr(investor, field, identifier.value)
         try:
             with transaction.atomic():
                 user.save(update_fields=[field, "updated_at"])
         except IntegrityError:
             raise ConflictError("This contact belongs to another account.", code="contact_taken") from None
         investor.save(update_fields=[field, "updated_at"])
-        audit_record(action="investor.contact_changed", actor=user, target=investor, extra={"field": field})
+        audit_record(
+            action="investor.contact_changed",
+            actor=user,
+            target=investor,
+            extra={"field": field, "from": mask_text(previous), "to": mask_text(identifier.value)},
+        )
+        ended = _other_web_sessions_end(user=user, keep_session_key=keep_session_key)
+        contact_changed.send(sender=Investor, user=user, keep_access_token=keep_access_token)
+        audit_record(action="investor.signed_out_elsewhere", actor=user, target=investor, extra={"web": ended})
+        if previous:
+            _old_contact_notice(field=field, previous=previous, new=identifier.value)
     return investor
+
+
+def _old_contact_notice(*, field: str, previous: str, new: str) -> None:
+    noun = "e-mail address" if field == "email" else "mobile number"
+    message = OutboundMessage(
+        channel="email" if field == "email" else "sms",
+        target=previous,
+        subject=f"Your {noun} was changed",
+        body=(
+            f"The {noun} of your investment account was changed to {mask_text(new)}, and you were signed out "
+            "everywhere else. If this was not you, contact your distributor at once."
+        ),
+    )
+    transaction.on_commit(lambda: notifier().send(message))
+
+
+def _other_web_sessions_end(*, user, keep_session_key: str) -> int:
+    """Ends the user's other web sessions. Sessions are found by reading the live ones: a contact change
+    is rare, and this keeps the session store as Django has it."""
+    ended = 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep_session_key or None)
+    for session in live.iterator(chunk_size=500):
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended

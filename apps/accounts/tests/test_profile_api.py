@@ -283,25 +283,64 @@ def test_anonymous_requests_get_401(alpha_api):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_adding_a_mobile_number_needs_a_code_to_it(tenant_alpha, alice, bob, django_capture_on_commit_callbacks):
+def test_adding_a_mobile_number_needs_a_code_to_it_and_one_to_the_current_email(
+    tenant_alpha, alice, bob, django_capture_on_commit_callbacks
+):
     api = api_for(alice)
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post("/api/v1/me/contact/otp", {"identifier": "9811122233"}, format="json")
     assert sent.status_code == 202
-    wrong = api.post(
-        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": "000000"}, format="json"
-    )
-    code = otp_code_sent_to("+919811122233")
-    if code != "000000":
+    new_id, current_id = sent.json()["challenge_id"], sent.json()["current"]["challenge_id"]
+    code, current_code = otp_code_sent_to("+919811122233"), otp_code_sent_to(alice.email)
+    both = {"challenge_id": new_id, "code": code, "current_challenge_id": current_id, "current_code": current_code}
+    wrong = api.post("/api/v1/me/contact/verify", {**both, "current_code": "000000"}, format="json")
+    if current_code != "000000":
         assert wrong.status_code == 400
-    # Bob cannot use Alice's challenge even with the right code
-    stolen = api_for(bob).post(
-        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": code}, format="json"
-    )
-    assert stolen.status_code == 400
-    done = api.post(
-        "/api/v1/me/contact/verify", {"challenge_id": sent.json()["challenge_id"], "code": code}, format="json"
-    )
-    assert done.status_code == 200
-    assert done.json()["mobile"] == "+919811122233"
-    assert "mobile" not in api.get("/api/v1/me/checklist").json()["missing"]
+    # Bob cannot use Alice's challenges even with the right codes
+    assert api_for(bob).post("/api/v1/me/contact/verify", both, format="json").status_code == 400
+    # the new contact's code alone is not enough
+    alone = api.post("/api/v1/me/contact/verify", {"challenge_id": new_id, "code": code}, format="json")
+    assert alone.status_code == 400
+
+
+def test_changing_the_mobile_needs_both_codes_tells_the_old_number_and_signs_out_elsewhere(
+    tenant_alpha, django_capture_on_commit_callbacks
+):
+    from apps.accounts.notifiers import LocmemNotifier
+    from apps.oauth.models import DeviceSession
+    from apps.oauth.tests.flows import tokens_for
+    from tests.clients import signed_in_client
+
+    investor = make_investor(tenant_alpha, mobile="+919811100001")
+    here = tokens_for(tenant_alpha, investor.user, device_name="Here")
+    there = tokens_for(tenant_alpha, investor.user, device_name="There")
+    browser = signed_in_client(tenant_alpha, investor.user)
+    assert browser.get("/web/").status_code == 200
+    api = APIClient(HTTP_HOST="alpha.localhost")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {here['access_token']}")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api.post("/api/v1/me/contact/otp", {"identifier": "98111 00002"}, format="json")
+    assert sent.status_code == 202 and sent.json()["current"]["sent_to"].endswith("0001")
+    both = {
+        "challenge_id": sent.json()["challenge_id"],
+        "code": otp_code_sent_to("+919811100002"),
+        "current_challenge_id": sent.json()["current"]["challenge_id"],
+        "current_code": otp_code_sent_to("+919811100001"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        done = api.post("/api/v1/me/contact/verify", both, format="json")
+
+    assert done.status_code == 200, done.json()
+    assert done.json()["mobile"] == "+919811100002"
+    notice = [m for m in LocmemNotifier.outbox if m.target == "+919811100001"][-1]
+    assert "was changed" in notice.body and "98111" not in notice.body.split("changed to", 1)[1][:8]
+    # this device stays signed in; the other device and the web session do not
+    assert api.get("/api/v1/me").status_code == 200
+    other = APIClient(HTTP_HOST="alpha.localhost")
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {there['access_token']}")
+    assert other.get("/api/v1/me").status_code == 401
+    assert browser.get("/web/").status_code == 302
+    with tenant_context(tenant_alpha):
+        assert DeviceSession.objects.get(user=investor.user, device_name="There").revoked_at is not None
+        assert DeviceSession.objects.get(user=investor.user, device_name="Here").revoked_at is None
