@@ -4,6 +4,7 @@ their errors are put beside the field they name."""
 from django import forms
 
 from apps.accounts.models import BankAccount, Investor, Nominee
+from apps.accounts.validators import InvalidInput, pan_normalize
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import one_time_code_field
 
@@ -51,6 +52,14 @@ class ProfileForm(forms.Form):
         if pan_locked:
             self.fields["pan"].disabled = True
             self.fields["pan"].help_text = "Your PAN cannot change once your KYC is verified."
+
+    def clean_pan(self) -> str:
+        if self.fields["pan"].disabled:
+            return self.initial.get("pan", "")
+        try:
+            return pan_normalize(self.cleaned_data["pan"])
+        except InvalidInput as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def profile_data(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "pan"}
