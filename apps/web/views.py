@@ -178,7 +178,7 @@ class OrderPlaceView(InvestorView):
                 step = ONBOARDING_STEP_PAGES.get(exc.extra.get("step", ""))
                 if step:  # refused for a missing onboarding step: the page links to it
                     context = {"form": form, "refused_step_url": reverse(step)}
-                    return self.render(request, self.template_name, context, status=exc.status_code)
+                    return self.render(request, self.template_name, context, status=400)
             else:
                 return redirect(reverse("web:order_confirm", args=[order.public_id]))
         return self.render(request, self.template_name, {"form": form}, status=400)

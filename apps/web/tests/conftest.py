@@ -1,10 +1,4 @@
 """The web pages' tests reuse the portal's signed-in staff client where a story crosses both sites (staff
-place an order, the investor confirms it on the web), and its headless Chromium for whole journeys."""
+place an order, the investor confirms it on the web)."""
 
-from apps.portal.tests.conftest import (  # noqa: F401 - fixtures and the browser marker, used by name
-    browser,
-    page,
-    pytest_configure,
-    screenshot,
-    staff_client,
-)
+from apps.portal.tests.conftest import staff_client  # noqa: F401 - a fixture, used by name

@@ -166,7 +166,7 @@ def test_an_order_refused_for_kyc_links_to_the_kyc_step(tenant_alpha):
         },
     )
 
-    assert refused.status_code == 422
+    assert refused.status_code == 400
     assert 'href="/web/onboarding/kyc/"' in refused.content.decode()
 
 
