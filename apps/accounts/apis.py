@@ -277,6 +277,43 @@ class ProfileChecklistApi(APIView):
         )
 
 
+class OnboardingStepSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(
+        choices=list(selectors.ONBOARDING_STEP_KEYS),
+        help_text="also what an order refusal names in extra.step when this step is missing",
+    )
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=["done", "todo", "blocked"], help_text="blocked: an earlier step first")
+    message = serializers.CharField(help_text="in plain words: what is there, or what to do next")
+
+
+class OnboardingApi(APIView):
+    """The investor's onboarding checklist, in order: details, KYC, bank account, nominees, FATCA. The
+    same steps as the web pages under /web/onboarding/."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        complete = serializers.BooleanField()
+        next_step = serializers.CharField(allow_null=True, help_text="the first step to do, if any")
+        steps = OnboardingStepSerializer(many=True)
+
+    @extend_schema(responses=OutputSerializer, operation_id="me_onboarding_retrieve")
+    def get(self, request):
+        investor = selectors.investor_get_for_user(user=request.user)
+        onboarding = selectors.investor_onboarding(investor=investor)
+        next_step = onboarding.next_step
+        return Response(
+            self.OutputSerializer(
+                {
+                    "complete": onboarding.complete,
+                    "next_step": next_step.key if next_step else None,
+                    "steps": onboarding.steps,
+                }
+            ).data
+        )
+
+
 class FatcaApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -297,8 +334,15 @@ class FatcaApi(APIView):
         return Response(InvestorSerializer(investor).data)
 
 
+class ContactChallengesSerializer(ChallengeSerializer):
+    """The code to the new contact (top level) and the one to the contact already on the account."""
+
+    current = ChallengeSerializer(help_text="the code to the current contact, which must confirm the change")
+
+
 class ContactOtpApi(APIView):
-    """Adds or changes the e-mail address or mobile number: first a code to the new one..."""
+    """Adds or changes the e-mail address or mobile number used for codes: a code goes to the new contact
+    and another to the current one (the same kind, else the other)..."""
 
     permission_classes = [IsAuthenticated]
     throttle_classes = [IpRateThrottle, ScopedRateThrottle]
@@ -307,30 +351,41 @@ class ContactOtpApi(APIView):
     class InputSerializer(serializers.Serializer):
         identifier = serializers.CharField(max_length=254)
 
-    @extend_schema(request=InputSerializer, responses={202: ChallengeSerializer}, operation_id="me_contact_otp_send")
+    @extend_schema(
+        request=InputSerializer, responses={202: ContactChallengesSerializer}, operation_id="me_contact_otp_send"
+    )
     def post(self, request):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        challenge = services.contact_change_otp_send(investor=investor, identifier=data.validated_data["identifier"])
-        return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
+        challenges = services.contact_change_otp_send(investor=investor, identifier=data.validated_data["identifier"])
+        body = {**ChallengeSerializer(challenges.new).data, "current": ChallengeSerializer(challenges.current).data}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class ContactVerifyApi(APIView):
-    """...then the code, which makes it the investor's."""
+    """...then both codes make it the investor's. The old contact hears of the change, and every other
+    sign-in (web sessions, other devices and their refresh tokens) is signed out; this one stays."""
 
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
         challenge_id = serializers.UUIDField()
         code = serializers.RegexField(r"^[0-9]{6}$")
+        current_challenge_id = serializers.UUIDField()
+        current_code = serializers.RegexField(r"^[0-9]{6}$")
 
     @extend_schema(request=InputSerializer, responses=InvestorSerializer, operation_id="me_contact_verify")
     def post(self, request):
         investor = selectors.investor_get_for_user(user=request.user)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        investor = services.contact_change_verify(investor=investor, **data.validated_data)
+        investor = services.contact_change_verify(
+            investor=investor,
+            keep_session_key=request.session.session_key or "",
+            keep_access_token=request.auth,
+            **data.validated_data,
+        )
         return Response(InvestorSerializer(investor).data)
 
 
@@ -396,7 +451,34 @@ class BankAccountSerializer(serializers.Serializer):
         return f"XXXX{account.account_number[-4:]}"
 
 
+class BankAccountOtpApi(APIView):
+    """Adding a bank account changes where redemptions are paid: first a code to the investor's registered
+    mobile (else e-mail), bound to these account details..."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [IpRateThrottle, ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    class InputSerializer(serializers.Serializer):
+        account_number = serializers.CharField(max_length=24)
+        ifsc = serializers.CharField(max_length=11)
+        account_type = serializers.ChoiceField(choices=BankAccount.AccountType.choices, required=False)
+
+    @extend_schema(
+        request=InputSerializer, responses={202: ChallengeSerializer}, operation_id="me_bank_accounts_otp_send"
+    )
+    def post(self, request):
+        investor = selectors.investor_get_for_user(user=request.user)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        challenge = services.bank_account_add_otp_send(investor=investor, **data.validated_data)
+        return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
+
+
 class BankAccountListApi(APIView):
+    """...then the same details with the code add the account (the first one becomes primary). A
+    redemption paid to an account added or made primary in the last 24 hours waits for staff review."""
+
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
@@ -405,6 +487,8 @@ class BankAccountListApi(APIView):
         account_type = serializers.ChoiceField(choices=BankAccount.AccountType.choices, required=False)
         bank_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
         make_primary = serializers.BooleanField(required=False, default=False)
+        challenge_id = serializers.UUIDField()
+        code = serializers.RegexField(r"^[0-9]{6}$")
 
     @extend_schema(responses=BankAccountSerializer(many=True), operation_id="me_bank_accounts_list")
     def get(self, request):
@@ -437,14 +521,43 @@ class BankAccountDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class BankAccountPrimaryApi(APIView):
-    permission_classes = [IsAuthenticated]
+class BankAccountPrimaryOtpApi(APIView):
+    """Making another account the primary (payout) one: first a code..."""
 
-    @extend_schema(request=None, responses=BankAccountSerializer, operation_id="me_bank_accounts_make_primary")
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [IpRateThrottle, ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    @extend_schema(
+        request=None, responses={202: ChallengeSerializer}, operation_id="me_bank_accounts_make_primary_otp_send"
+    )
     def post(self, request, bank_account_id):
         investor = selectors.investor_get_for_user(user=request.user)
         account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
-        account = services.bank_account_set_primary(investor=investor, bank_account=account, actor=request.user)
+        challenge = services.bank_account_primary_otp_send(investor=investor, bank_account=account)
+        return Response(ChallengeSerializer(challenge).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BankAccountPrimaryApi(APIView):
+    """...then the code makes it primary."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        challenge_id = serializers.UUIDField()
+        code = serializers.RegexField(r"^[0-9]{6}$")
+
+    @extend_schema(
+        request=InputSerializer, responses=BankAccountSerializer, operation_id="me_bank_accounts_make_primary"
+    )
+    def post(self, request, bank_account_id):
+        investor = selectors.investor_get_for_user(user=request.user)
+        account = selectors.access_bank_account_by_id(investor=investor, public_id=bank_account_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = services.bank_account_set_primary(
+            investor=investor, bank_account=account, actor=request.user, **data.validated_data
+        )
         return Response(BankAccountSerializer(account).data)
 
 

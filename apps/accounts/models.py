@@ -163,6 +163,9 @@ class BankAccount(KeyedHashesMixin, PublicIdModel):
     account_type = models.CharField(max_length=2, choices=AccountType.choices, default=AccountType.SAVINGS)
     is_primary = models.BooleanField(default=False)
     is_verified = models.BooleanField(default=False)
+    primary_since = models.DateTimeField(
+        null=True, blank=True, help_text="when it last became the primary (payout) account"
+    )
 
     class Meta:
         ordering = ["-is_primary", "created_at"]
@@ -288,6 +291,38 @@ class Invitation(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Invitation for {self.full_name}"
+
+
+class InvestorReview(PublicIdModel):
+    """Something about an investor that a staff member must look at before it counts: the KRA's name or
+    date of birth not matching the profile, a PAN already held by another investor here. At most one
+    open item of each kind per investor; staff resolve it with a note."""
+
+    class Kind(models.TextChoices):
+        KYC_MISMATCH = "kyc_mismatch", "KYC details do not match the profile"
+        PAN_DUPLICATE = "pan_duplicate", "PAN already held by another investor"
+
+    investor = models.ForeignKey(Investor, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    detail = models.CharField(max_length=300, help_text="what was found, in plain words (PANs masked)")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investor", "kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="accounts_investorreview_one_open_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'resolved' if self.resolved_at else 'open'})"
 
 
 class StaffTotpDevice(TimeStampedModel):

@@ -3,7 +3,7 @@ sign-up, sign-in, orders (SEBI two-factor), contact changes and consents.
 
 Sends are budgeted per target and per purpose group: codes anyone can ask for without signing in
 (sign-in, registration, invitations) cannot use up the budget of an investor's order, mandate, contact
-change or family-consent codes, nor one another's. Every text says what its code is for."""
+change, bank change or family-consent codes, nor one another's. Every text says what its code is for."""
 
 import hashlib
 import hmac
@@ -33,6 +33,7 @@ OTP_BUDGET_GROUPS = {
     "mandate": "transaction",
     "basket": "transaction",
     "contact": "contact_change",
+    "bank": "bank_change",
     "family": "family_consent",
     # a budget of its own: asking for reset codes cannot use up the sign-in codes, nor the other way round
     "password_reset": "password_reset",
@@ -50,6 +51,7 @@ OTP_PURPOSE_TEXT = {
     "mandate": "to approve your bank mandate",
     "basket": "to confirm your orders",
     "contact": "to change your contact details",
+    "bank": "to change your bank account details",
     "family": "to share your portfolio with a family member",
     "password_reset": "to reset your password",
 }

@@ -49,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INVESTORS_VIEW,
             Capability.INVESTORS_EDIT,
             Capability.INVESTORS_INVITE,
+            Capability.KYC_RECHECK,  # their own book only: investors reach them through access_investor_by_id
             Capability.ORDERS_VIEW,
             Capability.ORDERS_PLACE,
             Capability.REPORTS_VIEW,

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from apps.accounts.models import (
     PAN_PURPOSE,
     BankAccount,
     Investor,
+    InvestorReview,
     Invitation,
     KycStatus,
     Nominee,
@@ -348,3 +350,192 @@ def staff_book_is_empty(*, staff: StaffMember) -> bool:
         staff.role == StaffRole.RELATIONSHIP_MANAGER
         and not Investor.objects.filter(relationship_manager=staff).exists()
     )
+
+
+# --- staff review items ----------------------------------------------------------------------------------
+
+
+def investor_review_list(*, investor: Investor, open_only: bool = True) -> QuerySet[InvestorReview]:
+    qs = InvestorReview.objects.filter(investor=investor).select_related("resolved_by")
+    return qs.filter(resolved_at__isnull=True) if open_only else qs
+
+
+def access_investor_review_by_id(*, staff: StaffMember, public_id: uuid.UUID) -> InvestorReview:
+    """A review item of an investor this staff member may see; 404 otherwise."""
+    try:
+        review = (
+            InvestorReview.objects.select_related("investor")
+            .filter(public_id=public_id, investor__in=investors_visible_to(staff=staff))
+            .first()
+        )
+    except (ValueError, ValidationError):
+        review = None
+    if review is None:
+        raise NotFoundError("No such review item.")
+    return review
+
+
+# --- bank accounts recently changed (redemption holds) ---------------------------------------------------
+
+PAYOUT_ACCOUNT_COOLING_OFF = timedelta(hours=24)
+
+
+def payout_account_recently_changed(*, investor: Investor, now: datetime | None = None) -> str:
+    """Why a redemption paid now should wait for staff: the payout (primary) bank account was added as
+    primary, or made primary, within the last 24 hours (the services stamp primary_since; accounts loaded
+    by staff or imports carry none). Empty when it need not wait."""
+    now = now or timezone.now()
+    account = BankAccount.objects.filter(investor=investor, is_primary=True).first()
+    if account is None or account.primary_since is None or account.primary_since < now - PAYOUT_ACCOUNT_COOLING_OFF:
+        return ""
+    ending = account.account_number[-4:]
+    if account.primary_since - account.created_at < timedelta(minutes=1):
+        return f"The bank account ending {ending} was added less than 24 hours ago."
+    return f"The bank account ending {ending} became your primary account less than 24 hours ago."
+
+
+# --- the onboarding checklist ------------------------------------------------------------------------------
+
+
+class StepState:
+    DONE = "done"
+    TODO = "todo"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class OnboardingStep:
+    key: str  # profile, kyc, bank, nomination, fatca: also the step's page and an order refusal's extra.step
+    title: str
+    state: str  # StepState
+    message: str  # in plain words: what is there, or what to do next
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    steps: list[OnboardingStep]
+
+    @property
+    def complete(self) -> bool:
+        return all(step.state == StepState.DONE for step in self.steps)
+
+    @property
+    def next_step(self) -> OnboardingStep | None:
+        return next((step for step in self.steps if step.state == StepState.TODO), None)
+
+
+ONBOARDING_STEP_KEYS = ("profile", "kyc", "bank", "nomination", "fatca")
+
+# What each KRA outcome means and what to do next, in plain words (the KRA's own remark is added when it
+# gave one).
+KYC_MESSAGES = {
+    KycStatus.VERIFIED: "Your KYC is verified at the KRA. Nothing more to do here.",
+    KycStatus.PENDING: (
+        "Under process: the KRA has your KYC but has not finished checking it. This usually takes two to three "
+        "working days. Check again later; we also check for you every few hours."
+    ),
+    KycStatus.ON_HOLD: (
+        "On hold: the KRA needs something corrected before it verifies your KYC. Update it with the KRA "
+        "(your distributor can help), then check again."
+    ),
+    KycStatus.REJECTED: (
+        "Rejected: the KRA did not accept your KYC. It has to be done again with new documents; ask your "
+        "distributor to start a fresh KYC, then check again."
+    ),
+    KycStatus.NOT_STARTED: (
+        "Not found: the KRA has no KYC for your PAN. Complete KYC once (your distributor can do it with you), "
+        "then check again."
+    ),
+}
+
+
+def _profile_step(investor: Investor) -> OnboardingStep:
+    missing = []
+    if not investor.full_name.strip():
+        missing.append("your name as on PAN")
+    if not investor.pan:
+        missing.append("your PAN")
+    if investor.date_of_birth is None:
+        missing.append("your date of birth")
+    if not investor.occupation:
+        missing.append("your occupation")
+    if not all([investor.address_line1, investor.city, investor.state, investor.pincode]):
+        missing.append("your address")
+    if missing:
+        return OnboardingStep("profile", "Your details", StepState.TODO, "Add " + ", ".join(missing) + ".")
+    return OnboardingStep("profile", "Your details", StepState.DONE, "Your name, PAN, date of birth and address.")
+
+
+def _kyc_step(investor: Investor, open_reviews: set[str]) -> OnboardingStep:
+    if not (investor.pan and investor.date_of_birth and investor.full_name.strip()):
+        return OnboardingStep(
+            "kyc", "KYC", StepState.BLOCKED, "Add your name, PAN and date of birth first: the KRA is asked by PAN."
+        )
+    status = KycStatus(investor.kyc_status)
+    if status == KycStatus.VERIFIED:
+        return OnboardingStep("kyc", "KYC", StepState.DONE, KYC_MESSAGES[status])
+    if InvestorReview.Kind.KYC_MISMATCH in open_reviews:
+        message = (
+            f"{investor.kyc_reason} Correct your name or date of birth in your details to match your PAN card, "
+            "then check again. We have also asked your distributor to look at it."
+        )
+        return OnboardingStep("kyc", "KYC", StepState.TODO, message.strip())
+    if InvestorReview.Kind.PAN_DUPLICATE in open_reviews:
+        return OnboardingStep(
+            "kyc",
+            "KYC",
+            StepState.BLOCKED,
+            "This PAN is already registered with another account here. Your distributor is looking into it.",
+        )
+    message = KYC_MESSAGES[status]
+    if status in (KycStatus.ON_HOLD, KycStatus.REJECTED) and investor.kyc_reason:
+        message = f"{message} The KRA says: {investor.kyc_reason}"
+    return OnboardingStep("kyc", "KYC", StepState.TODO, message)
+
+
+def investor_onboarding(*, investor: Investor) -> Onboarding:
+    """The investor's way to a first order, one step per page: details, KYC, bank account, nomination and
+    FATCA, each done, to do, or blocked by an earlier step. Three queries."""
+    accounts = list(bank_account_list(investor=investor))
+    primary = next((a for a in accounts if a.is_primary), None)
+    nominees = Nominee.objects.filter(investor=investor).count()
+    open_reviews = set(investor_review_list(investor=investor).values_list("kind", flat=True))
+    steps = [_profile_step(investor), _kyc_step(investor, open_reviews)]
+    if primary is not None:
+        steps.append(
+            OnboardingStep(
+                "bank",
+                "Bank account",
+                StepState.DONE,
+                f"Money is paid to {primary.bank_name or primary.ifsc} account ending {primary.account_number[-4:]}.",
+            )
+        )
+    else:
+        steps.append(
+            OnboardingStep(
+                "bank", "Bank account", StepState.TODO, "Add the bank account your money comes from and goes to."
+            )
+        )
+    if nominees:
+        steps.append(
+            OnboardingStep(
+                "nomination", "Nominees", StepState.DONE, f"{nominees} nominee{'s' if nominees > 1 else ''}."
+            )
+        )
+    elif investor.nomination_opted_out:
+        steps.append(OnboardingStep("nomination", "Nominees", StepState.DONE, "You chose not to name a nominee."))
+    else:
+        steps.append(
+            OnboardingStep(
+                "nomination", "Nominees", StepState.TODO, "Name up to three nominees, or declare that you opt out."
+            )
+        )
+    if investor.fatca_declared_at is not None:
+        steps.append(OnboardingStep("fatca", "FATCA declaration", StepState.DONE, "Declared."))
+    else:
+        steps.append(
+            OnboardingStep(
+                "fatca", "FATCA declaration", StepState.TODO, "Declare your tax residency and source of income."
+            )
+        )
+    return Onboarding(steps=steps)

@@ -7,4 +7,7 @@ class OauthConfig(AppConfig):
     verbose_name = "OAuth"
 
     def ready(self) -> None:
-        from apps.oauth import checks  # noqa: F401 (registers the system checks)
+        from apps.oauth import (
+            checks,  # noqa: F401 (registers the system checks)
+            receivers,  # noqa: F401 (connects the receivers of other apps' events)
+        )

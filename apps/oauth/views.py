@@ -322,7 +322,9 @@ class RegisterView(View):
             return self._render(request, step="code", error=f"{exc.message} {detail}".strip(), status=400)
         request.session.pop(SESSION_KEY, None)
         login(request, investor.user, backend=BACKEND)
-        return redirect(_next_url(request))
+        target = _next_url(request)
+        # without a place to go back to (an app's sign-in), a new investor starts on the web's onboarding
+        return redirect(reverse("web:start") if target in ("/", reverse("web:portfolio")) else target)
 
 
 @method_decorator([never_cache, csrf_protect], name="dispatch")

@@ -90,6 +90,10 @@ class OrderOutputSerializer(serializers.Serializer):
     payment_url = serializers.CharField()
     failure_code = serializers.CharField()
     failure_reason = serializers.CharField()
+    held_for_review = serializers.BooleanField(
+        source="is_held", help_text="a redemption to a bank account changed in the last 24 hours waits for staff"
+    )
+    hold_reason = serializers.CharField(help_text="why it is (or was) held; empty when never held")
     otp_challenge_id = serializers.UUIDField(allow_null=True)
     placed_by_staff = serializers.SerializerMethodField()
     sip_id = serializers.SerializerMethodField()

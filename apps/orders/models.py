@@ -78,6 +78,12 @@ class Order(PublicIdModel):
     status = models.CharField(
         max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING_OTP, db_index=True
     )
+    # a redemption paid to a bank account added or made primary in the last 24 hours waits for staff
+    hold_reason = models.CharField(max_length=300, blank=True)
+    hold_released_at = models.DateTimeField(null=True, blank=True)
+    hold_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     gateway = models.CharField(max_length=12, choices=Gateway.choices, blank=True)
     gateway_pinned = models.BooleanField(
         default=False, help_text="an attempt reached this gateway: never route this order elsewhere"
@@ -143,6 +149,11 @@ class Order(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.client_ref} ({self.status})"
+
+    @property
+    def is_held(self) -> bool:
+        """Waiting for staff to release it before it goes to the exchange (see hold_reason)."""
+        return bool(self.hold_reason) and self.hold_released_at is None
 
 
 class OrderEvent(models.Model):

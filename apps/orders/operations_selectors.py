@@ -29,8 +29,9 @@ def access_order_by_id(*, staff: StaffMember, public_id) -> Order:
 
 
 def orders_needing_attention(*, limit: int = 100) -> QuerySet[Order]:
-    """Orders whose outcome at the exchange is unknown, and orders stuck in the outbox (queued or
-    submitted for longer than STUCK_AFTER, or whose outbox message gave up)."""
+    """Orders whose outcome at the exchange is unknown, orders stuck in the outbox (queued or submitted
+    for longer than STUCK_AFTER, or whose outbox message gave up), and confirmed redemptions held for
+    review (a payout bank account changed in the last 24 hours) until staff release them."""
     stale = timezone.now() - STUCK_AFTER
     dead = OutboxMessage.objects.filter(status=OutboxMessage.Status.DEAD, order__isnull=False).values("order_id")
     return (
@@ -38,6 +39,7 @@ def orders_needing_attention(*, limit: int = 100) -> QuerySet[Order]:
             Q(status=OrderStatus.UNKNOWN)
             | Q(status__in=(OrderStatus.QUEUED, OrderStatus.SUBMITTED), updated_at__lt=stale)
             | Q(pk__in=dead, status__in=(OrderStatus.QUEUED, OrderStatus.SUBMITTED, OrderStatus.UNKNOWN))
+            | Q(status=OrderStatus.QUEUED, hold_released_at__isnull=True) & ~Q(hold_reason="")
         )
         .select_related("investor", "scheme")
         .order_by("placed_at")[:limit]

@@ -31,14 +31,16 @@ def _multiple_of(value: Decimal, step: Decimal | None) -> bool:
 
 
 def investor_check(*, investor: Investor) -> None:
+    """What the investor must have in place. Each refusal names the onboarding step that fixes it in
+    extra.step (apps.accounts.selectors.ONBOARDING_STEP_KEYS): the web pages link to that step's page."""
     if investor.kyc_status != KycStatus.VERIFIED:
-        _refuse("kyc_not_verified", "KYC is not verified yet.", kyc_status=investor.kyc_status)
+        _refuse("kyc_not_verified", "KYC is not verified yet.", kyc_status=investor.kyc_status, step="kyc")
     if not investor.pan:
-        _refuse("profile_incomplete", "A PAN is needed before investing.")
+        _refuse("profile_incomplete", "A PAN is needed before investing.", step="profile")
     if not investor.bank_accounts.exists():
-        _refuse("profile_incomplete", "A bank account is needed before investing.")
+        _refuse("profile_incomplete", "A bank account is needed before investing.", step="bank")
     if not (investor.email or investor.mobile):
-        _refuse("profile_incomplete", "An e-mail address or mobile number is needed for the OTP.")
+        _refuse("profile_incomplete", "An e-mail address or mobile number is needed for the OTP.", step="profile")
 
 
 def scheme_operation_check(*, scheme: Scheme, operation: str) -> None:

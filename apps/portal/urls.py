@@ -7,6 +7,7 @@ from apps.portal import (
     views_auth,
     views_imports,
     views_invitations,
+    views_onboarding,
     views_operations,
     views_orders,
     views_reports,
@@ -31,6 +32,16 @@ urlpatterns = [
         name="invitation_action",
     ),
     path("investors/<uuid:public_id>/", views.InvestorDetailView.as_view(), name="investor"),
+    path(
+        "investors/<uuid:public_id>/kyc-check/",
+        views_onboarding.InvestorKycCheckView.as_view(),
+        name="investor_kyc_check",
+    ),
+    path(
+        "investors/<uuid:public_id>/reviews/<uuid:review_id>/resolve/",
+        views_onboarding.InvestorReviewResolveView.as_view(),
+        name="investor_review_resolve",
+    ),
     path("investors/<uuid:public_id>/cas/", views_imports.CasUploadView.as_view(), name="cas_upload"),
     path(
         "investors/<uuid:public_id>/imports/<uuid:import_id>/",

@@ -115,15 +115,24 @@ class InvestorDetailView(PortalView):
     def get(self, request, public_id):
         investor = accounts_selectors.access_investor_by_id(staff=request.staff, public_id=public_id)
         can_assign = accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN)
-        return self.render(
-            request,
-            "portal/investor_detail.html",
-            {
-                "investor": investor,
-                "overview": _investor_overview(investor),
-                "relationship_managers": accounts_selectors.relationship_manager_list() if can_assign else [],
-            },
-        )
+        context = {
+            "investor": investor,
+            "overview": _investor_overview(investor),
+            "onboarding": _investor_onboarding(investor),
+            "relationship_managers": accounts_selectors.relationship_manager_list() if can_assign else [],
+        }
+        return self.render(request, "portal/investor_detail.html", context)
+
+
+def _investor_onboarding(investor) -> dict:
+    """The investor's onboarding checklist as they see it, and open staff review items
+    (templates/portal/_investor_onboarding.html; re-check and resolve in views_onboarding.py)."""
+    onboarding = accounts_selectors.investor_onboarding(investor=investor)
+    return {
+        "onboarding": onboarding,
+        "steps": [{"step": step, "url": ""} for step in onboarding.steps],
+        "reviews": list(accounts_selectors.investor_review_list(investor=investor)),
+    }
 
 
 def _investor_overview(investor) -> dict:

@@ -22,6 +22,7 @@ from apps.orders.services.exchange_identity import (
     exchange_identity_set,
     exchange_identity_summaries,
 )
+from apps.orders.services.holds import order_hold_release
 from apps.orders.services.operations import order_mark_resolved, order_status_query_now
 from apps.orders.services.orders import order_cancel
 from apps.portal.views import PortalView, paginate
@@ -95,6 +96,9 @@ class OrderOperationView(PortalView):
             elif action == "resolve":
                 order_mark_resolved(order=order, actor=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, "Order resolved as failed, with your reason on record.")
+            elif action == "release":
+                order_hold_release(order=order, staff=request.staff, note=request.POST.get("note", ""))
+                messages.success(request, "Hold released: the order goes on to the exchange.")
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect(reverse("portal:operations_order", args=[order.public_id]))

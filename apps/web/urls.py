@@ -6,6 +6,7 @@ from apps.web import reports_views as web_reports_views
 from apps.web import views as web_views
 from apps.web import views_family as web_family_views
 from apps.web import views_funds as web_funds
+from apps.web import views_onboarding as web_onboarding
 from apps.web import views_orders as web_order_views
 from apps.web import views_sips as web_sips
 
@@ -34,6 +35,14 @@ urlpatterns = [
         "family/requests/<uuid:request_id>/", web_family_views.FamilyRequestAnswerView.as_view(), name="family_answer"
     ),
     path("family/links/<uuid:link_id>/unlink/", web_family_views.FamilyUnlinkView.as_view(), name="family_unlink"),
+    # onboarding: the checklist and one page per step
+    path("start/", web_onboarding.StartView.as_view(), name="start"),
+    path("onboarding/", web_onboarding.OnboardingView.as_view(), name="onboarding"),
+    path("onboarding/profile/", web_onboarding.ProfileStepView.as_view(), name="onboarding_profile"),
+    path("onboarding/kyc/", web_onboarding.KycStepView.as_view(), name="onboarding_kyc"),
+    path("onboarding/bank/", web_onboarding.BankStepView.as_view(), name="onboarding_bank"),
+    path("onboarding/nominees/", web_onboarding.NomineesStepView.as_view(), name="onboarding_nominees"),
+    path("onboarding/fatca/", web_onboarding.FatcaStepView.as_view(), name="onboarding_fatca"),
     # tax, PDF statements and goals
     path("tax/", web_reports_views.TaxView.as_view(), name="tax"),
     path("tax/schedule-112a.csv", web_reports_views.Schedule112ACsvView.as_view(), name="tax_112a_csv"),

@@ -37,6 +37,14 @@ from apps.portfolio.services.cas_import import cas_upload_accept
 from apps.web.forms import InvitationAcceptForm
 
 SIGN_IN_URL_NAME = "oauth-login"
+# an order refused for a missing step (extra.step) links to that step's page (apps/web/views_onboarding.py)
+ONBOARDING_STEP_PAGES = {
+    "profile": "web:onboarding_profile",
+    "kyc": "web:onboarding_kyc",
+    "bank": "web:onboarding_bank",
+    "nomination": "web:onboarding_nominees",
+    "fatca": "web:onboarding_fatca",
+}
 PERFORMANCE_DAYS = 365
 
 
@@ -194,6 +202,10 @@ class OrderPlaceView(InvestorView):
                 order = order_place_from_form(investor=request.investor, **form.order_arguments())
             except ApplicationError as exc:
                 form_add_errors(form, exc)
+                step = ONBOARDING_STEP_PAGES.get(exc.extra.get("step", ""))
+                if step:  # refused for a missing onboarding step: the page links to it
+                    context = {"form": form, "pickers": pickers, "refused_step_url": reverse(step)}
+                    return self.render(request, self.template_name, context, status=400)
             else:
                 return redirect(reverse("web:order_confirm", args=[order.public_id]))
         return self.render(request, self.template_name, {"form": form, "pickers": pickers}, status=400)
@@ -241,7 +253,7 @@ class InvitationAcceptView(View):
     """The invitee's page (the one invitation page; /invite/<token>/, the link invitations carry, redirects
     here): the invited details with the contact and PAN masked, a code to the contact the distributor
     invited; the code (and an optional password) creates the account through the accounts invitation
-    service, then signs them in to their portfolio."""
+    service, then signs them in: to the onboarding checklist while it is incomplete, else the portfolio."""
 
     template_name = "web/invite.html"
 
@@ -303,7 +315,7 @@ class InvitationAcceptView(View):
             return self._render(request, invitation, form, status=exc.status_code, error=exc.message)
         request.session.pop(key, None)
         login(request, investor.user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return redirect(reverse("web:portfolio"))
+        return redirect(reverse("web:start"))  # the onboarding checklist until it is complete
 
 
 def invitation_redirect(request, token: str):

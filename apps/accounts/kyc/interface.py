@@ -20,6 +20,7 @@ class KycResult:
     status: KycStatus
     reason: str = ""  # why not verified (hold / rejection remarks), in the provider's words
     name: str = ""  # the name the KRA holds
+    date_of_birth: date | None = None  # the date of birth the KRA holds, when it says
     source_code: str = ""  # the provider's own status code, kept for support
     checked_at: datetime | None = None
 

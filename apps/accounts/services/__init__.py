@@ -7,6 +7,8 @@ Each service validates everything before it writes, writes in one transaction, l
 from apps.accounts.services.assignment import investors_assign_relationship_manager
 from apps.accounts.services.banking import (
     bank_account_add,
+    bank_account_add_otp_send,
+    bank_account_primary_otp_send,
     bank_account_remove,
     bank_account_set_primary,
     nominees_replace,
@@ -32,11 +34,16 @@ from apps.accounts.services.registration import (
     login_otp_verify,
     registration_otp_send,
 )
+from apps.accounts.services.reviews import investor_review_open, investor_review_resolve
 from apps.accounts.services.staff import staff_create, staff_create_by, staff_update_by
 
 __all__ = [
     "ProfileError",
     "bank_account_add",
+    "bank_account_add_otp_send",
+    "bank_account_primary_otp_send",
+    "investor_review_open",
+    "investor_review_resolve",
     "bank_account_remove",
     "bank_account_set_primary",
     "contact_change_otp_send",

@@ -1,5 +1,9 @@
-"""Bank accounts and nominees."""
+"""Bank accounts and nominees. Adding a bank account or making one primary changes where redemptions are
+paid: each needs a code sent to the investor's registered mobile (else e-mail), bound to that very
+account, and a redemption to an account added or made primary in the last 24 hours waits for staff
+(apps.orders)."""
 
+import hashlib
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,9 +14,12 @@ from apps.accounts.models import (
     BankAccount,
     Investor,
     Nominee,
+    OtpChallenge,
 )
+from apps.accounts.otp import otp_issue, otp_verify
 from apps.accounts.services.common import (
     MAX_BANK_ACCOUNTS,
+    OTP_PURPOSE_BANK,
     age_on,
     field_error,
 )
@@ -28,16 +35,24 @@ from apps.core.exceptions import ConflictError
 # --- bank accounts ------------------------------------------------------------------------------------
 
 
-def bank_account_add(
-    *,
-    investor: Investor,
-    account_number: str,
-    ifsc: str,
-    account_type: str = BankAccount.AccountType.SAVINGS,
-    bank_name: str = "",
-    make_primary: bool = False,
-    actor=None,
-) -> BankAccount:
+def _bank_otp_send(*, investor: Investor, subject: str, what: str) -> OtpChallenge:
+    if investor.mobile:
+        return otp_issue(purpose=OTP_PURPOSE_BANK, channel="sms", target=investor.mobile, subject=subject, what=what)
+    if investor.email:
+        return otp_issue(purpose=OTP_PURPOSE_BANK, channel="email", target=investor.email, subject=subject, what=what)
+    raise ConflictError("Add a mobile number or e-mail address first: the code goes there.", code="contact_missing")
+
+
+def _add_subject(investor: Investor, number: str, ifsc: str) -> str:
+    """The code confirms this account for this investor, nothing else (64 hex characters)."""
+    return hashlib.sha256(f"bank-add:{investor.public_id}:{number}:{ifsc}".encode()).hexdigest()
+
+
+def _primary_subject(bank_account: BankAccount) -> str:
+    return f"bank-primary:{bank_account.public_id}"
+
+
+def _account_input(*, investor: Investor, account_number: str, ifsc: str, account_type: str) -> tuple[str, str]:
     try:
         number = account_number_normalize(account_number)
     except InvalidInput as exc:
@@ -51,18 +66,60 @@ def bank_account_add(
     nri_types = {BankAccount.AccountType.NRE, BankAccount.AccountType.NRO}
     if account_type in nri_types and investor.tax_status != Investor.TaxStatus.NRI:
         raise field_error("account_type", "NRE and NRO accounts are for non-resident investors.")
+    return number, ifsc
+
+
+def _room_check(existing: list[BankAccount], number: str, ifsc: str) -> None:
+    if len(existing) >= MAX_BANK_ACCOUNTS:
+        raise ConflictError(f"At most {MAX_BANK_ACCOUNTS} bank accounts.", code="too_many_bank_accounts")
+    if any(a.account_number == number and a.ifsc == ifsc for a in existing):
+        raise ConflictError("This bank account is already registered.", code="bank_account_exists")
+
+
+def bank_account_add_otp_send(
+    *, investor: Investor, account_number: str, ifsc: str, account_type: str = BankAccount.AccountType.SAVINGS
+) -> OtpChallenge:
+    """Checks the account's details and sends the code that confirms adding it."""
+    number, ifsc = _account_input(
+        investor=investor, account_number=account_number, ifsc=ifsc, account_type=account_type
+    )
+    _room_check(list(BankAccount.objects.filter(investor=investor)), number, ifsc)
+    return _bank_otp_send(
+        investor=investor,
+        subject=_add_subject(investor, number, ifsc),
+        what=f"to add the bank account ending {number[-4:]}",
+    )
+
+
+def bank_account_add(
+    *,
+    investor: Investor,
+    account_number: str,
+    ifsc: str,
+    challenge_id,
+    code: str,
+    account_type: str = BankAccount.AccountType.SAVINGS,
+    bank_name: str = "",
+    make_primary: bool = False,
+    actor=None,
+) -> BankAccount:
+    """Adds the account once the code sent for exactly these details is proven. The first account is
+    the primary (payout) one."""
+    number, ifsc = _account_input(
+        investor=investor, account_number=account_number, ifsc=ifsc, account_type=account_type
+    )
+    _room_check(list(BankAccount.objects.filter(investor=investor)), number, ifsc)
+    otp_verify(
+        challenge_id=challenge_id, code=code, purpose=OTP_PURPOSE_BANK, subject=_add_subject(investor, number, ifsc)
+    )
     with transaction.atomic():
         investor = Investor.objects.select_for_update().get(pk=investor.pk)  # serialises primary changes
         existing = list(BankAccount.objects.filter(investor=investor))
-        if len(existing) >= MAX_BANK_ACCOUNTS:
-            raise ConflictError(f"At most {MAX_BANK_ACCOUNTS} bank accounts.", code="too_many_bank_accounts")
-        if any(a.account_number == number and a.ifsc == ifsc for a in existing):
-            raise ConflictError("This bank account is already registered.", code="bank_account_exists")
+        _room_check(existing, number, ifsc)
         primary = make_primary or not existing
+        now = timezone.now()
         if primary:
-            BankAccount.objects.filter(investor=investor, is_primary=True).update(
-                is_primary=False, updated_at=timezone.now()
-            )
+            BankAccount.objects.filter(investor=investor, is_primary=True).update(is_primary=False, updated_at=now)
         account = BankAccount.objects.create(
             investor=investor,
             account_number=number,
@@ -70,26 +127,44 @@ def bank_account_add(
             bank_name=(bank_name or "").strip()[:120] or bank_name_for_ifsc(ifsc),
             account_type=account_type,
             is_primary=primary,
+            primary_since=now if primary else None,
         )
         audit_record(
             action="bank_account.added",
             actor=actor,
             target=account,
-            extra={"ifsc": ifsc, "account": f"****{number[-4:]}", "primary": primary},
+            extra={"ifsc": ifsc, "account": f"****{number[-4:]}", "primary": primary, "otp": str(challenge_id)},
         )
     return account
 
 
-def bank_account_set_primary(*, investor: Investor, bank_account: BankAccount, actor=None) -> BankAccount:
+def bank_account_primary_otp_send(*, investor: Investor, bank_account: BankAccount) -> OtpChallenge:
+    """The code that confirms making this account (fetched through access_bank_account_by_id) primary."""
+    if bank_account.is_primary:
+        raise ConflictError("This account is already your primary one.", code="already_primary")
+    return _bank_otp_send(
+        investor=investor,
+        subject=_primary_subject(bank_account),
+        what=f"to make the bank account ending {bank_account.account_number[-4:]} your primary one",
+    )
+
+
+def bank_account_set_primary(
+    *, investor: Investor, bank_account: BankAccount, challenge_id, code: str, actor=None
+) -> BankAccount:
+    otp_verify(challenge_id=challenge_id, code=code, purpose=OTP_PURPOSE_BANK, subject=_primary_subject(bank_account))
     with transaction.atomic():
         Investor.objects.select_for_update().get(pk=investor.pk)
+        now = timezone.now()
         BankAccount.objects.filter(investor=investor, is_primary=True).exclude(pk=bank_account.pk).update(
-            is_primary=False, updated_at=timezone.now()
+            is_primary=False, updated_at=now
         )
         if not bank_account.is_primary:
-            bank_account.is_primary = True
-            bank_account.save(update_fields=["is_primary", "updated_at"])
-        audit_record(action="bank_account.primary_set", actor=actor, target=bank_account)
+            bank_account.is_primary, bank_account.primary_since = True, now
+            bank_account.save(update_fields=["is_primary", "primary_since", "updated_at"])
+        audit_record(
+            action="bank_account.primary_set", actor=actor, target=bank_account, extra={"otp": str(challenge_id)}
+        )
     return bank_account
 
 
@@ -108,8 +183,8 @@ def bank_account_remove(*, investor: Investor, bank_account: BankAccount, actor=
         if was_primary:
             successor = BankAccount.objects.filter(investor=investor).order_by("created_at").first()
             if successor is not None:
-                successor.is_primary = True
-                successor.save(update_fields=["is_primary", "updated_at"])
+                successor.is_primary, successor.primary_since = True, timezone.now()
+                successor.save(update_fields=["is_primary", "primary_since", "updated_at"])
 
 
 # --- nominees -------------------------------------------------------------------------------------------

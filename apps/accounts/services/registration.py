@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import (
     Investor,
+    InvestorReview,
     Invitation,
     KycStatus,
     OtpChallenge,
@@ -18,7 +19,7 @@ from apps.accounts.models import (
 )
 from apps.accounts.notifiers import OutboundMessage, notifier
 from apps.accounts.otp import otp_issue, otp_verify
-from apps.accounts.selectors import INVITATION_SALT, investor_pan_taken
+from apps.accounts.selectors import INVITATION_SALT, investor_by_pan, investor_pan_taken
 from apps.accounts.services.common import (
     OTP_PURPOSE_INVITATION,
     OTP_PURPOSE_LOGIN,
@@ -30,6 +31,7 @@ from apps.accounts.services.common import (
     user_with_identifier,
 )
 from apps.accounts.services.kyc import kyc_check_after_commit
+from apps.accounts.services.reviews import investor_review_open
 from apps.accounts.validators import (
     Identifier,
     InvalidInput,
@@ -37,6 +39,7 @@ from apps.accounts.validators import (
 )
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
+from apps.core.logging import mask_pan
 from apps.users.models import User
 from tenants.selectors import distributor_base_url
 
@@ -258,7 +261,8 @@ def invitation_accept(*, invitation: Invitation, challenge_id, code: str, passwo
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.accepted_at is not None or locked.revoked_at is not None or locked.expires_at <= timezone.now():
             raise ConflictError("This invitation link is not valid any more.", code="invitation_used")
-        pan = locked.pan if locked.pan and not investor_pan_taken(pan=locked.pan) else None
+        duplicate_pan = bool(locked.pan) and investor_by_pan(pan=locked.pan) is not None
+        pan = locked.pan if locked.pan and not duplicate_pan else None
         investor = _create_investor_user(
             identifier=Identifier(channel=challenge.channel, value=challenge.target),
             full_name=locked.full_name,
@@ -270,6 +274,13 @@ def invitation_accept(*, invitation: Invitation, challenge_id, code: str, passwo
         locked.accepted_by = investor.user
         locked.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
         audit_record(action="invitation.accepted", actor=investor.user, target=locked)
+        if duplicate_pan:
+            # the invited PAN is another investor's here: the account opens without it, and staff look
+            investor_review_open(
+                investor=investor,
+                kind=InvestorReview.Kind.PAN_DUPLICATE,
+                detail=f"Invited with PAN {mask_pan(locked.pan)}, which another investor of this distributor holds.",
+            )
         if pan:
             investor.kyc_status = KycStatus.PENDING
             investor.save(update_fields=["kyc_status", "updated_at"])

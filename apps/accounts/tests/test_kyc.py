@@ -110,8 +110,8 @@ def test_periodic_recheck_moves_pending_to_verified(kra_url, live_db, celery_eag
         Investor.objects.filter(pk=investor.pk).update(kyc_checked_at=investor.kyc_checked_at.replace(year=2020))
         assert investor.pk in kyc_recheck_due_ids()
 
-    # meanwhile the KRA verifies the KYC
-    response = requests.post(f"{kra_url}pans/{pan}", json={"status": "02"}, timeout=5)
+    # meanwhile the KRA verifies the KYC (of the person of the profile)
+    response = requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "TEST INVESTOR"}, timeout=5)
     assert response.status_code == 200
 
     with tenant_context(alpha):
@@ -152,6 +152,8 @@ def test_onboarding_end_to_end_against_the_sandbox(kra_url, live_db, django_capt
         updated = api.patch("/api/v1/me", {"pan": pan, "date_of_birth": "1990-06-15"}, format="json")
         assert updated.status_code == 200
         assert updated.json()["kyc_status"] == "pending"
+        # the KRA holds this person under this PAN (the name in its own spelling and order)
+        requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "TEST, ONBOARD"}, timeout=5)
         checked = api.post("/api/v1/me/kyc/check")
     assert checked.status_code == 200, checked.json()
     assert checked.json()["status"] == "verified"
@@ -171,3 +173,39 @@ def test_kyc_check_answers_503_when_the_kra_is_down(kra_url, live_db):
         response = api.post("/api/v1/me/kyc/check")
     assert response.status_code == 503
     assert response.json()["code"] == "kyc_unavailable"
+
+
+def test_kyc_counts_only_for_the_person_of_the_profile(kra_url, live_db):
+    """The KRA verifies the PAN, but under another name or date of birth: KYC stays on hold, the investor
+    is told why in plain words, and staff get a review item; once the details match it is verified."""
+    from apps.accounts.models import InvestorReview
+    from tenants.models import Distributor
+
+    alpha = Distributor.objects.get(schema_name="alpha")
+    pan = pan_with("1468")
+    investor = make_investor(alpha, full_name="Asha Rao", pan=pan, kyc_status=KycStatus.PENDING)
+    with tenant_context(alpha):
+        Investor.objects.filter(pk=investor.pk).update(date_of_birth="1990-06-15")
+    api = APIClient(HTTP_HOST="alpha.localhost")
+    api.force_authenticate(investor.user)
+    with override_settings(KRA_BASE_URL=kra_url, KRA_MAX_ATTEMPTS=1):
+        # given the KRA's record is of someone else
+        requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "VIKRAM MEHTA"}, timeout=5)
+        mismatch = api.post("/api/v1/me/kyc/check").json()
+        step = next(s for s in api.get("/api/v1/me/onboarding").json()["steps"] if s["key"] == "kyc")
+        # then
+        assert mismatch["status"] == "on_hold"
+        assert "name on your KYC record" in mismatch["reason"]
+        assert step["state"] == "todo" and "Correct your name or date of birth" in step["message"]
+        with tenant_context(alpha):
+            review = InvestorReview.objects.get(investor=investor, resolved_at=None)
+            assert review.kind == "kyc_mismatch" and "VIKRAM MEHTA" in review.detail
+        # the same name but another date of birth
+        requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "A. Rao", "dob": "16-06-1990"}, timeout=5)
+        assert "date of birth" in api.post("/api/v1/me/kyc/check").json()["reason"]
+        with tenant_context(alpha):
+            assert InvestorReview.objects.filter(investor=investor).count() == 1  # one open item, not two
+        # when the KRA's record is hers
+        requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "RAO ASHA", "dob": "15-06-1990"}, timeout=5)
+        verified = api.post("/api/v1/me/kyc/check").json()
+    assert verified["status"] == "verified" and verified["reason"] == ""

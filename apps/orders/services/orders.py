@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Investor
+from apps.accounts.selectors import payout_account_recently_changed
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
 from apps.funds.models import Scheme
@@ -88,14 +89,18 @@ def order_place(
         investor=investor, kind=kind, scheme=scheme, amount=amount, units=units, all_units=all_units,
         folio_number=folio_number, to_scheme=to_scheme, is_additional=is_additional,
     )  # fmt: skip
+    # a redemption to a payout account added or made primary in the last 24 hours waits for staff
+    hold_reason = payout_account_recently_changed(investor=investor) if kind == OrderKind.REDEMPTION else ""
     order = Order.objects.create(
         investor=investor, placed_by=placed_by, kind=kind, scheme=scheme, to_scheme=to_scheme, amount=amount,
         units=units, all_units=all_units, folio_number=folio_number, is_additional=is_additional,
         client_ref=client_ref_new("O"), placed_at=placed_at, basket=basket,
-        expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=kind),
+        expected_nav_date=expected_nav_date(at=placed_at, scheme=scheme, kind=kind), hold_reason=hold_reason,
     )  # fmt: skip
     if basket is None:
         otp_challenge_send(target=order)
+    if hold_reason:
+        states.order_event(order=order, kind="held", message=f"held for review: {hold_reason}")
     states.order_event(
         order=order, kind="placed", actor=actor_label(placed_by),
         message="placed by staff for the investor" if placed_by else "placed by the investor",
@@ -167,6 +172,8 @@ def order_submit(*, order_id: int) -> str:
         return order_resolve_unknown(order_id=order_id)
     if order.status != S.QUEUED:
         return "done"
+    if order.is_held:
+        return "done"  # stays queued; releasing the hold (services/holds.py) sends it again
     operation = "switch" if order.kind == OrderKind.SWITCH else order.kind
     try:
         route = route_for(operation, pinned=order.gateway if order.gateway_pinned else "")
@@ -192,7 +199,7 @@ def order_submit(*, order_id: int) -> str:
     # 1. the attempt and its reference are saved before anything leaves
     with transaction.atomic():
         order = _lock(order_id)
-        if order.status != S.QUEUED:
+        if order.status != S.QUEUED or order.is_held:
             return "done" if order.status not in (S.SUBMITTED, S.UNKNOWN) else "again"
         trans_no = attempt_ref_for(gateway=gateway)
         attempt = ExchangeAttempt.objects.create(

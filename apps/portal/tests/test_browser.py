@@ -155,7 +155,8 @@ def test_invite_register_with_otp_then_portfolio_is_visible(browser, page, live_
         investor_page.get_by_label("Choose a password (optional)").fill("a-long-password-2026")
         investor_page.get_by_role("button", name="Create my account").click()
 
-        investor_page.wait_for_url("**/web/")
+        investor_page.wait_for_url("**/web/onboarding/")  # nothing done yet: the checklist first
+        investor_page.goto(live_server.url("alpha.localhost", "/web/"))
         assert name in investor_page.locator("h1").inner_text()
         assert investor_page.get_by_test_id("web-summary").is_visible()
         assert investor_page.get_by_test_id("web-no-holdings").is_visible()

@@ -70,13 +70,14 @@ def pan_validation(request):
             return HttpResponse("Internal Server Error", status=500, content_type="text/plain")
         if fault == "timeout":
             time.sleep(settings.SANDBOX_KRA_SLOW_SECONDS)
-        records.append(behaviour.record_for(pan))
+        records.append(behaviour.record_for(pan, requested_dob=(inquiry.findtext("APP_PAN_DOB") or "").strip()))
     if not records:
         return _error("WEBERR-003", "No PAN in request")
     now = timezone.localtime()
     rows = "".join(
         "<APP_PAN_INQ>"
-        f"<APP_PAN_NO>{r.pan}</APP_PAN_NO><APP_NAME>{escape(r.name)}</APP_NAME><APP_IOP_FLG>I</APP_IOP_FLG>"
+        f"<APP_PAN_NO>{r.pan}</APP_PAN_NO><APP_NAME>{escape(r.name)}</APP_NAME><APP_DOB_DT>{escape(r.dob)}</APP_DOB_DT>"
+        "<APP_IOP_FLG>I</APP_IOP_FLG>"
         f"<APP_STATUS>{r.status}</APP_STATUS><APP_STATUSDT>{now:%d-%m-%Y %H:%M:%S}</APP_STATUSDT>"
         f"<APP_POS_CODE>SANDBOX</APP_POS_CODE><APP_UPDT_STATUS>{r.status}</APP_UPDT_STATUS>"
         f"<APP_HOLD_DEACTIVE_RMKS>{escape(r.remarks)}</APP_HOLD_DEACTIVE_RMKS><APP_UPDT_RMKS />"
@@ -95,7 +96,8 @@ def pan_validation(request):
 @csrf_exempt
 @require_POST
 def pan_override(request, pan: str):
-    """Sets what the simulator answers for one PAN: {"status": "02", "remarks": ""}."""
+    """Sets what the simulator answers for one PAN: {"status": "02", "remarks": "", "name": "ASHA RAO",
+    "dob": "15-06-1990"} (name and dob optional)."""
     pan = pan.upper()
     try:
         payload = json.loads(request.body or b"{}")
@@ -104,5 +106,11 @@ def pan_override(request, pan: str):
     status = str(payload.get("status", ""))
     if not PAN_RE.match(pan) or not STATUS_RE.match(status):
         return JsonResponse({"error": "give a valid PAN and a two-digit status"}, status=400)
-    behaviour.override_set(pan=pan, status=status, remarks=str(payload.get("remarks", ""))[:200])
+    behaviour.override_set(
+        pan=pan,
+        status=status,
+        remarks=str(payload.get("remarks", ""))[:200],
+        name=str(payload.get("name", ""))[:120],
+        dob=str(payload.get("dob", ""))[:10],
+    )
     return JsonResponse({"pan": pan, "status": status})

@@ -53,7 +53,8 @@ def test_invitation_page_is_prefilled_masked_and_creates_the_account_once(
         assert browser.post(path, {"action": "send"}).status_code == 302
     done = browser.post(path, {"code": otp_code_sent_to(mobile), "password": ""})
 
-    assert done.status_code == 302 and done["Location"] == "/web/"
+    assert done.status_code == 302 and done["Location"] == "/web/start/"
+    assert browser.get(done["Location"])["Location"] == "/web/onboarding/"  # the checklist: nothing done yet
     with tenant_context(tenant_alpha):
         assert Investor.objects.get(user__mobile=mobile).full_name == "Kavya Shah"
     again = Client(HTTP_HOST="alpha.localhost").get(path)

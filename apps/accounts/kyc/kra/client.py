@@ -3,7 +3,7 @@ library). Knows the wire format and nothing of investors."""
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from xml.etree import ElementTree
 
 import requests
@@ -23,6 +23,14 @@ class PanInquiryRecord:
     status_code: str
     name: str
     remarks: str
+    date_of_birth: date | None = None  # APP_DOB_DT (DD-MM-YYYY) when the KRA gives it
+
+
+def _date(text: str) -> date | None:
+    try:
+        return datetime.strptime(text, "%d-%m-%Y").date() if text else None
+    except ValueError:
+        return None
 
 
 def _escape(text: str) -> str:
@@ -97,6 +105,7 @@ def parse_response(body: bytes) -> PanInquiryRecord:
         status_code=_text(record, "APP_STATUS"),
         name=_text(record, "APP_NAME"),
         remarks=remarks,
+        date_of_birth=_date(_text(record, "APP_DOB_DT")),
     )
 
 

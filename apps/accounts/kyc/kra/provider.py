@@ -34,6 +34,7 @@ class KraKycProvider(KycProvider):
             status=status,
             reason=reason[:300],
             name=record.name,
+            date_of_birth=record.date_of_birth,
             source_code=record.status_code,
             checked_at=timezone.now(),
         )
