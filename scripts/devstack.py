@@ -217,6 +217,7 @@ def production_like_secrets() -> dict:
         "KRA_PASSWORD": secrets.token_urlsafe(24),
         "BSE_STARMF_ORDER_URL": "https://bse.invalid/MFOrderEntry/MFOrder.svc",
         "BSE_STARMF_SERVICES_URL": "https://bse.invalid/StarMFWebService/StarMFWebService.svc/Basic",
+        "FUNDS_BSE_SCHEME_MASTER_URL": "https://bse.invalid/SchemeMaster.txt",
         "MFU_BASE_URL": "https://mfu.invalid/",
         "MFU_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "SANDBOX_ENABLED": "false",

@@ -90,6 +90,7 @@ def stack(tmp_path_factory):
                 "MSG91_TEMPLATE_ID=compose-test",
                 "BSE_STARMF_ORDER_URL=https://bse.invalid/MFOrderEntry/MFOrder.svc",
                 "BSE_STARMF_SERVICES_URL=https://bse.invalid/StarMFWebService/StarMFWebService.svc/Basic",
+                "FUNDS_BSE_SCHEME_MASTER_URL=https://bse.invalid/SchemeMaster.txt",
                 "MFU_BASE_URL=https://mfu.invalid/",
                 "MFU_AES_KEY=" + base64.b64encode(os.urandom(32)).decode(),
                 "KRA_BASE_URL=https://kra.invalid/",

@@ -103,6 +103,7 @@ UNSAFE = [
     ("no MSG91 key", {"MSG91_AUTH_KEY": None}, "MSG91_AUTH_KEY is not set"),
     ("no MFU key", {"MFU_AES_KEY": None}, "MFU_AES_KEY is not set"),
     ("BSE at the sandbox", {"BSE_STARMF_ORDER_URL": None}, "BSE_STARMF_ORDER_URL"),
+    ("BSE's scheme master at the sandbox", {"FUNDS_BSE_SCHEME_MASTER_URL": None}, "FUNDS_BSE_SCHEME_MASTER_URL"),
     ("MFU at the sandbox", {"MFU_BASE_URL": None}, "MFU_BASE_URL"),
     ("no KRA password", {"KRA_PASSWORD": None}, "KRA_PASSWORD is not set"),
     ("the sandbox on", {"SANDBOX_ENABLED": "true"}, "SANDBOX_ENABLED is on"),

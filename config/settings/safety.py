@@ -101,6 +101,9 @@ def _gateway_problems(values: Mapping) -> list[str]:
         for key, variable in GATEWAY_SECRETS.get(name, {}).items():
             if not conf.get(key):
                 problems.append(f"{variable} is not set ({name} is enabled).")
+    master = values.get("FUNDS_BSE_SCHEME_MASTER_URL") or ""
+    if "bse_starmf" in (values.get("ORDER_GATEWAYS") or {}) and SANDBOX_PATH in master:
+        problems.append("FUNDS_BSE_SCHEME_MASTER_URL points at the sandbox simulator (bse_starmf is enabled).")
     default = values.get("ORDER_GATEWAY_DEFAULT")
     if default not in (values.get("ORDER_GATEWAYS") or {}):
         problems.append(f"ORDER_GATEWAY_DEFAULT ({default}) is not among ORDER_GATEWAYS_ENABLED.")

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from apps.users.models import User
 from tenants.models import Branding
+from tests.clients import platform_admin_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ HOSTILE = b'<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="onload" 
 @pytest.fixture
 def admin_client(client):
     with schema_context("public"):
-        client.force_login(User.objects.get(email="admin@platform.localhost"))
-    return client
+        admin = User.objects.get(email="admin@platform.localhost")
+    return platform_admin_signed_in(client, admin)
 
 
 def _post_change_form(client, distributor, **changes):

@@ -8,6 +8,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Investor, StaffMember
+from apps.accounts.selectors import investor_by_pan
 from apps.demo.seeders import accounts, book, funds
 from apps.orders.models import Mandate, Order, OrderStatus, SipInstalment, SipRegistration
 from apps.portfolio.models import CasImport, FamilyLink, Holding
@@ -67,6 +68,6 @@ def test_the_demo_book_looks_like_a_distributors(tenant_alpha, tenant_beta):
     before = {t.schema_name: _census(t) for t in (tenant_alpha, tenant_beta)}
     with tenant_context(tenant_alpha):
         head = book.family_people("alpha", 0)[0]
-        assert Investor.objects.get(pan=head.pan).full_name == head.full_name
+        assert investor_by_pan(pan=head.pan).full_name == head.full_name
     book.seed(log=logged.append)
     assert {t.schema_name: _census(t) for t in (tenant_alpha, tenant_beta)} == before
