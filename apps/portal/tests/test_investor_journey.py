@@ -41,7 +41,13 @@ def _ppfas_fund():
 
 
 def test_invitation_to_holdings_without_typing_a_fund_code(
-    page, live_server, live_alpha, sandbox_gateways, funds, screenshot, settings
+    page,
+    live_server,
+    live_alpha,
+    sandbox_gateways,  # noqa: F811 - the fixture imported above
+    funds,  # noqa: F811
+    screenshot,
+    settings,
 ):
     from apps.accounts.models import Investor
     from apps.orders.models import Order, OrderBasket
