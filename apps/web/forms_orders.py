@@ -1,18 +1,20 @@
-"""The investor's basket form on the web pages: one row per fund (its AMFI code and the amount to put in
-it), shape and format checks only; the rules are the orders services'."""
+"""The investor's basket form on the web pages: one row per fund chosen (its AMFI code, carried in a hidden
+input, and the amount to put in it), shape and format checks only; the rules are the orders services'."""
 
 from django import forms
 
 from apps.orders.services.baskets import BASKET_MAX_LINES
 
-BASKET_ROWS = 3
-
 
 class BasketLineForm(forms.Form):
     amfi_code = forms.RegexField(
-        label="Fund (AMFI code)",
+        label="Fund",
         regex=r"^\s*\d{1,12}\s*$",
-        error_messages={"invalid": "Enter the fund's AMFI code (digits); find it on the fund's page."},
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose this fund again from the search below.",
+            "invalid": "Choose this fund again from the search below.",
+        },
     )
     amount = forms.DecimalField(
         label="Amount (₹)", min_value=1, max_digits=14, decimal_places=2,
@@ -33,7 +35,7 @@ class BaseBasketFormSet(forms.BaseFormSet):
 
 
 BasketFormSet = forms.formset_factory(
-    BasketLineForm, formset=BaseBasketFormSet, extra=BASKET_ROWS, max_num=BASKET_MAX_LINES, validate_max=True
+    BasketLineForm, formset=BaseBasketFormSet, extra=0, max_num=BASKET_MAX_LINES, validate_max=True
 )
 
 
@@ -42,16 +44,16 @@ class BasketKeyForm(forms.Form):
     request_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
-def basket_formset_one_more_row(data) -> BaseBasketFormSet:
-    """The rows as typed (unchecked, so no errors show yet) and one empty row more, up to the limit."""
+def basket_typed_amounts(data) -> dict[str, str]:
+    """AMFI code -> the amount typed beside it, read from a sent basket form without checking it (to keep
+    what was typed while funds are added or removed)."""
     try:
-        count = min(int(data.get("lines-TOTAL_FORMS") or BASKET_ROWS), BASKET_MAX_LINES)
+        count = min(int(data.get("lines-TOTAL_FORMS") or 0), BASKET_MAX_LINES)
     except ValueError:
-        count = BASKET_ROWS
-    initial = [{"amfi_code": data.get(f"lines-{i}-amfi_code", ""), "amount": data.get(f"lines-{i}-amount")}
-               for i in range(count)]  # fmt: skip
-    grown = forms.formset_factory(
-        BasketLineForm, formset=BaseBasketFormSet, extra=1 if count < BASKET_MAX_LINES else 0,
-        max_num=BASKET_MAX_LINES, validate_max=True,
-    )  # fmt: skip
-    return grown(prefix="lines", initial=initial)
+        count = 0
+    amounts = {}
+    for i in range(count):
+        code = (data.get(f"lines-{i}-amfi_code") or "").strip()
+        if code:
+            amounts[code] = (data.get(f"lines-{i}-amount") or "").strip()
+    return amounts

@@ -1,6 +1,7 @@
-"""The investor's baskets and order pages on the web: a lumpsum split over several funds confirmed with one
-code, and an order's own page (reference, state in words, timeline in IST, expected NAV date, the payment
-step, resend the code, cancel). Reads through the orders selectors, writes through the orders services."""
+"""The investor's baskets and order pages on the web: a lumpsum split over several funds (chosen by name, kept
+in a draft until placed) confirmed with one code, and an order's own page (reference, state in words, timeline
+in IST, expected NAV date, the payment step, resend the code, cancel). Reads through the orders selectors,
+writes through the orders services."""
 
 import uuid
 
@@ -10,6 +11,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from apps.core.exceptions import ApplicationError
+from apps.funds.models import Scheme
+from apps.funds.operations import fund_operations
+from apps.funds.picker import fund_picker
+from apps.funds.selectors import fund_find
 from apps.orders.forms import OrderOtpForm
 from apps.orders.models import BasketStatus, OrderKind
 from apps.orders.selectors import (
@@ -31,7 +36,8 @@ from apps.orders.services.baskets import (
 )
 from apps.orders.services.confirmation import otp_confirm, otp_resend
 from apps.orders.services.orders import order_cancel, order_payment_link
-from apps.web.forms_orders import BasketFormSet, BasketKeyForm, basket_formset_one_more_row
+from apps.web.basket_draft import BasketDraft, BasketDraftRefused
+from apps.web.forms_orders import BasketFormSet, BasketKeyForm, basket_typed_amounts
 from apps.web.views import InvestorView
 
 SCHEME_REASONS = {"unknown_scheme", "scheme_not_available", "operation_not_allowed", "duplicate_line"}
@@ -47,25 +53,62 @@ def _line_field(error: BasketLineInvalid) -> str | None:
 
 
 class BasketPlaceView(InvestorView):
-    """Several funds and an amount for each, recorded as one basket waiting for one code."""
+    """Several funds and an amount for each, recorded as one basket waiting for one code. The funds come from
+    the investor's draft (apps/web/basket_draft.py): added with a fund page's "Add to basket" or with the
+    search on this page, shown by name, each with its amount and a Remove button. Nobody types a code."""
 
     nav = "orders"
     not_investor_status = 404
     template_name = "web/basket_place.html"
 
-    def _render(self, request, formset, key_form, status=200, error=""):
-        context = {"formset": formset, "key_form": key_form, "error": error}
+    def _render(self, request, formset, key_form, status=200, error="", picker_error=""):
+        codes = [(form["amfi_code"].value() or "").strip() for form in formset.forms]
+        schemes = {s.amfi_code: s for s in Scheme.objects.select_related("amc").filter(amfi_code__in=codes)}
+        picker = fund_picker(request.GET, chosen="")
+        in_basket = set(codes)
+        operations = fund_operations(schemes=[choice.scheme for choice in picker.results])
+        context = {
+            "formset": formset,
+            "rows": [(form, schemes.get(code)) for form, code in zip(formset.forms, codes, strict=True)],
+            "key_form": key_form,
+            "picker": picker,
+            "results": [
+                (choice.scheme, choice.scheme.amfi_code in in_basket, operations[choice.scheme.pk])
+                for choice in picker.results
+            ],
+            "error": error,
+            "picker_error": picker_error,
+        }
         return self.render(request, self.template_name, context, status=status)
 
+    def _blank(self, request, status=200, picker_error=""):
+        lines = BasketDraft(request.session, request.investor).lines()
+        formset = BasketFormSet(prefix="lines", initial=[{"amfi_code": x.amfi_code, "amount": x.amount} for x in lines])
+        key_form = BasketKeyForm(initial={"request_key": uuid.uuid4()})
+        return self._render(request, formset, key_form, status=status, picker_error=picker_error)
+
     def get(self, request):
-        scheme = request.GET.get("scheme", "")[:12]
-        formset = BasketFormSet(prefix="lines", initial=[{"amfi_code": scheme}] if scheme else None)
-        return self._render(request, formset, BasketKeyForm(initial={"request_key": uuid.uuid4()}))
+        return self._blank(request)
 
     def post(self, request):
+        draft = BasketDraft(request.session, request.investor)
+        if "add_fund" in request.POST or "remove" in request.POST:
+            draft.keep_amounts(basket_typed_amounts(request.POST))
+            if "remove" in request.POST:
+                draft.remove(request.POST["remove"].strip())
+                return redirect(reverse("web:basket_place"))
+            scheme = fund_find(amfi_code=request.POST["add_fund"])
+            try:
+                if scheme is None:
+                    raise BasketDraftRefused("That fund is no longer listed. Search for it again.")
+                draft.add(scheme)
+            except BasketDraftRefused as exc:
+                return self._blank(request, status=400, picker_error=exc.message)
+            return redirect(reverse("web:basket_place"))
+        return self._place(request, draft)
+
+    def _place(self, request, draft: BasketDraft):
         key_form = BasketKeyForm(request.POST)
-        if request.POST.get("action") == "add":
-            return self._render(request, basket_formset_one_more_row(request.POST), key_form)
         formset = BasketFormSet(request.POST, prefix="lines")
         if not (formset.is_valid() and key_form.is_valid()):
             return self._render(request, formset, key_form, status=400)
@@ -85,6 +128,7 @@ class BasketPlaceView(InvestorView):
             return self._render(request, formset, key_form, status=exc.status_code)
         except ApplicationError as exc:
             return self._render(request, formset, key_form, status=exc.status_code, error=exc.message)
+        draft.clear()
         return redirect(reverse("web:basket", args=[basket.public_id]))
 
 

@@ -52,15 +52,25 @@ def staff_client():
 # --- Browser -----------------------------------------------------------------------------------------
 
 
+_LAUNCHED = []  # the one Chromium of this run
+
+
 @pytest.fixture(scope="session")
 def browser():
+    # Another test folder's conftest imports this fixture, which makes a second session fixture of it; a second
+    # Playwright in the same thread fails, so the second one reuses the Chromium the first launched.
+    if _LAUNCHED:
+        yield _LAUNCHED[0]
+        return
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)", pytrace=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _LAUNCHED.append(chromium)
         yield chromium
+        _LAUNCHED.clear()
         chromium.close()
 
 

@@ -1,5 +1,6 @@
 """The investor's whole journey in headless Chromium against the live server and the sandbox exchange:
-a basket of two purchases -> one code -> the orders go to the exchange -> one payment on the exchange's
+a basket of two purchases (one added from its fund page, one found with the basket page's search; no code
+typed) -> one code -> the orders go to the exchange -> one payment on the exchange's
 payment page -> the status poller records the allotment -> the order page and the holdings show the units.
 Screenshots at desktop (1366 px) and phone (390 px) widths."""
 
@@ -28,6 +29,32 @@ def _both_widths(tab, screenshot, name):
     tab.set_viewport_size({"width": 1366, "height": 900})
 
 
+def add_from_fund_page(tab, scheme) -> None:
+    """On a fund's page: "Add to basket" lands on the basket page with the fund listed by name."""
+    tab.get_by_test_id("fund-add-to-basket").click()
+    tab.wait_for_url("**/web/orders/basket/")
+    assert scheme.name in tab.get_by_test_id("web-basket-form").inner_text()
+
+
+def add_by_search(tab, query: str, scheme) -> None:
+    """On the basket page: search the funds, then "Add" beside the one wanted."""
+    tab.get_by_label("Search funds by name or fund house").fill(query)
+    tab.get_by_test_id("basket-add").get_by_role("button", name="Search").click()
+    tab.wait_for_url("**/web/orders/basket/?q=*")
+    tab.get_by_role("button", name=f"Add {scheme.name}", exact=True).click()
+    tab.wait_for_url("**/web/orders/basket/")
+    assert scheme.name in tab.get_by_test_id("web-basket-form").inner_text()
+
+
+def fill_amounts(tab, amounts: dict) -> None:
+    """The amount beside each fund, found by the fund's name in its row."""
+    rows = tab.get_by_test_id("basket-row")
+    assert rows.count() == len(amounts)
+    for scheme, amount in amounts.items():
+        rows.filter(has_text=scheme.name).get_by_label("Amount").fill(amount)
+    assert tab.locator('input[name$="-amfi_code"]:not([type="hidden"])').count() == 0
+
+
 def test_basket_of_two_purchases_one_code_payment_allotment_holdings(
     browser, page, live_server, live_alpha, sandbox_gateways, funds, screenshot
 ):
@@ -41,16 +68,16 @@ def test_basket_of_two_purchases_one_code_payment_allotment_holdings(
     equity, equity2 = funds["equity"], funds["equity2"]
 
     # the investor signs in and splits ₹15,000 over two funds
-    page.goto(live_server.url("alpha.localhost", "/login/?next=/web/orders/basket/"))
+    # the first fund from its page, the second from the basket page's search: no code typed
+    page.goto(live_server.url("alpha.localhost", f"/login/?next=/web/funds/{equity.amfi_code}/"))
     page.get_by_label("E-mail or mobile number").fill(email)
     page.get_by_text("Use my password instead").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in with password").click()
-    page.wait_for_url("**/web/orders/basket/")
-    page.locator('[name="lines-0-amfi_code"]').fill(equity.amfi_code)
-    page.locator('[name="lines-0-amount"]').fill("10000")
-    page.locator('[name="lines-1-amfi_code"]').fill(equity2.amfi_code)
-    page.locator('[name="lines-1-amount"]').fill("5000")
+    page.wait_for_url(f"**/web/funds/{equity.amfi_code}/")
+    add_from_fund_page(page, equity)
+    add_by_search(page, "equity2", equity2)
+    fill_amounts(page, {equity: "10000", equity2: "5000"})
     _both_widths(page, screenshot, "web-basket-place")
     LocmemNotifier.outbox.clear()
     page.get_by_role("button", name="Continue to confirm").click()
