@@ -156,6 +156,7 @@ def free_units_check(
         _refuse(
             "insufficient_free_units",
             "Not enough units free to sell (units in lock-in or in other orders are not free).",
+            field="amount" if amount is not None else "units",
             free_units=str(available.quantize(Decimal("0.0001"))),
         )
 
