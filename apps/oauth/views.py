@@ -158,27 +158,35 @@ class LoginView(View):
         return self._done(request, user)
 
     def _send_code(self, request):
+        return self._code_send(
+            request, purpose="login", send=accounts_services.login_otp_send, start="start", next_step="code"
+        )
+
+    def _code_send(self, request, *, purpose: str, send, start: str, next_step: str, field_errors: bool = False):
+        """A code to the identifier typed (sign-in or password reset), with the same answer whether or not
+        the account exists; per-IP and per-target budgets answer 429 with when to try again."""
         identifier = request.POST.get("identifier", "").strip()
         try:
             parsed = identifier_parse(identifier)
         except InvalidInput as exc:
-            return self._render(request, step="start", error=str(exc), status=400)
+            if field_errors:
+                return self._render(request, step=start, field_errors={"identifier": str(exc)}, status=400)
+            return self._render(request, step=start, error=str(exc), status=400)
         if not signin.code_request_allowed(client_ip(request)):
-            return self._render(request, step="start", error="Too many codes requested. Try later.", status=429)
+            return self._render(request, step=start, error="Too many codes requested. Try later.", status=429)
         try:
-            challenge = accounts_services.login_otp_send(identifier=parsed.value)
+            challenge = send(identifier=parsed.value)
         except OtpRateLimited as exc:
             minutes = max(1, round(exc.extra.get("retry_after", 60) / 60))
             return self._render(
-                request, step="start", error=f"Too many codes sent. Try again in {minutes} min.", status=429
+                request, step=start, error=f"Too many codes sent. Try again in {minutes} min.", status=429
             )
-        # the same answer whether or not the account exists
         request.session[SESSION_KEY] = {
-            "purpose": "login",
+            "purpose": purpose,
             "challenge_id": str(challenge.public_id) if challenge else "",
             "sent_to": _masked(parsed.value),
         }
-        return self._render(request, step="code")
+        return self._render(request, step=next_step)
 
     def _verify_code(self, request):
         state = request.session.get(SESSION_KEY) or {}
@@ -199,27 +207,10 @@ class LoginView(View):
     # --- Forgotten password: a code to the registered e-mail or mobile, then a new password ---------------
 
     def _reset_send(self, request):
-        identifier = request.POST.get("identifier", "").strip()
-        try:
-            parsed = identifier_parse(identifier)
-        except InvalidInput as exc:
-            return self._render(request, step="reset_start", field_errors={"identifier": str(exc)}, status=400)
-        if not signin.code_request_allowed(client_ip(request)):
-            return self._render(request, step="reset_start", error="Too many codes requested. Try later.", status=429)
-        try:
-            challenge = password_reset_otp_send(identifier=parsed.value)
-        except OtpRateLimited as exc:
-            minutes = max(1, round(exc.extra.get("retry_after", 60) / 60))
-            return self._render(
-                request, step="reset_start", error=f"Too many codes sent. Try again in {minutes} min.", status=429
-            )
-        # the same answer whether or not the account exists
-        request.session[SESSION_KEY] = {
-            "purpose": "password_reset",
-            "challenge_id": str(challenge.public_id) if challenge else "",
-            "sent_to": _masked(parsed.value),
-        }
-        return self._render(request, step="reset_code")
+        return self._code_send(
+            request, purpose="password_reset", send=password_reset_otp_send, start="reset_start",
+            next_step="reset_code", field_errors=True,
+        )  # fmt: skip
 
     def _reset_complete(self, request):
         state = request.session.get(SESSION_KEY) or {}
