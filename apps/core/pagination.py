@@ -13,8 +13,8 @@ def page_size_from(request, *, default: int) -> int:
     return int(raw)
 
 
-class PagePagination(PageNumberPagination):
-    """Numbered pages. `page` and `page_size` out of range answer 400; links carry only valid values."""
+class PageSizeRule:
+    """`page_size` from 1 to API_MAX_PAGE_SIZE, else 400 (numbered and cursor pages alike)."""
 
     page_size_query_param = "page_size"
 
@@ -24,6 +24,10 @@ class PagePagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         return page_size_from(request, default=self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"])
+
+
+class PagePagination(PageSizeRule, PageNumberPagination):
+    """Numbered pages. `page` and `page_size` out of range answer 400; links carry only valid values."""
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
@@ -35,14 +39,5 @@ class PagePagination(PageNumberPagination):
             raise ValidationError({"page": [str(exc.detail)]}) from exc
 
 
-class CursorPagePagination(CursorPagination):
+class CursorPagePagination(PageSizeRule, CursorPagination):
     """Cursor pages with the same `page_size` rule as numbered pages: out of range answers 400."""
-
-    page_size_query_param = "page_size"
-
-    @property
-    def max_page_size(self) -> int:
-        return settings.API_MAX_PAGE_SIZE
-
-    def get_page_size(self, request) -> int:
-        return page_size_from(request, default=self.page_size or settings.REST_FRAMEWORK["PAGE_SIZE"])
