@@ -85,6 +85,9 @@ class InvestorListView(PortalView):
         investors = accounts_selectors.investor_list_for_staff(
             staff=request.staff, search=search, kyc_status=kyc, relationship_manager=manager
         )
+        sort = request.GET.get("sort", "")
+        sort = sort if sort in book_selectors.INVESTOR_SORTS else "name"
+        investors = book_selectors.investors_with_aum(investors=investors, sort=sort)
         can_see_all = sees_every_investor(request.staff)
         return self.render(
             request,
@@ -94,6 +97,7 @@ class InvestorListView(PortalView):
                 "q": search,
                 "kyc": kyc,
                 "rm": str(manager.public_id) if manager else "",
+                "sort": sort,
                 "kyc_choices": KycStatus.choices,
                 "relationship_managers": accounts_selectors.relationship_manager_list() if can_see_all else [],
             },
