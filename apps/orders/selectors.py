@@ -199,7 +199,7 @@ def order_list_for_investors(
 
 # --- CSV exports of a staff member's book ----------------------------------------------------------
 
-EXPORT_MAX_ROWS = 50_000
+EXPORT_MAX_ROWS = 250_000  # streamed (portal.views_orders.csv_streaming_response): memory stays flat
 ORDER_CSV_HEADER = [
     "order_id", "placed_at", "investor", "kind", "scheme_amfi_code", "scheme", "amount", "units", "all_units",
     "folio", "status", "placed_by_staff", "exchange_order_id",
