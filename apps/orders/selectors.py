@@ -1,7 +1,7 @@
 """Reads. An investor's orders, SIPs and mandates are reached only through the access_* selectors, which
 answer 404 for anyone else's ids."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -254,8 +254,12 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
         count += n
     today = timezone.localdate()
     labels = dict(OrderStatus.choices)
+    # a range on placed_at (not placed_at__date) so the newest-first index finds today's orders
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
     today_counts = (
-        Order.objects.filter(investor_id__in=investor_ids, placed_at__date=today)
+        Order.objects.filter(
+            investor_id__in=investor_ids, placed_at__gte=midnight, placed_at__lt=midnight + timedelta(days=1)
+        )
         .order_by()
         .values_list("status")
         .annotate(n=Count("id"))

@@ -30,9 +30,17 @@ def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
     return valuation["total"] or Decimal("0"), valuation["as_of"]
 
 
-def book_allocation(*, investor_ids: list[int]) -> list[dict]:
-    """The book's allocation by asset class."""
-    return allocation_compute(investor_ids=investor_ids)["asset_class"] if investor_ids else []
+def book_allocation(*, investor_ids, scope: str = "") -> list[dict]:
+    """The book's allocation by asset class. With a `scope` (see book_aum_series) it is cached as long
+    as the AUM series: grouping every holding of a large book costs more than a page may."""
+    key = f"portal:allocation:{scope}:{timezone.localdate().isoformat()}" if scope else ""
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return cached
+    allocation = allocation_compute(investor_ids=investor_ids)["asset_class"]
+    if key:
+        cache.set(key, allocation, AUM_SERIES_CACHE_SECONDS)
+    return allocation
 
 
 def book_aum_series(*, scope: str, investor_ids: list[int]) -> dict:
@@ -81,5 +89,6 @@ def book_attention(*, investor_ids: list[int]) -> list[dict]:
 def investors_with_aum(*, investors: QuerySet, sort: str = "name") -> QuerySet:
     """The investors with `aum`, the value of their latest valuation (0 before the first), in one of
     INVESTOR_SORTS' orders (by name when the sort is not one of them)."""
-    aum = Coalesce(F("valuation__value"), Value(Decimal("0")), output_field=DecimalField(max_digits=18, decimal_places=2))
+    money = DecimalField(max_digits=18, decimal_places=2)
+    aum = Coalesce(F("valuation__value"), Value(Decimal("0")), output_field=money)
     return investors.annotate(aum=aum).order_by(*INVESTOR_SORTS.get(sort, INVESTOR_SORTS["name"]))
