@@ -280,6 +280,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     results = []
     try:
+        # first, so the workers' peak memory is still that of a fresh process
+        export = None if args.skip_export else _export(base, prepared, server)
         for kind, label, path in _urls(prepared):
             _run(base + path, kind, prepared, clients=1, seconds=min(1.0, args.seconds))  # warm every worker's caches
             one = _run(base + path, kind, prepared, clients=1, seconds=args.seconds)
@@ -305,7 +307,6 @@ def main() -> int:
                 ),
                 flush=True,
             )
-        export = None if args.skip_export else _export(base, prepared, server)
     finally:
         server.terminate()
         server.wait(timeout=30)
