@@ -145,6 +145,8 @@ class Order(PublicIdModel):
         indexes = [
             models.Index(fields=["investor", "placed_at"]),
             models.Index(fields=["status", "next_check_at"]),
+            # the portal's order book, newest first, a page at a time without sorting the whole book
+            models.Index(fields=["-placed_at", "-id"], name="orders_order_book_newest"),
         ]
 
     def __str__(self) -> str:
@@ -286,6 +288,7 @@ class SipRegistration(PublicIdModel):
             models.CheckConstraint(condition=Q(amount__gt=0), name="orders_sip_amount_gt0"),
             models.CheckConstraint(condition=Q(instalments__gte=1), name="orders_sip_instalments_ge1"),
         ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="orders_sip_book_newest")]
 
     def __str__(self) -> str:
         return f"SIP {self.client_ref} ({self.status})"

@@ -2,7 +2,7 @@
 answer 404 for anyone else's ids."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -386,7 +386,7 @@ def order_list_for_investors(
 
 # --- CSV exports of a staff member's book ----------------------------------------------------------
 
-EXPORT_MAX_ROWS = 50_000
+EXPORT_MAX_ROWS = 250_000  # streamed (portal.views_orders.csv_streaming_response): memory stays flat
 ORDER_CSV_HEADER = [
     "Reference", "Placed (IST)", "Investor", "Type", "Scheme", "AMFI code", "Amount (INR)", "Units", "All units",
     "Folio", "Status", "Placed by staff", "Exchange order number", "Basket",
@@ -456,8 +456,12 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
     ).count()  # fmt: skip
     missed = instalments.filter(status__in=MISSED_STATUSES, due_date__gte=today - timedelta(days=30)).count()
     labels = dict(OrderStatus.choices)
+    # a range on placed_at (not placed_at__date) so the newest-first index finds today's orders
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
     today_counts = (
-        Order.objects.filter(investor_id__in=investor_ids, placed_at__date=today)
+        Order.objects.filter(
+            investor_id__in=investor_ids, placed_at__gte=midnight, placed_at__lt=midnight + timedelta(days=1)
+        )
         .order_by()
         .values_list("status")
         .annotate(n=Count("id"))

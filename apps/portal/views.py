@@ -61,10 +61,11 @@ def _dashboard_figures(staff) -> dict:
     read from the app that owns it."""
     investors = accounts_selectors.investors_visible_to(staff=staff)
     kyc_counts = accounts_selectors.investor_kyc_counts(investors=investors)
-    investor_ids = list(investors.values_list("id", flat=True))
+    # a subquery, not a list: a book of 20,000 investors would otherwise send 20,000 ids with every query
+    investor_ids = investors.order_by().values_list("id", flat=True)
     aum, aum_as_of = book_selectors.book_aum(investor_ids=investor_ids)
-    allocation = book_selectors.book_allocation(investor_ids=investor_ids)
     scope = "all" if sees_every_investor(staff) else f"rm{staff.pk}"
+    allocation = book_selectors.book_allocation(investor_ids=investor_ids, scope=scope)
     return {
         "investor_count": sum(kyc_counts.values()),
         "kyc_counts": kyc_counts,
@@ -92,6 +93,9 @@ class InvestorListView(PortalView):
         investors = accounts_selectors.investor_list_for_staff(
             staff=request.staff, search=search, kyc_status=kyc, relationship_manager=manager
         )
+        sort = request.GET.get("sort", "")
+        sort = sort if sort in book_selectors.INVESTOR_SORTS else "name"
+        investors = book_selectors.investors_with_aum(investors=investors, sort=sort)
         can_see_all = sees_every_investor(request.staff)
         return self.render(
             request,
@@ -101,6 +105,7 @@ class InvestorListView(PortalView):
                 "q": search,
                 "kyc": kyc,
                 "rm": str(manager.public_id) if manager else "",
+                "sort": sort,
                 "kyc_choices": KycStatus.choices,
                 "relationship_managers": accounts_selectors.relationship_manager_list() if can_see_all else [],
                 "can_assign": accounts_selectors.staff_can(staff=request.staff, capability=Capability.INVESTORS_ASSIGN),

@@ -23,7 +23,8 @@ def with_key(data: dict) -> dict:
 
 
 def parse_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.streaming  # exports are written as they are read, never held whole in memory
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 # --- placing on behalf ------------------------------------------------------------------------------

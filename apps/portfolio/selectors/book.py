@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Max, Sum
+from django.db.models import DecimalField, F, Max, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.portfolio.models import CasImport, Holding, InvestorValuation
@@ -14,6 +15,11 @@ from apps.portfolio.selectors.performance import performance_series
 
 AUM_SERIES_DAYS = 365
 AUM_SERIES_CACHE_SECONDS = 600
+INVESTOR_SORTS = {
+    "name": ("full_name", "id"),
+    "aum": ("aum", "full_name", "id"),
+    "-aum": ("-aum", "full_name", "id"),
+}
 
 
 def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
@@ -24,9 +30,17 @@ def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
     return valuation["total"] or Decimal("0"), valuation["as_of"]
 
 
-def book_allocation(*, investor_ids: list[int]) -> list[dict]:
-    """The book's allocation by asset class."""
-    return allocation_compute(investor_ids=investor_ids)["asset_class"] if investor_ids else []
+def book_allocation(*, investor_ids, scope: str = "") -> list[dict]:
+    """The book's allocation by asset class. With a `scope` (see book_aum_series) it is cached as long
+    as the AUM series: grouping every holding of a large book costs more than a page may."""
+    key = f"portal:allocation:{scope}:{timezone.localdate().isoformat()}" if scope else ""
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return cached
+    allocation = allocation_compute(investor_ids=investor_ids)["asset_class"]
+    if key:
+        cache.set(key, allocation, AUM_SERIES_CACHE_SECONDS)
+    return allocation
 
 
 def book_aum_series(*, scope: str, investor_ids: list[int]) -> dict:
@@ -70,3 +84,11 @@ def book_attention(*, investor_ids: list[int]) -> list[dict]:
     if failed:
         attention.append({"kind": "import_failed", "count": failed, "label": "CAS imports failed in the last 7 days"})
     return attention
+
+
+def investors_with_aum(*, investors: QuerySet, sort: str = "name") -> QuerySet:
+    """The investors with `aum`, the value of their latest valuation (0 before the first), in one of
+    INVESTOR_SORTS' orders (by name when the sort is not one of them)."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    aum = Coalesce(F("valuation__value"), Value(Decimal("0")), output_field=money)
+    return investors.annotate(aum=aum).order_by(*INVESTOR_SORTS.get(sort, INVESTOR_SORTS["name"]))

@@ -1,0 +1,65 @@
+"""The investors list shows each investor's AUM (their latest valuation) and sorts by it."""
+
+from decimal import Decimal
+
+from django_tenants.utils import tenant_context
+
+from apps.portfolio.models import InvestorValuation
+from tests.factories import make_investor
+
+
+def _valued(tenant, name: str, value: str | None):
+    investor = make_investor(tenant, full_name=name)
+    if value is not None:
+        with tenant_context(tenant):
+            InvestorValuation.objects.create(investor=investor, value=Decimal(value))
+    return investor
+
+
+def test_the_list_shows_aum_and_sorts_by_it_both_ways(tenant_alpha, staff_client):
+    # given three investors worth 300, nothing yet and 1,25,000.50
+    client = staff_client(tenant_alpha, role="owner")
+    small = _valued(tenant_alpha, "Asha Small", "300")
+    unvalued = _valued(tenant_alpha, "Bela Unvalued", None)
+    large = _valued(tenant_alpha, "Chitra Large", "125000.50")
+
+    # when staff sort by AUM, highest first, then lowest first, then by name
+    highest = client.get("/portal/investors/", {"sort": "-aum"})
+    lowest = client.get("/portal/investors/", {"sort": "aum"})
+    by_name = client.get("/portal/investors/", {"sort": "anything else"})
+
+    # then the order follows the valuation (none counts as 0), and the column shows it in rupees
+    assert [i.pk for i in highest.context["page"]] == [large.pk, small.pk, unvalued.pk]
+    assert [i.pk for i in lowest.context["page"]] == [unvalued.pk, small.pk, large.pk]
+    assert [i.pk for i in by_name.context["page"]] == [small.pk, unvalued.pk, large.pk]
+    assert by_name.context["sort"] == "name"
+    html = highest.content.decode()
+    assert ">AUM</th>" in html and "1,25,000.50" in html
+    assert '<option value="-aum" selected>' in html
+
+
+def test_the_aum_column_and_sort_in_a_browser_at_1366_and_390_px(browser, live_server, live_alpha, screenshot):
+    from apps.portal.tests.conftest import sign_in
+    from tests.factories import make_staff, unique
+
+    # given two valued investors
+    rich, modest = unique("Rich Rao"), unique("Modest Mehta")
+    _valued(live_alpha, modest, "1500")
+    _valued(live_alpha, rich, "2500000")
+    owner = make_staff(live_alpha, role="owner")
+    for width, height in ((1366, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        tab = context.new_page()
+        sign_in(tab, live_server.url("alpha.localhost", "/portal/login/"), owner.user.email)
+        tab.wait_for_url("**/portal/")
+
+        # when staff open the investors list sorted by AUM, highest first
+        tab.goto(live_server.url("alpha.localhost", "/portal/investors/?sort=-aum"))
+
+        # then the richest comes first with the AUM in rupees, and the page never scrolls sideways
+        rows = tab.get_by_test_id("investor-table").locator("tbody tr")
+        assert rich in rows.nth(0).inner_text() and "25,00,000.00" in rows.nth(0).inner_text()
+        assert modest in rows.nth(1).inner_text()
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        screenshot(tab, f"portal-investors-by-aum-{width}")
+        context.close()
