@@ -2,7 +2,7 @@
    wraps and tables scroll inside their box).
    - The main navigation collapses behind a "Menu" button below 641 px.
    - Data tables become one card per row: each cell is labelled with its column heading (data-label), the
-     first cell (the row's name) heads the card. A table opts out with class "table--no-cards". */
+     first cell with words in it (the row's name) heads the card. A table opts out with class "table--no-cards". */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -43,11 +43,14 @@
       var labels = headings(table);
       if (!labels || labels.length < 3) { return; }
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr, tfoot tr"), function (row) {
-        var column = 0;
+        var column = 0, head = null;
         Array.prototype.forEach.call(row.cells, function (cell) {
           if (!cell.hasAttribute("data-label") && labels[column]) { cell.setAttribute("data-label", labels[column]); }
+          // the card's heading: the first cell with words in it (a tick-box column comes before the name)
+          if (!head && cell.textContent.trim()) { head = cell; }
           column += cell.colSpan || 1;
         });
+        if (head) { head.classList.add("card-head"); }
       });
       table.classList.add("table--cards");
     });
