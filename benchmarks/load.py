@@ -127,17 +127,9 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
         + ["-w", str(workers), "--log-level", "warning"],
         env=env,
     )
-    import socket
+    from benchmarks.scratch import gunicorn_ready
 
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not start")
+    return gunicorn_ready(server, port)
 
 
 def run(data: dict, *, base: str, users: int, seconds: float) -> dict:

@@ -128,15 +128,9 @@ def _serve(port: int, workers: int) -> subprocess.Popen:
         ],
         env=env,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not start")
+    from benchmarks.scratch import gunicorn_ready
+
+    return gunicorn_ready(server, port)
 
 
 def _load(url: str, cookies: dict, *, clients: int, seconds: float) -> tuple[float, float, int]:

@@ -131,15 +131,9 @@ def _serve(port: int, *, stock: bool) -> subprocess.Popen:
         + ["-b", f"127.0.0.1:{port}", "-w", "1", "--log-level", "warning"],
         env=env,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not start")
+    from benchmarks.scratch import gunicorn_ready
+
+    return gunicorn_ready(server, port)
 
 
 def _load(url: str, cookies: dict, *, seconds: float) -> dict[str, list[float]]:

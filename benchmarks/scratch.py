@@ -89,3 +89,19 @@ def distributor_ready(n: int, *, domain: str | None = None):
         primary_color="#123456",
         accent_color="#654321",
     ).distributor
+
+
+def gunicorn_ready(server, port: int, *, seconds: float = 60):
+    """`server` (a gunicorn process) once its port takes connections; the benchmark exits if it never does."""
+    import socket
+    import time
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not start")
