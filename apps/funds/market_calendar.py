@@ -6,7 +6,7 @@ import datetime as dt
 from apps.core.timezones import IST
 from apps.funds.models import TradingHoliday
 
-__all__ = ["IST", "trading_day_is", "trading_day_latest", "trading_day_next", "trading_holidays"]
+__all__ = ["IST", "trading_day_is", "trading_day_latest", "trading_day_next", "trading_days_from", "trading_holidays"]
 
 _HORIZON = 60  # a longer run of non-trading days than this does not happen
 
@@ -43,3 +43,18 @@ def trading_day_next(day: dt.date, *, include_today: bool = False) -> dt.date:
             return candidate
         candidate += dt.timedelta(days=1)
     raise ValueError(f"No trading day within {_HORIZON} days of {day}.")
+
+
+def trading_days_from(day: dt.date, count: int) -> dt.date:
+    """The `count`-th trading day after `day` (before it when `count` is negative), `day` itself not
+    counted; one read of the holiday calendar."""
+    step = dt.timedelta(days=1 if count >= 0 else -1)
+    reach = dt.timedelta(days=abs(count) * 3 + _HORIZON)
+    start, end = (day, day + reach) if count >= 0 else (day - reach, day)
+    holidays = trading_holidays(start=start, end=end)
+    current, left = day, abs(count)
+    while left:
+        current += step
+        if trading_day_is(current, holidays=holidays):
+            left -= 1
+    return current

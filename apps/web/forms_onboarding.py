@@ -5,25 +5,9 @@ from django import forms
 
 from apps.accounts.models import BankAccount, Investor, Nominee
 from apps.accounts.validators import InvalidInput, pan_normalize
-from apps.core.exceptions import ApplicationError
 from apps.core.forms import one_time_code_field
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, exc: ApplicationError, *, field_map: dict[str, str] | None = None) -> None:
-    """Puts a service's error beside the fields it names (extra.fields), else above the form. `field_map`
-    renames a service field (e.g. "nominees[0].name" -> "n0-name")."""
-    fields = exc.extra.get("fields") or {}
-    placed = False
-    for name, messages in fields.items():
-        target = (field_map or {}).get(name, name)
-        if target in form.fields:
-            for message in messages:
-                form.add_error(target, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 class ProfileForm(forms.Form):

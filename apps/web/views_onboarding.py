@@ -16,6 +16,7 @@ from apps.accounts.kyc.interface import KycProviderError
 from apps.accounts.models import KycStatus
 from apps.accounts.validators import InvalidInput, account_number_normalize, bank_name_for_ifsc, ifsc_normalize
 from apps.core.exceptions import ApplicationError
+from apps.core.forms import form_add_errors
 from apps.core.logging import mask_pan, mask_text
 from apps.web.forms_onboarding import (
     BankAccountForm,
@@ -24,7 +25,6 @@ from apps.web.forms_onboarding import (
     NominationForm,
     NomineeForm,
     ProfileForm,
-    add_service_errors,
 )
 from apps.web.views import ONBOARDING_STEP_PAGES, InvestorView
 
@@ -125,7 +125,7 @@ class ProfileStepView(OnboardingStepView):
                 if exc.code in ("pan_taken", "pan_locked", "pan_change_limit"):
                     form.add_error("pan", exc.message)
                 else:
-                    add_service_errors(form, exc)
+                    form_add_errors(form, exc)
             else:
                 return self.done(request, "Your details are saved.")
         return self.render_step(request, {"form": form}, status=400)
@@ -214,7 +214,7 @@ class BankStepView(OnboardingStepView):
                 account_type=data["account_type"],
             )
         except ApplicationError as exc:
-            add_service_errors(form, exc)
+            form_add_errors(form, exc)
             return self.render_step(request, self._context(request, form=form), status=exc.status_code)
         request.session[self.session_key] = {
             "kind": "add",
@@ -385,7 +385,7 @@ class FatcaStepView(OnboardingStepView):
                 if exc.code == "fatca_foreign_tax_residency":
                     form.add_error("tax_resident_outside_india", exc.message)
                 else:
-                    add_service_errors(form, exc)
+                    form_add_errors(form, exc)
             else:
                 return self.done(request, "Your FATCA declaration is saved.")
         return self.render_step(request, {"form": form}, status=400)

@@ -14,7 +14,7 @@ from apps.accounts.models import Investor, StaffMember
 from apps.accounts.permissions import Capability, role_has_capability
 from apps.core.audit import audit_record
 from apps.core.exceptions import ApplicationError, ConflictError
-from apps.funds.market_calendar import trading_day_next
+from apps.funds.market_calendar import trading_days_from
 from apps.funds.models import Scheme
 from apps.orders import states
 from apps.orders.cutoff import expected_nav_date
@@ -380,10 +380,7 @@ def _instalments_overdue(*, today: date) -> int:
     deadlines: dict[date, date] = {}
     for instalment in candidates:
         if instalment.due_date not in deadlines:
-            deadline = instalment.due_date
-            for _ in range(grace):
-                deadline = trading_day_next(deadline)
-            deadlines[instalment.due_date] = deadline
+            deadlines[instalment.due_date] = trading_days_from(instalment.due_date, grace)
         if deadlines[instalment.due_date] >= today:
             continue
         with transaction.atomic():

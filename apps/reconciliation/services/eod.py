@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import StaffMember, StaffRole
 from apps.core.audit import audit_record
-from apps.funds.market_calendar import trading_day_is, trading_holidays
+from apps.funds.market_calendar import trading_days_from
 from apps.orders.models import Order, OrderStatus
 from apps.reconciliation.models import Discrepancy, ReconciliationSettings, RegistrarTransaction, RtaFeed
 from apps.reconciliation.services.dropfolder import DropFolderResult, drop_folder_scan
@@ -29,13 +29,7 @@ def settings_get() -> ReconciliationSettings:
 
 def business_days_before(day: date, count: int) -> date:
     """The date `count` trading days before `day`."""
-    holidays = trading_holidays(start=day - timedelta(days=count * 3 + 10), end=day)
-    current = day
-    while count > 0:
-        current -= timedelta(days=1)
-        if trading_day_is(current, holidays=holidays):
-            count -= 1
-    return current
+    return trading_days_from(day, -count)
 
 
 @dataclass
