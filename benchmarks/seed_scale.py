@@ -579,25 +579,17 @@ def timezone_now():
 
 def valuation_totals(ids: list[int]) -> dict[int, dict]:
     """investor_valuation_refresh's aggregate, grouped by investor."""
-    from django.db.models import Count, Max, Q, Sum
+    from django.db.models import Count, Q, Sum
 
     from apps.portfolio.models import Holding
+    from apps.portfolio.services.valuation import valuation_totals_expressions
 
     open_only = Q(units__gt=0)
     rows = (
         Holding.objects.filter(investor_id__in=ids)
         .values("investor_id")
         .annotate(
-            value=Sum("value", filter=open_only),
-            invested=Sum("invested", filter=open_only),
-            unrealised=Sum("unrealised_gain", filter=open_only),
-            realised=Sum("realised_gain"),
-            dividends=Sum("dividends"),
-            day_change=Sum("day_change", filter=open_only),
-            holdings=Count("id", filter=open_only),
-            folios=Count("folio_id", filter=open_only, distinct=True),
-            review=Count("id", filter=Q(needs_review=True)),
-            nav_date=Max("nav_date", filter=open_only),
+            **valuation_totals_expressions(),
             incomplete=Count("id", filter=open_only & Q(cost_incomplete=True)),
         )
         .order_by()

@@ -22,6 +22,16 @@ class StatementRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["financial_year"].choices = financial_year_choices()
 
+    def statement_arguments(self) -> dict:
+        """The valid form as keyword arguments of apps.reports.services statement_request."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "financial_year": data["financial_year"] if data["kind"] == "capital_gains" else "",
+            "period_from": data["period_from"],
+            "period_to": data["period_to"],
+        }
+
 
 class StatementBatchForm(forms.Form):
     kind = forms.ChoiceField(

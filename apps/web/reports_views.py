@@ -65,15 +65,9 @@ class StatementsView(InvestorView):
     def post(self, request):
         form = StatementRequestForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 statement = statement_request(
-                    investor=request.investor,
-                    requested_by=request.user,
-                    kind=data["kind"],
-                    financial_year=data["financial_year"] if data["kind"] == "capital_gains" else "",
-                    period_from=data["period_from"],
-                    period_to=data["period_to"],
+                    investor=request.investor, requested_by=request.user, **form.statement_arguments()
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)

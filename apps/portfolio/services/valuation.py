@@ -128,6 +128,24 @@ def holding_value(*, holding: Holding) -> Holding:
     return holdings_revalue(holdings=[holding])[0]
 
 
+def valuation_totals_expressions() -> dict:
+    """The investor's totals over their holdings (open ones for value and gains), as aggregate
+    expressions: investor_valuation_refresh reads them, and so do bulk paths grouped by investor."""
+    open_only = Q(units__gt=0)
+    return {
+        "value": Sum("value", filter=open_only),
+        "invested": Sum("invested", filter=open_only),
+        "unrealised": Sum("unrealised_gain", filter=open_only),
+        "realised": Sum("realised_gain"),
+        "dividends": Sum("dividends"),
+        "day_change": Sum("day_change", filter=open_only),
+        "holdings": Count("id", filter=open_only),
+        "folios": Count("folio_id", filter=open_only, distinct=True),
+        "review": Count("id", filter=Q(needs_review=True)),
+        "nav_date": Max("nav_date", filter=open_only),
+    }
+
+
 def investor_valuation_refresh(*, investor) -> InvestorValuation:
     """Recomputes the investor's totals from the (already valued) holdings; bumps the version, which is
     the ETag of the summary and the holdings."""
@@ -135,19 +153,7 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
         # by id: get_or_create(investor=...) would cache this unlocked copy on the investor instance
         valuation, _ = InvestorValuation.objects.get_or_create(investor_id=investor.pk)
         valuation = InvestorValuation.objects.select_for_update().get(pk=valuation.pk)
-        open_only = Q(units__gt=0)
-        totals = Holding.objects.filter(investor=investor).aggregate(
-            value=Sum("value", filter=open_only),
-            invested=Sum("invested", filter=open_only),
-            unrealised=Sum("unrealised_gain", filter=open_only),
-            realised=Sum("realised_gain"),
-            dividends=Sum("dividends"),
-            day_change=Sum("day_change", filter=open_only),
-            holdings=Count("id", filter=open_only),
-            folios=Count("folio_id", filter=open_only, distinct=True),
-            review=Count("id", filter=Q(needs_review=True)),
-            nav_date=Max("nav_date", filter=open_only),
-        )
+        totals = Holding.objects.filter(investor=investor).aggregate(**valuation_totals_expressions())
         valuation.value = totals["value"] or ZERO
         valuation.invested = totals["invested"] or ZERO
         valuation.unrealised_gain = totals["unrealised"] or ZERO
