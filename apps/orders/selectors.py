@@ -234,6 +234,21 @@ def sip_debit_dates(days: list[date]) -> dict[date, date]:
     return result
 
 
+def sip_instalments_overview(*, sip: SipRegistration) -> dict:
+    """A SIP's instalments with their debit days on the market calendar, the next one due, and how many
+    were paid and missed (the SIP pages of the web and the portal)."""
+    instalments = list(sip.instalment_rows.all())
+    debit = sip_debit_dates([i.due_date for i in instalments])
+    for instalment in instalments:
+        instalment.debit_date = debit.get(instalment.due_date)
+    return {
+        "instalments": instalments,
+        "next": next((i for i in instalments if i.status == SipInstalment.Status.SCHEDULED), None),
+        "paid": sum(1 for i in instalments if i.status == SipInstalment.Status.SUCCESSFUL),
+        "missed": sum(1 for i in instalments if i.status in MISSED_STATUSES),
+    }
+
+
 def sips_with_debit_dates(sips) -> list[SipRegistration]:
     """Annotated SIPs (sip_book_annotate) with `next_debit`: the next due date on the market calendar."""
     sips = list(sips)

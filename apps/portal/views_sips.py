@@ -66,17 +66,10 @@ class SipDetailView(PortalView):
     template_name = "portal/sip_detail.html"
 
     def _render(self, request, sip, cancel_form=None, status=200, error=""):
-        instalments = list(sip.instalment_rows.all())
-        debit = orders_selectors.sip_debit_dates([i.due_date for i in instalments])
-        for instalment in instalments:
-            instalment.debit_date = debit.get(instalment.due_date)
         context = {
             "sip": sip,
             "investor": sip.investor,
-            "instalments": instalments,
-            "next": next((i for i in instalments if i.status == "scheduled"), None),
-            "paid": sum(1 for i in instalments if i.status == "successful"),
-            "missed": sum(1 for i in instalments if i.status in orders_selectors.MISSED_STATUSES),
+            **orders_selectors.sip_instalments_overview(sip=sip),
             "cancel_form": cancel_form or SipCancelForm(),
             "can_cancel": sip.status in (SipStatus.PENDING_OTP, SipStatus.QUEUED, SipStatus.ACTIVE)
             and accounts_selectors.staff_can(staff=request.staff, capability=permissions.ORDER_ON_BEHALF),

@@ -196,16 +196,9 @@ class SipDetailView(InvestorView):
         return orders_selectors.access_sip_by_id(investor=request.investor, public_id=sip_id)
 
     def _render(self, request, sip, *, otp_form=None, cancel_form=None, status=200, error="", notice=""):
-        instalments = list(sip.instalment_rows.all())
-        debit = orders_selectors.sip_debit_dates([i.due_date for i in instalments])
-        for instalment in instalments:
-            instalment.debit_date = debit.get(instalment.due_date)
         context = {
             "sip": sip,
-            "instalments": instalments,
-            "next": next((i for i in instalments if i.status == "scheduled"), None),
-            "paid": sum(1 for i in instalments if i.status == "successful"),
-            "missed": sum(1 for i in instalments if i.status in orders_selectors.MISSED_STATUSES),
+            **orders_selectors.sip_instalments_overview(sip=sip),
             "otp_form": otp_form or SipOtpForm(),
             "cancel_form": cancel_form or SipCancelForm(),
             "cancellable": sip.status in (SipStatus.PENDING_OTP, SipStatus.QUEUED, SipStatus.ACTIVE),
