@@ -72,6 +72,11 @@ class FolioLink(TimeStampedModel):
 
 
 class Outcome(models.TextChoices):
+    """What reconciling found for a registrar row. Reconciliation is by exception: a row that agrees with
+    our ledger is not written, so its stored outcome stays NONE (matched once its feed is reconciled,
+    pending before); MATCHED and PENDING name those rows in a feed's counts."""
+
+    NONE = "", "No exception"
     MATCHED = "matched", "Matches our order and ledger"
     COMPLETED = "completed", "Completed our order from the registrar"
     REVERSED = "reversed", "Reversal applied"
@@ -86,7 +91,7 @@ class RegistrarTransaction(TimeStampedModel):
     """A transaction as the registrar reports it. (registrar, amc, txn_no, is_reversal) is the registrar's
     own identity of the row: the same row in another file or form adds nothing."""
 
-    # few indexes: reconciling rewrites every row of a feed once, and each index costs on that write
+    # few indexes: importing writes every row of a feed once, and each index costs on that write
     feed = models.ForeignKey(RtaFeed, on_delete=models.PROTECT, related_name="transactions", db_index=False)
     registrar = models.CharField(max_length=10, choices=Registrar.choices)
     amc = models.CharField(max_length=20)
@@ -122,7 +127,7 @@ class RegistrarTransaction(TimeStampedModel):
     ledger = models.ForeignKey(
         "portfolio.Transaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.NONE, blank=True)
 
     class Meta:
         ordering = ["-trade_date", "-id"]
@@ -132,7 +137,11 @@ class RegistrarTransaction(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(units__gte=0) & Q(amount__gte=0), name="reconciliation_txn_unsigned"),
         ]
-        indexes = [models.Index(fields=["feed", "outcome"]), models.Index(fields=["trade_date", "euin"])]
+        indexes = [
+            models.Index(fields=["feed", "outcome"]),
+            models.Index(fields=["feed", "folio"]),
+            models.Index(fields=["trade_date", "euin"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.registrar}:{self.amc}:{self.txn_no}"

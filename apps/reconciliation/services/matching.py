@@ -3,7 +3,9 @@
 Transactions: every row of a feed is matched to our order (exchange order number, user transaction
 number or application number against the order's exchange order id, our reference or the attempt's
 TransNo; else folio, scheme, date and amount) and to its ledger line, set-wise in SQL. Then:
-- a row matching its ledger line is `matched`; units or amount that differ are discrepancies;
+- a row matching its ledger line is `matched`; units or amount that differ are discrepancies. This is
+  reconciliation by exception: only rows that differ or need action are written, so a feed that agrees
+  with the ledger costs one read of its rows, not a rewrite of each;
 - an allotment we lack completes the order and the ledger (`completed`);
 - a reversal (reversal code, rejected status, a pointer to the original) reverses the order and writes
   compensating ledger lines (`reversed`);
@@ -18,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.orders.gateways.interface import AllotmentRecord
@@ -52,83 +55,142 @@ _ORDER_KIND = "CASE WHEN r.kind IN ('purchase', 'sip') THEN 'purchase' WHEN r.ki
 _ORDER_KIND += "WHEN r.kind IN ('switch_in', 'switch_out') THEN 'switch' END"
 
 
-def _identifier_columns(feed_id: int) -> set[str]:
-    """The identifier columns that hold anything in this feed (a statement per empty column is waste)."""
-    present = RegistrarTransaction.objects.filter(feed_id=feed_id).aggregate(
-        user_txn_no=Count("id", filter=~Q(user_txn_no="")), application_no=Count("id", filter=~Q(application_no=""))
-    )
-    return {column for column, count in present.items() if count}
+_ROWS = "reconciliation_registrartransaction"
 
 
-def _orders_match(feed_id: int) -> None:
-    present = _identifier_columns(feed_id)
+def _orders_match(ids: list[int]) -> None:
+    """Link these rows to our orders: by an identifier, else by folio, scheme, NAV date and amount."""
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT bool_or(user_txn_no <> ''), bool_or(application_no <> '') FROM {_ROWS} WHERE id = ANY(%s)",  # noqa: S608
+            [ids],
+        )
+        present = dict(zip(("user_txn_no", "application_no"), cursor.fetchone(), strict=True))
         for row_col, order_col in _ORDER_KEYS:
-            if row_col not in present:
+            if not present[row_col]:  # a statement per empty column is waste
                 continue
             cursor.execute(
-                f"""UPDATE reconciliation_registrartransaction r SET order_id = o.id
+                f"""UPDATE {_ROWS} r SET order_id = o.id
                 FROM orders_order o
-                WHERE r.feed_id = %s AND r.order_id IS NULL AND r.{row_col} <> ''
+                WHERE r.id = ANY(%s) AND r.order_id IS NULL AND r.{row_col} <> ''
                   AND o.{order_col} = r.{row_col} AND o.kind = {_ORDER_KIND}""",  # noqa: S608 - fixed names
-                [feed_id],
+                [ids],
             )
-        # else: folio, scheme, NAV date and amount
         cursor.execute(
-            f"""UPDATE reconciliation_registrartransaction r SET order_id = o.id
+            f"""UPDATE {_ROWS} r SET order_id = o.id
             FROM orders_order o
-            WHERE r.feed_id = %s AND r.order_id IS NULL AND NOT r.is_reversal AND r.scheme_id IS NOT NULL
+            WHERE r.id = ANY(%s) AND r.order_id IS NULL AND NOT r.is_reversal AND r.scheme_id IS NOT NULL
               AND o.folio_number = r.folio AND o.scheme_id = r.scheme_id AND o.kind = {_ORDER_KIND}
               AND COALESCE(o.nav_date, o.expected_nav_date) = r.trade_date
               AND COALESCE(o.allotted_amount, o.amount) = r.amount""",  # noqa: S608
-            [feed_id],
+            [ids],
         )
 
 
-_AGREES = "CASE WHEN abs(t.units) = r.units AND abs(t.amount) = r.amount THEN 'matched' ELSE 'differs' END"
+_SWITCH_SUFFIX = "CASE r.kind WHEN 'switch_out' THEN ':out' WHEN 'switch_in' THEN ':in' ELSE '' END"
+# a row's ledger line: our order's line when the row is linked to our order, else a line recorded from the
+# registrar under the row's identity
+_LINE_SOURCE = "CASE WHEN r.order_id IS NULL THEN 'rta' ELSE 'order' END"
+_ORDER_REF = "(SELECT o.client_ref FROM orders_order o WHERE o.id = r.order_id)"
+_REGISTRAR_REF = "r.registrar || ':' || r.amc || ':' || r.txn_no"
+_LINE_REF = f"CASE WHEN r.order_id IS NULL THEN {_REGISTRAR_REF} ELSE {_ORDER_REF} || {_SWITCH_SUFFIX} END"
+AGREES, DIFFERS, UNMATCHED, REVERSAL, AGREES_AGAIN = range(5)
+
+# The rows still to judge (no outcome yet, or differing last time), each beside its ledger line and whether
+# they agree: one read of the rows, returning how many agree and only the few that need anything done.
+_JUDGE = f"""
+SELECT count(*) FILTER (WHERE verdict IN ({AGREES}, {AGREES_AGAIN})),
+       array_agg(id) FILTER (WHERE verdict <> {AGREES}),
+       array_agg(ledger_id) FILTER (WHERE verdict <> {AGREES}),
+       array_agg(verdict) FILTER (WHERE verdict <> {AGREES})
+FROM (
+    SELECT r.id, t.id AS ledger_id,
+           CASE WHEN r.is_reversal THEN {REVERSAL}
+                WHEN t.id IS NULL THEN {UNMATCHED}
+                WHEN abs(t.units) <> r.units OR abs(t.amount) <> r.amount THEN {DIFFERS}
+                WHEN r.outcome = 'differs' THEN {AGREES_AGAIN}
+                ELSE {AGREES} END AS verdict
+    FROM (SELECT r.*, {_LINE_SOURCE} AS line_source, {_LINE_REF} AS line_ref
+          FROM {_ROWS} r WHERE {{rows}} AND r.outcome IN ('', 'differs')) r
+    LEFT JOIN portfolio_transaction t
+           ON NOT r.is_reversal AND t.source = r.line_source AND t.source_ref = r.line_ref
+) judged"""  # noqa: S608 - fixed names
 
 
-def _ledger_match(feed_id: int) -> None:
-    """Each row's ledger line and whether it agrees, in one write per row."""
+@dataclass
+class _Judgement:
+    agreeing: int = 0
+    differing: list[int] = field(default_factory=list)
+    unmatched: list[int] = field(default_factory=list)
+    reversals: list[int] = field(default_factory=list)
+
+
+def _judge(*, feed_id: int | None = None, ids: list[int] | None = None) -> _Judgement:
+    """Judge a feed's rows (or these rows) against the ledger and write only what changed: rows newly
+    differing, with their line, and rows agreeing again. An agreeing row is not written (reconciliation
+    by exception)."""
+    rows, param = ("r.feed_id = %s", feed_id) if ids is None else ("r.id = ANY(%s)", ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE reconciliation_registrartransaction r SET ledger_id = t.id, outcome = {_AGREES}
-            FROM orders_order o, portfolio_transaction t
-            WHERE r.feed_id = %s AND r.ledger_id IS NULL AND NOT r.is_reversal AND r.order_id = o.id
-              AND t.source = 'order'
-              AND t.source_ref = o.client_ref || CASE r.kind WHEN 'switch_out' THEN ':out'
-                                                            WHEN 'switch_in' THEN ':in' ELSE '' END""",  # noqa: S608
-            [feed_id],
-        )
-        cursor.execute(
-            f"""UPDATE reconciliation_registrartransaction r SET ledger_id = t.id, outcome = {_AGREES}
-            FROM portfolio_transaction t
-            WHERE r.feed_id = %s AND r.ledger_id IS NULL AND NOT r.is_reversal
-              AND t.source = 'rta' AND t.source_ref = r.registrar || ':' || r.amc || ':' || r.txn_no""",  # noqa: S608
-            [feed_id],
-        )
+        cursor.execute(_JUDGE.format(rows=rows), [param])
+        agreeing, row_ids, lines, verdicts = cursor.fetchone()
+        found = _Judgement(agreeing=agreeing)
+        differing, again = [], []
+        for row_id, line, verdict in zip(row_ids or [], lines or [], verdicts or [], strict=True):
+            if verdict == DIFFERS:
+                differing.append((row_id, line))
+            elif verdict == AGREES_AGAIN:
+                again.append(row_id)
+            else:
+                (found.unmatched if verdict == UNMATCHED else found.reversals).append(row_id)
+        if differing:
+            found.differing = [row_id for row_id, _ in differing]
+            cursor.execute(
+                f"""UPDATE {_ROWS} r SET outcome = 'differs', ledger_id = v.line
+                FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, line)
+                WHERE r.id = v.id AND (r.outcome <> 'differs' OR r.ledger_id IS DISTINCT FROM v.line)""",  # noqa: S608
+                [found.differing, [line for _, line in differing]],
+            )
+        if again:
+            cursor.execute(f"UPDATE {_ROWS} SET outcome = '' WHERE id = ANY(%s)", [again])  # noqa: S608
+    return found
+
+
+def _by_ids(ids: list[int]):
+    """Rows by id, as one array parameter (a feed can leave any number unmatched)."""
+    return RegistrarTransaction.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
 
 
 def transactions_reconcile(*, feed: RtaFeed) -> ReconcileResult:
-    _orders_match(feed.pk)
-    _ledger_match(feed.pk)
+    judged = _judge(feed_id=feed.pk)
+    # rows the ledger does not know yet (and reversals) are placed on our orders, then judged again
+    if judged.unmatched or judged.reversals:
+        _orders_match(judged.unmatched + judged.reversals)
+    if judged.unmatched:
+        again = _judge(ids=judged.unmatched)
+        judged.agreeing += again.agreeing
+        judged.differing += again.differing
+        judged.unmatched = again.unmatched
     result = ReconcileResult()
-    rows = RegistrarTransaction.objects.filter(feed=feed).select_related("ledger", "order", "scheme")
-    for row in rows.filter(outcome=Outcome.DIFFERS):
-        result.discrepancies += _differences(row)
-    pending = rows.filter(outcome=Outcome.PENDING, is_reversal=False)
-    placeable = Q(order__status__in=(OrderStatus.ACCEPTED, OrderStatus.PAYMENT_PENDING)) | Q(
-        order__isnull=True, investor__isnull=False, scheme__isnull=False, kind__in=LEDGER_KINDS
-    )
-    for row in pending.filter(placeable).order_by("trade_date", "id"):
-        _unmatched(row, result)
-    result.discrepancies += _unresolved_bulk(pending.exclude(placeable))
-    for row in rows.filter(outcome=Outcome.PENDING, is_reversal=True).order_by("trade_date", "id"):
-        _reversal(row, result)
+    related = ("ledger", "order", "scheme")
+    if judged.differing:
+        result.discrepancies += _differences_bulk(_by_ids(judged.differing).select_related(*related))
+    if judged.unmatched:
+        pending = _by_ids(judged.unmatched).select_related(*related)
+        placeable = Q(order__status__in=(OrderStatus.ACCEPTED, OrderStatus.PAYMENT_PENDING)) | Q(
+            order__isnull=True, investor__isnull=False, scheme__isnull=False, kind__in=LEDGER_KINDS
+        )
+        unplaceable = list(pending.exclude(placeable))  # before placing changes the orders' states
+        for row in pending.filter(placeable).order_by("trade_date", "id"):
+            _unmatched(row, result)
+        result.discrepancies += _unresolved_bulk(unplaceable)
+    if judged.reversals:
+        for row in _by_ids(judged.reversals).select_related(*related).order_by("trade_date", "id"):
+            _reversal(row, result)
     result.discrepancies += _missing_at_registrar(feed)
-    result.outcomes = dict(
-        RegistrarTransaction.objects.filter(feed=feed).values_list("outcome").annotate(n=Count("id")).order_by()
-    )
+    # every exception is written (an index range over the feed's non-blank outcomes); agreeing rows are counted
+    exceptions = RegistrarTransaction.objects.filter(feed=feed, outcome__gt=Outcome.NONE)
+    counts = dict(exceptions.values_list("outcome").annotate(n=Count("id")).order_by())
+    result.outcomes = {**({Outcome.MATCHED.value: judged.agreeing} if judged.agreeing else {}), **counts}
     feed.outcomes = {**result.outcomes, "discrepancies": len(result.discrepancies)}
     feed.reconciled_at = feed.updated_at = timezone.now()
     feed.save(update_fields=["outcomes", "reconciled_at", "updated_at"])
@@ -148,18 +210,23 @@ def _about(row: RegistrarTransaction) -> dict:
 def _differences(row: RegistrarTransaction) -> list[Discrepancy]:
     line, found = row.ledger, []
     if abs(line.units) != row.units:
-        found.append(_discrepancy(
+        found.append(Discrepancy(
             fingerprint=f"units:{row.key}", cause=Cause.UNITS_DIFFER, suggested_fix=Fix.ADJUST_TO_REGISTRAR,
             ours=abs(line.units), theirs=row.units, **_about(row),
             detail=f"Our ledger has {abs(line.units)} units, the registrar {row.units}.",
         ))  # fmt: skip
     if abs(line.amount) != row.amount:
-        found.append(_discrepancy(
+        found.append(Discrepancy(
             fingerprint=f"amount:{row.key}", cause=Cause.AMOUNT_DIFFERS, suggested_fix=Fix.ADJUST_TO_REGISTRAR,
             ours=abs(line.amount), theirs=row.amount, **_about(row),
             detail=f"Our ledger has {abs(line.amount)}, the registrar {row.amount}.",
         ))  # fmt: skip
     return found
+
+
+def _differences_bulk(rows) -> list[Discrepancy]:
+    """The units and amounts that differ from our ledger lines: one discrepancy each, written in bulk."""
+    return _discrepancies_bulk([item for row in rows for item in _differences(row)])
 
 
 def _set_outcome(row: RegistrarTransaction, outcome: str, **fields) -> None:
@@ -205,10 +272,10 @@ def _unresolved_bulk(rows) -> list[Discrepancy]:
     rows = list(rows)
     if not rows:
         return []
-    RegistrarTransaction.objects.filter(pk__in=[r.pk for r in rows]).update(outcome=Outcome.UNRESOLVED)
+    _by_ids([r.pk for r in rows]).update(outcome=Outcome.UNRESOLVED)
     items = [
         Discrepancy(
-            fingerprint=f"missing_in_ledger:{row.key}"[:160],
+            fingerprint=f"missing_in_ledger:{row.key}",
             cause=Cause.MISSING_IN_LEDGER,
             suggested_fix=_fix_for_unplaced(row),
             theirs=row.units,
@@ -217,6 +284,14 @@ def _unresolved_bulk(rows) -> list[Discrepancy]:
         )  # fmt: skip
         for row in rows
     ]
+    return _discrepancies_bulk(items)
+
+
+def _discrepancies_bulk(items: list[Discrepancy]) -> list[Discrepancy]:
+    """Write new discrepancies (one already open for the same fingerprint stays as it is) and return them
+    as stored."""
+    for item in items:
+        item.fingerprint = item.fingerprint[:160]
     Discrepancy.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
     fingerprints = [item.fingerprint for item in items]
     found: list[Discrepancy] = []
@@ -275,8 +350,8 @@ def _reversal(row: RegistrarTransaction, result: ReconcileResult) -> None:
     if order is not None and order.status == OrderStatus.SUCCESSFUL:
         order_record_reversal(order_id=order.pk, source_ref=row.key, trade_date=row.trade_date, reason=reason)
         applied = True
-    elif order is None and original is not None and original.ledger is not None:
-        ledger_line_reverse(line=original.ledger, source_ref=row.key, trade_date=row.trade_date)
+    elif order is None and original is not None and (line := _ledger_line(original)) is not None:
+        ledger_line_reverse(line=line, source_ref=row.key, trade_date=row.trade_date)
         applied = True
     else:
         applied = order is not None and order.status == OrderStatus.REVERSED
@@ -288,14 +363,24 @@ def _reversal(row: RegistrarTransaction, result: ReconcileResult) -> None:
     ))  # fmt: skip
 
 
+def _ledger_line(row: RegistrarTransaction) -> Transaction | None:
+    """The row's ledger line: written on the row when it is an exception; a matched row's is found again
+    under the row's identity."""
+    if row.ledger_id:
+        return row.ledger
+    return Transaction.objects.filter(source=TransactionSource.RTA, source_ref=row.key).first()
+
+
 def _missing_at_registrar(feed: RtaFeed) -> list[Discrepancy]:
     """Our successful orders in this feed's folios and period that no registrar row confirms."""
-    folios = RegistrarTransaction.objects.filter(feed=feed).values("folio")
     confirmed = RegistrarTransaction.objects.filter(order__isnull=False).values("order_id")
+    in_feed = RegistrarTransaction.objects.filter(feed=feed, folio=OuterRef("folio_number"))  # (feed, folio) index
     orders = (
-        Order.objects.filter(status=OrderStatus.SUCCESSFUL, folio_number__in=folios)
-        .filter(nav_date__gte=feed.period_from, nav_date__lte=feed.period_to)
+        Order.objects.filter(
+            status=OrderStatus.SUCCESSFUL, nav_date__gte=feed.period_from, nav_date__lte=feed.period_to
+        )
         .exclude(pk__in=confirmed)
+        .filter(Exists(in_feed))
         .select_related("scheme")
     )
     return [
