@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from tenants import schema_migrations
 from tenants.models import Distributor
@@ -62,23 +63,28 @@ def test_migrate_schemas_starts_only_the_schemas_behind_and_migrates_them(db, ca
     assert _has_goals("beta")
 
 
-def test_schemas_at_the_same_point_share_one_rendered_state(db, monkeypatch):
+def test_schemas_at_the_same_point_share_the_migration_files_read_and_one_rendered_state(db, monkeypatch):
     _forget_goals("alpha")
     _forget_goals("beta")
-    schema_migrations._RENDERED_BEFORE.clear()
-    schema_migrations._RENDERED_AFTER.clear()
-    built = []
-    original = MigrationExecutor._create_project_state
+    built, read = [], []
+    build, read_disk = MigrationExecutor._create_project_state, MigrationLoader.load_disk
 
-    def counted(self, *args, **kwargs):
+    def counted_build(self, *args, **kwargs):
         built.append(self.connection.schema_name)
-        return original(self, *args, **kwargs)
+        return build(self, *args, **kwargs)
 
-    monkeypatch.setattr(MigrationExecutor, "_create_project_state", counted)
+    def counted_read(self):
+        read.append(type(self).__name__)
+        return read_disk(self)
+
+    monkeypatch.setattr(MigrationExecutor, "_create_project_state", counted_build)
+    monkeypatch.setattr(MigrationLoader, "load_disk", counted_read)
 
     call_command("migrate_schemas", tenant=True, executor="standard", interactive=False, verbosity=0)
 
     assert len(built) == 1
+    # once to find the schemas behind, once for the first of them
+    assert read == ["MigrationLoader", "_DiskOnceLoader"]
     assert _has_goals("alpha") and _has_goals("beta")
     assert tenant_schemas_behind(_tenant_schemas()) == []
 
