@@ -150,7 +150,8 @@ def web_fault(seconds: float) -> dict:
 
 
 def worker_fault(n: int, timeout: float) -> dict:
-    from apps.accounts.models import BankAccount, Investor
+    from apps.accounts.models import BANK_ACCOUNT_NUMBER_PURPOSE, BankAccount, Investor
+    from apps.core.crypto import keyed_hash
     from apps.funds.models import Scheme
     from apps.orders.gateways.interface import CallContext
     from apps.orders.gateways.registry import gateway_get
@@ -165,7 +166,11 @@ def worker_fault(n: int, timeout: float) -> dict:
     victim = STATE["worker_pids"][0]
     with tenant_context(tenant):
         investor = Investor.objects.filter(kyc_status="verified").first()
-        BankAccount.objects.get_or_create(investor=investor, account_number="990000000001", ifsc="HDFC0001234")
+        number = "990000000001"  # encrypted at rest: looked up by its keyed hash
+        BankAccount.objects.get_or_create(
+            investor=investor, account_number_hash=keyed_hash(number, purpose=BANK_ACCOUNT_NUMBER_PURPOSE),
+            ifsc="HDFC0001234", defaults={"account_number": number},
+        )  # fmt: skip
         exchange_client_ensure(investor=investor, gateway=gateway_get("bse_starmf"), call=CallContext())
         started = time.monotonic()
         ids = []
