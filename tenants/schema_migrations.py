@@ -4,8 +4,9 @@ django-tenants runs Django's migrate once per schema. At a few hundred schemas t
 the migrations themselves: every run loads the migration graph, builds and renders the project state
 before and after, and sends pre/post_migrate, even in a schema with nothing to apply. So:
 
-- before any schema is migrated, one query reads every tenant schema's migration history and compares it
-  with the migration graph on disk; schemas that already have every migration are skipped;
+- before any schema is migrated, one query reads every tenant schema's migration history (after one that
+  lists the schemas having one) and compares it with the migration graph on disk; schemas that already
+  have every migration are skipped;
 - during that run, each process (the executor's pool workers) reads the migration files once and keeps
   the project states it rendered, keyed by the migrations applied: schemas at the same point (after a
   release, all of them) share one rendering instead of rendering twice each. The graph is still built
