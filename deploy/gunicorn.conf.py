@@ -8,6 +8,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# longer than nginx's upstream keepalive_timeout (4s): nginx closes an idle connection first, so it never
+# sends a request on one that gunicorn is closing at that moment
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
@@ -15,6 +17,11 @@ accesslog = "-"
 # set-password and invitation tokens (in the path) and searches (a PAN in ?q=) never reach the access log
 logger_class = "apps.core.access_log.ScrubbingAccessLogger"
 errorlog = "-"
+# The application is loaded once, by the master, before it listens: a web process restarted after a crash
+# refuses connections (nginx tries the other one at once) until its workers can answer, instead of
+# accepting requests that wait unanswered while each worker imports Django. Workers are forked ready, so
+# a worker replaced after max_requests is back at once too. Nothing opens a connection at import time.
+preload_app = True
 # Processes are managed by signals (honcho, make cluster, the orchestrator); no control socket, which
 # would need a writable home directory.
 control_socket_disable = True
@@ -40,3 +47,11 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server, worker):
+    # the status line and headers leave with the body, so a web process that dies mid-response leaves
+    # nothing on the wire and nginx can retry the request on the other one (apps/core/web_response.py)
+    from apps.core.web_response import whole_responses_install
+
+    whole_responses_install()

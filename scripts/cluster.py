@@ -138,6 +138,8 @@ http {{
     upstream platform_web {{
 {servers}
         keepalive 16;
+        # shorter than gunicorn's keepalive (5s): nginx drops an idle connection before gunicorn does
+        keepalive_timeout 4s;
     }}
     server {{
         listen 127.0.0.1:{port} default_server;
@@ -280,7 +282,10 @@ class Cluster:
             if dead:
                 say(f"{', '.join(dead)} exited; see {CLUSTER / 'logs'}")
                 return False
-            if all(answers_http(f"http://127.0.0.1:{p}/healthz") for p in [self.port, *self.web_ports]):
+            # the web processes first, nginx only once they answer: a request through nginx to a web
+            # process still loading marks it failed, and with both marked nginx answers 502 at once to
+            # whatever comes while it tries them again
+            if all(answers_http(f"http://127.0.0.1:{p}/healthz") for p in [*self.web_ports, self.port]):
                 return True
             time.sleep(0.5)
         return False

@@ -79,6 +79,10 @@ FEATURE_GATED_ROUTES = {
 TENANT_MIGRATION_EXECUTOR = env("TENANT_MIGRATION_EXECUTOR", default="multiprocessing")
 TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MIGRATION_PROCESSES", default=max(2, os.cpu_count() or 2))
 TENANT_MULTIPROCESSING_CHUNKS = env.int("TENANT_MIGRATION_CHUNKS", default=10)
+# ...skipping the tenant schemas that already have every migration (one query for all of them), and
+# reusing rendered project states between schemas (tenants/schema_migrations.py)
+GET_EXECUTOR_FUNCTION = "tenants.schema_migrations.schema_executor_get"
+TENANT_BASE_MIGRATE_COMMAND = "tenants.schema_migrations.MigrateCommand"
 # A streaming read replica (apps/core/db_router.py) for heavy read-only analytics, when configured.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
