@@ -59,12 +59,44 @@ CATEGORIES = (
 )
 
 
+# What production settings require (config/settings/safety.py), as fixed benchmark values: the encrypted and
+# hashed fields seeded by one run must open in the next. Exchanges and providers get addresses that never
+# resolve (nothing here calls them). The environment wins where it sets a value.
+BENCHMARK_SETTINGS = {
+    "DJANGO_SECRET_KEY": "scale-benchmark-secret-key-not-for-production-0123456789abcdef",
+    "FIELD_HASH_KEY": "scale-benchmark-field-hash-key-not-for-production",
+    "FIELD_ENCRYPTION_KEYS": "scale-benchmark-field-encryption-key-not-for-production",
+    "NOTIFIER_BACKEND": "apps.accounts.notifiers.EmailNotifier",
+    "SMS_NOTIFIER_BACKEND": "apps.notifications.channels.sms.Msg91Notifier",
+    "MSG91_BASE_URL": "https://msg91.invalid",
+    "MSG91_AUTH_KEY": "scale-benchmark-msg91-key",
+    "MSG91_TEMPLATE_ID": "scale-benchmark-template",
+    "KRA_BASE_URL": "https://kra.invalid/",
+    "KRA_USERNAME": "scale-benchmark",
+    "KRA_PASSWORD": "scale-benchmark-kra-password",
+    "BSE_STARMF_ORDER_URL": "https://bse.invalid/MFOrderEntry/MFOrder.svc",
+    "BSE_STARMF_SERVICES_URL": "https://bse.invalid/StarMFWebService/StarMFWebService.svc/Basic",
+    "FUNDS_BSE_SCHEME_MASTER_URL": "https://bse.invalid/SchemeMaster.txt",
+    "MFU_BASE_URL": "https://mfu.invalid/",
+    "MFU_AES_KEY": "c2NhbGUtYmVuY2htYXJrLW1mdS1rZXktMzItYnl0ZXM=",  # 32 bytes, base64
+    "SANDBOX_ENABLED": "false",
+    "DJANGO_DEBUG": "false",
+    "LOG_LEVEL": "WARNING",
+}
+
+
 def benchmark_environment() -> None:
-    """Production settings with fixed benchmark keys, shared by seed_scale, scale_pages and load."""
+    """Production settings with fixed benchmark keys, shared by seed_scale, scale_pages and load. The token
+    signing key is one generated once under .data/benchmark (never committed)."""
+    from apps.oauth.keys import DEV_KEY_FILENAME, dev_key_load_or_create
+
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "scale-benchmark-secret-key-not-for-production-0123456789abcdef")
-    os.environ.setdefault("FIELD_HASH_KEY", "scale-benchmark-field-hash-key-not-for-production")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    for name, value in BENCHMARK_SETTINGS.items():
+        os.environ.setdefault(name, value)
+    if not os.environ.get("OIDC_RSA_PRIVATE_KEY"):
+        directory = ROOT / ".data" / "benchmark"
+        dev_key_load_or_create(directory)
+        os.environ.setdefault("OIDC_RSA_PRIVATE_KEY_FILE", str(directory / DEV_KEY_FILENAME))
 
 
 # --- NAVs: one deterministic walk per scheme, so the ledger can price a day without a query ---------------
