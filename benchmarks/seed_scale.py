@@ -44,7 +44,7 @@ AMFI_BASE = 880_000  # synthetic AMFI codes 880000..: a namespace no real scheme
 AMCS = 40
 RMS = 20
 SIP_DAY = 7
-REVALUE_CHUNK = 50  # holdings_revalue's bulk_update grows faster than linearly with the chunk
+REVALUE_CHUNK = 5000  # holdings per holdings_revalue call (a batch's holdings: its queries are set-based)
 CENT = Decimal("0.01")
 UNIT = Decimal("0.0001")
 NAV_PLACES = Decimal("0.0001")
@@ -193,6 +193,14 @@ def copy_models(model, objects: list) -> None:
     with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
         for obj in objects:
             copy.write_row([now if name in stamped else getattr(obj, name) for name in names])
+
+
+def copy_new(model, objects: list) -> list:
+    """COPY new instances (of a model copy_models can write) with ids from the table's sequence."""
+    for obj, pk in zip(objects, ids_reserve(model, len(objects)), strict=True):
+        obj.pk = pk
+    copy_models(model, objects)
+    return objects
 
 
 def ledger_copy(lines: list, books: list) -> tuple[list, list]:
@@ -433,7 +441,7 @@ class Book:
             holding.cost_incomplete = book.shortfall or holding.units_without_cost > 0
             holding.first_trade_date, holding.last_trade_date = dates[holding.pk]
             holding.valuation_stale = True
-        Holding.objects.bulk_create(holdings, batch_size=1000)
+        copy_models(Holding, holdings)
         lots, disposals = ledger_copy(lines, books)
         self._count("holdings", len(holdings))
         self._count("transactions", len(lines))
@@ -448,7 +456,8 @@ class Book:
 
         rng, now = self.rng, timezone.now()
         today = timezone.localdate()
-        mandates = Mandate.objects.bulk_create(
+        mandates = copy_new(
+            Mandate,
             [
                 Mandate(
                     investor=inv,
@@ -463,7 +472,7 @@ class Book:
                     approved_at=now - timedelta(days=695),
                 )
                 for inv, bank in zip(investors, banks, strict=True)
-            ]
+            ],
         )
         sip_states = [SipStatus.ACTIVE] * 6 + [
             SipStatus.CANCELLED,
@@ -512,8 +521,8 @@ class Book:
                 )
                 self._order_stamps(order, placed)
                 orders.append(order)
-        SipRegistration.objects.bulk_create(sips, batch_size=2000)
-        Order.objects.bulk_create(orders, batch_size=2000)
+        copy_new(SipRegistration, sips)
+        copy_new(Order, orders)
         self._count("sips", len(sips))
         self._count("orders", len(orders))
 
@@ -564,6 +573,7 @@ class Book:
         """Values the holdings with holdings_revalue, then each investor's totals (InvestorValuation) in a
         few grouped queries for the whole batch: the figures investor_valuation_refresh computes one
         investor at a time (valuations_verify compares a sample with it at the end)."""
+        from apps.core.bulk import bulk_update_from_values
         from apps.portfolio.models import Holding, InvestorValuation
         from apps.portfolio.services.valuation import holdings_revalue
 
@@ -598,6 +608,11 @@ class Book:
                 )
             )
         InvestorValuation.objects.bulk_create(rows, batch_size=1000)
+        # the copy of the value the staff book sorts on, as investor_valuation_refresh keeps it
+        value_of = {row.investor_id: row.value for row in rows}
+        for investor in investors:
+            investor.aum = value_of[investor.pk]
+        bulk_update_from_values(investors, ["aum"])
 
 
 ZERO = Decimal("0")
@@ -693,7 +708,7 @@ def valuation_xirr(investor_id: int, totals: dict, value: Decimal):
 
 def valuations_verify(*, sample: int, rng: random.Random) -> int:
     """Recomputes a sample of investors' totals with investor_valuation_refresh (rolled back) and counts
-    those that differ from the seeded ones."""
+    those that differ from the seeded ones (the AUM copied on the investor included)."""
     from django.db import transaction
 
     from apps.accounts.models import Investor
@@ -716,10 +731,13 @@ def valuations_verify(*, sample: int, rng: random.Random) -> int:
     differ = 0
     for investor_id in rng.sample(ids, min(sample, len(ids))):
         seeded = InvestorValuation.objects.get(investor_id=investor_id)
+        seeded_aum = Investor.objects.values_list("aum", flat=True).get(pk=investor_id)
         with transaction.atomic():
             fresh = investor_valuation_refresh(investor=Investor.objects.get(pk=investor_id))
             transaction.set_rollback(True)
-        differ += [getattr(seeded, f) for f in fields] != [getattr(fresh, f) for f in fields]
+        differ += [getattr(seeded, f) for f in fields] + [seeded_aum] != [getattr(fresh, f) for f in fields] + [
+            fresh.value
+        ]
     return differ
 
 

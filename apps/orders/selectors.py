@@ -394,8 +394,11 @@ def order_list_for_investors(
     placed_from: date | None = None,
     placed_to: date | None = None,
 ) -> QuerySet[Order]:
-    """The orders of a set of investors (a staff member's book), with the order list's filters."""
-    qs = Order.objects.filter(investor__in=investors).select_related("investor", "scheme", "to_scheme")
+    """The orders of a set of investors (a staff member's book), with the order list's filters. A book of
+    every investor (an unfiltered queryset: owners and operations) is every order, read without the
+    semi-join on investors, so the newest-first index serves the page and the count."""
+    qs = Order.objects.all() if not investors.query.has_filters() else Order.objects.filter(investor__in=investors)
+    qs = qs.select_related("investor", "scheme", "to_scheme")
     return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
 
 

@@ -18,6 +18,7 @@ from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.accounts.permissions import Capability, sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.pagination import CappedPaginator
 from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
@@ -31,10 +32,14 @@ from tenants.logos import BrandingError, LogoError
 from tenants.services import set_password_url
 
 PAGE_SIZE = 25
+# Lists of a whole book (orders, SIPs) count up to this many rows and then say "more than"
+LIST_COUNT_CAP = 10_000
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int | None = None, *, cap: int | None = None):
+    per_page = per_page or PAGE_SIZE
+    paginator = Paginator(queryset, per_page) if cap is None else CappedPaginator(queryset, per_page, cap=cap)
+    return paginator.get_page(request.GET.get("page"))
 
 
 @method_decorator(never_cache, name="dispatch")
