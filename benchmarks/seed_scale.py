@@ -573,7 +573,7 @@ class Book:
         """Values the holdings with holdings_revalue, then each investor's totals (InvestorValuation) in a
         few grouped queries for the whole batch: the figures investor_valuation_refresh computes one
         investor at a time (valuations_verify compares a sample with it at the end)."""
-        from apps.core.bulk import bulk_update_from_values
+        from apps.core.bulk import bulk_update_from_arrays
         from apps.portfolio.models import Holding, InvestorValuation
         from apps.portfolio.services.valuation import holdings_revalue
 
@@ -612,7 +612,7 @@ class Book:
         value_of = {row.investor_id: row.value for row in rows}
         for investor in investors:
             investor.aum = value_of[investor.pk]
-        bulk_update_from_values(investors, ["aum"])
+        bulk_update_from_arrays(investors, ["aum"])
 
 
 ZERO = Decimal("0")
@@ -824,6 +824,9 @@ def main() -> int:
         print(line, flush=True)
 
     started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # a seeder's commits need not wait for the disk (a crash would mean seeding again, nothing lost)
+        cursor.execute("SET synchronous_commit TO off")
     platform_ready()
     distributor = distributor_get(reuse=args.reuse, log=log)
     t = time.perf_counter()

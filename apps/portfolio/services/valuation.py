@@ -15,7 +15,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from apps.accounts.models import Investor
-from apps.core.bulk import bulk_update_from_values
+from apps.core.bulk import bulk_update_from_arrays
 from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
@@ -121,7 +121,7 @@ def holdings_revalue(*, holdings: list[Holding]) -> list[Holding]:
         holding.valued_at = now
         holding.valuation_stale = False
         holding.updated_at = now
-    bulk_update_from_values(holdings, _HOLDING_VALUE_FIELDS)
+    bulk_update_from_arrays(holdings, _HOLDING_VALUE_FIELDS)
     return holdings
 
 
