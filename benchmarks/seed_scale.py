@@ -9,7 +9,9 @@ weekday NAVs, loaded through the AMFI history importer (its COPY path).
 Quick run: --investors 2000. The distributor is onboarded through distributor_create; staff through
 staff_create. Investors and their records go in with bulk inserts (the ledger with COPY), in batches of
 --batch investors, each batch in its own transaction; the lots are replayed by the ledger's own FIFO book
-(the code holding_rebuild runs) and holdings and investor totals are valued by the valuation services.
+(the code holding_rebuild runs) and holdings and investor totals are valued by the valuation services
+(holdings_revalue; investor totals in grouped queries, checked against investor_valuation_refresh). Last,
+each staff book's dashboard snapshot is taken, as the nightly job takes it after the NAV import.
 At the end a sample of holdings is rebuilt with holding_rebuild and compared: the seeded state must be
 the one the services would have produced. --reuse keeps an existing "scale" distributor and adds
 investors up to N. Prints its own time and the database size; the last line is one JSON object.
@@ -818,6 +820,7 @@ def main() -> int:
     from django_tenants.utils import tenant_context
 
     from apps.accounts.models import Investor, StaffMember, StaffRole
+    from apps.portfolio.services import book_snapshots_refresh
     from benchmarks.scratch import platform_ready
 
     def log(line: str) -> None:
@@ -848,6 +851,11 @@ def main() -> int:
         investors_seconds = time.perf_counter() - t
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # what the nightly job does after the NAV import: each staff book's dashboard snapshot
+        t = time.perf_counter()
+        books = book_snapshots_refresh()
+        snapshots_seconds = time.perf_counter() - t
+        log(f"  {books} book snapshots (the whole book and each relationship manager's) in {snapshots_seconds:.1f} s")
         differ = holdings_verify(sample=args.verify, rng=random.Random(7))
         differ += valuations_verify(sample=args.verify, rng=random.Random(8))
         totals = {
@@ -864,7 +872,10 @@ def main() -> int:
         f"check: {args.verify} holdings rebuilt with holding_rebuild and {args.verify} investors revalued with "
         f"investor_valuation_refresh; differing from the seeded rows: {differ}"
     )
-    log(f"time: {elapsed:.1f} s (schemes and NAVs {schemes_seconds:.1f} s, investors {investors_seconds:.1f} s)")
+    log(
+        f"time: {elapsed:.1f} s (schemes and NAVs {schemes_seconds:.1f} s, investors {investors_seconds:.1f} s, "
+        f"book snapshots {snapshots_seconds:.1f} s)"
+    )
     log(f"database size: {size_pretty}")
     print(
         json.dumps(
@@ -878,6 +889,7 @@ def main() -> int:
                 "seconds": round(elapsed, 1),
                 "schemes_seconds": round(schemes_seconds, 1),
                 "investors_seconds": round(investors_seconds, 1),
+                "book_snapshots_seconds": round(snapshots_seconds, 1),
                 "database_bytes": size_bytes,
                 "rows_differing_from_services": differ,
                 "target_seconds_at_20000": 1200,

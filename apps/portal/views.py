@@ -24,6 +24,7 @@ from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
+from apps.portfolio import services as portfolio_services
 from apps.portfolio.selectors import book as book_selectors
 from apps.portfolio.selectors import holdings as portfolio_selectors
 from apps.portfolio.selectors.nav_freshness import nav_freshness_get
@@ -69,8 +70,11 @@ def _dashboard_figures(staff) -> dict:
     # a subquery, not a list: a book of 20,000 investors would otherwise send 20,000 ids with every query
     investor_ids = investors.order_by().values_list("id", flat=True)
     aum, aum_as_of = book_selectors.book_aum(investor_ids=investor_ids)
-    scope = "all" if sees_every_investor(staff) else f"rm{staff.pk}"
+    scope = book_selectors.BOOK_ALL if sees_every_investor(staff) else f"rm{staff.pk}"
     allocation = book_selectors.book_allocation(investor_ids=investor_ids, scope=scope)
+    aum_series = book_selectors.book_aum_series(scope=scope)
+    if aum_series is None:  # no snapshot of this book yet: one is taken in the background
+        portfolio_services.book_snapshot_request(scope=scope)
     return {
         "investor_count": sum(kyc_counts.values()),
         "kyc_counts": kyc_counts,
@@ -78,7 +82,8 @@ def _dashboard_figures(staff) -> dict:
         "aum_as_of": aum_as_of,
         "allocation": allocation,
         "allocation_chart": {"labels": [r["label"] for r in allocation], "values": [r["value"] for r in allocation]},
-        "aum_series": book_selectors.book_aum_series(scope=scope, investor_ids=investor_ids),
+        "aum_series": aum_series or {},
+        "aum_series_pending": aum_series is None,
         **orders_selectors.order_and_sip_figures(investor_ids=investor_ids),
         "attention": accounts_selectors.investor_kyc_attention(kyc_counts=kyc_counts)
         + book_selectors.book_attention(investor_ids=investor_ids),

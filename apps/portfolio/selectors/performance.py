@@ -2,8 +2,9 @@
 
 Vectorised with numpy: per holding, units held on each grid day come from a cumulative sum of its
 ledger lines and a binary search of the grid; NAVs are carried forward from the last NAV on or before
-each day. Ledger lines are summed per scheme and day by the database (a book's millions of lines
-become a few rows per scheme and day). Five or six queries for any number of holdings and days."""
+each day. For a book, ledger lines are summed per scheme and day by the database (millions of lines
+become a few rows per scheme and day) and NAVs are read only for the grid days (one index probe per
+scheme and day). Five or six queries for any number of holdings and days."""
 
 from __future__ import annotations
 
@@ -13,14 +14,21 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
+from django.db import connection
 from django.db.models import Sum
 
 from apps.core.exceptions import ApplicationError
-from apps.funds.models import NavHistory
 from apps.portfolio.models import Holding, Lot, LotDisposal, Transaction
 
 MAX_DAYS = 366 * 20
 CENT = Decimal("0.01")
+# The last NAV on or before each (scheme, day) of two arrays, numbered from 1 (funds.NavHistory's table)
+NAVS_ON_GRID_SQL = """
+SELECT s.i, g.j, (
+    SELECT n.nav FROM funds_navhistory AS n WHERE n.scheme_id = s.id AND n.date <= g.day ORDER BY n.date DESC LIMIT 1
+)
+FROM unnest(%s::bigint[]) WITH ORDINALITY AS s(id, i) CROSS JOIN unnest(%s::date[]) WITH ORDINALITY AS g(day, j)
+"""
 
 
 @dataclass(frozen=True)
@@ -77,21 +85,23 @@ def performance_series(
     if not holdings:
         return [PerformancePoint(d.item(), Decimal("0.00"), Decimal("0.00")) for d in grid]
 
-    nav_rows = _scheme_navs({scheme_id for _, scheme_id, *_ in holdings if scheme_id}, start, end)
-    # Holdings of a scheme with NAV history are valued per scheme: units x NAV summed over holdings is the
-    # scheme's units (summed by the database, per day) x NAV. The others carry their own printed NAVs.
-    priced = [h for h in holdings if h[1] and nav_rows.get(h[1])]
-    unpriced = [h for h in holdings if not (h[1] and nav_rows.get(h[1]))]
-    value = np.zeros(len(grid))
-    for scheme_id, events in _scheme_unit_events(investor_ids, priced, end).items():
-        value += _valued(sorted(events), nav_rows[scheme_id], grid)
+    scheme_ids, navs = _scheme_navs_on_grid({scheme_id for _, scheme_id, *_ in holdings if scheme_id}, grid)
+    # Holdings of a scheme with a NAV on or before the end are valued per scheme: units x NAV summed over
+    # holdings is the scheme's units (summed by the database, per day) x NAV. The others (unmapped, or no
+    # history) carry the NAVs their ledger and statement printed.
+    priced_ids = {scheme_id for k, scheme_id in enumerate(scheme_ids) if not np.isnan(navs[k, -1])}
+    priced = [h for h in holdings if h[1] in priced_ids]
+    unpriced = [h for h in holdings if h[1] not in priced_ids]
+    units = _units_on_grid(_scheme_unit_events(investor_ids, priced, end), scheme_ids, grid)
+    # before a scheme's first known NAV its units count for nothing (no better information)
+    value = np.nansum(units * navs, axis=0) if len(scheme_ids) else np.zeros(len(grid))
     if unpriced:
         unit_events, trade_navs = _unit_events_and_trade_navs(unpriced, end)
         for holding_id, _, _, _, holding_nav, holding_nav_date in unpriced:
             events = sorted(unit_events.get(holding_id, []))
             if events:
-                navs = _printed_navs(trade_navs.get(holding_id, []), holding_nav, holding_nav_date)
-                value += _valued(events, navs, grid)
+                printed = _printed_navs(trade_navs.get(holding_id, []), holding_nav, holding_nav_date)
+                value += _valued(events, printed, grid)
 
     invested = _invested(investor_ids, grid, end)
     return [PerformancePoint(d.item(), _money(v), _money(i)) for d, v, i in zip(grid, value, invested, strict=True)]
@@ -170,27 +180,38 @@ def _unit_events_and_trade_navs(
     return unit_events, trade_navs
 
 
-def _scheme_navs(scheme_ids: set[int], start: date, end: date) -> dict[int, list[tuple]]:
-    """NAVs of the mapped schemes in the range, with the last one before it to carry forward."""
-    nav_rows: dict[int, list[tuple]] = defaultdict(list)
-    if not scheme_ids:
-        return nav_rows
-    before = (
-        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__lt=start)
-        .order_by("scheme_id", "-date")
-        .distinct("scheme_id")
-        .values_list("scheme_id", "date", "nav")
-    )
-    for scheme_id, day, nav in before:
-        nav_rows[scheme_id].append((day, float(nav)))
-    for scheme_id, day, nav in (
-        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__gte=start, date__lte=end)
-        .order_by("scheme_id", "date")
-        .values_list("scheme_id", "date", "nav")
-        .iterator(chunk_size=5000)
-    ):
-        nav_rows[scheme_id].append((day, float(nav)))
-    return nav_rows
+def _scheme_navs_on_grid(scheme_ids: set[int], grid: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """The schemes (sorted) and, per scheme and grid day, the last NAV on or before that day (NaN before
+    the first): one probe of the (scheme, date) index per scheme and day, never a scheme's whole history."""
+    ids = sorted(scheme_ids)
+    navs = np.full((len(ids), len(grid)), np.nan)
+    if not ids:
+        return ids, navs
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NAVS_ON_GRID_SQL,
+            [ids, [d.item() for d in grid]],
+        )
+        for i, j, nav in cursor.fetchall():
+            if nav is not None:
+                navs[i - 1, j - 1] = float(nav)
+    return ids, navs
+
+
+def _units_on_grid(events: dict[int, list[tuple]], scheme_ids: list[int], grid: np.ndarray) -> np.ndarray:
+    """Units held per scheme (rows in scheme_ids' order) on each grid day: each event counts from the
+    first grid day on or after it."""
+    units = np.zeros((len(scheme_ids), len(grid)))
+    row_of = {scheme_id: k for k, scheme_id in enumerate(scheme_ids)}
+    rows = [row_of[scheme_id] for scheme_id, lines in events.items() for _ in lines]
+    if not rows:
+        return units
+    days = np.array([day for lines in events.values() for day, _ in lines], dtype="datetime64[D]")
+    amounts = np.array([u for lines in events.values() for _, u in lines])
+    columns = np.searchsorted(grid, days, side="left")
+    inside = columns < len(grid)
+    np.add.at(units, (np.array(rows)[inside], columns[inside]), amounts[inside])
+    return np.cumsum(units, axis=1)
 
 
 def _printed_navs(trade_navs: list[tuple], holding_nav, holding_nav_date) -> list[tuple]:
