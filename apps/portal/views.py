@@ -18,7 +18,7 @@ from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.accounts.permissions import Capability, sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
-from apps.core.pagination import CappedPaginator
+from apps.core.pagination import CappedPaginator, KeysFirst
 from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
@@ -111,7 +111,7 @@ class InvestorListView(PortalView):
             request,
             "portal/investors.html",
             {
-                "page": paginate(request, investors),
+                "page": paginate(request, KeysFirst(investors)),
                 "q": search,
                 "kyc": kyc,
                 "rm": str(manager.public_id) if manager else "",
