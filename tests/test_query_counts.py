@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Investor
 from apps.orders.models import OrderStatus, SipStatus
+from apps.portfolio.services import book_snapshots_refresh
 from apps.portfolio.tests.factories import portfolio_build, schemes_ensure
 from tests.factories import PASSWORD, InvestorFactory, OrderFactory, SipRegistrationFactory, make_staff
 
@@ -48,6 +49,7 @@ class Book:
                 SipRegistrationFactory(investor=investor, scheme=self.schemes[k % schemes], status=SIP_STATES[k % 3])
             self.investors.append(investor)
             self.focus = investor
+        book_snapshots_refresh()  # the nightly job's dashboard snapshots, of the book as it now is
 
 
 def _signed_in(tenant, member) -> Client:
@@ -75,9 +77,11 @@ def _portal_urls(book: Book) -> dict[str, str]:
         "dashboard": "/portal/",
         "investors": "/portal/investors/",
         "investors searched, filtered, by AUM": "/portal/investors/?q=Test&kyc=verified&sort=-aum",
+        "investors by AUM, second page": "/portal/investors/?sort=-aum&page=2",
         "an investor's page": f"/portal/investors/{book.focus.public_id}/",
         "orders": "/portal/orders/",
         "orders filtered": "/portal/orders/?status=successful&kind=purchase&date_from=2020-01-01",
+        "orders, second page": "/portal/orders/?page=2",
         "SIP book": "/portal/sips/",
         "orders CSV export": "/portal/orders/export.csv",
     }

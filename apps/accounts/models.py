@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -126,9 +127,17 @@ class Investor(KeyedHashesMixin, PublicIdModel):
     fatca_declared_at = models.DateTimeField(null=True, blank=True)
     # SEBI: either nominees (up to 3) or an explicit opt-out
     nomination_opted_out = models.BooleanField(default=False)
+    # The value of the investor's latest valuation (apps.portfolio's InvestorValuation.value, 0 before the
+    # first), copied here by investor_valuation_refresh so the staff book sorts by AUM on an index.
+    aum = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
 
     class Meta:
         ordering = ["full_name", "id"]
+        indexes = [
+            # the portal's investor list by AUM, highest or lowest first (name, then id, break ties)
+            models.Index(models.F("aum").desc(), "full_name", "id", name="accounts_investor_aum_desc"),
+            models.Index("aum", "full_name", "id", name="accounts_investor_aum_asc"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pincode="") | models.Q(pincode__regex=r"^[1-9][0-9]{5}$"),

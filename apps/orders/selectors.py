@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -212,10 +213,19 @@ def mandate_list_usable(*, investor: Investor, amount: Decimal | None = None) ->
 def sip_book_annotate(qs: QuerySet[SipRegistration]) -> QuerySet[SipRegistration]:
     """Each SIP with its next scheduled due date (`next_due`, the calendar date), and its instalments
     paid and missed."""
+    # correlated subqueries, not a join grouped by SIP: a page of a 50,000-SIP book computes them for its
+    # 25 rows instead of grouping every SIP before the sort
+    rows = SipInstalment.objects.filter(sip=OuterRef("pk")).order_by().values("sip")
+
+    def counted(**where):
+        return Coalesce(Subquery(rows.filter(**where).annotate(n=Count("pk")).values("n")[:1]), 0)
+
     return qs.annotate(
-        next_due=Min("instalment_rows__due_date", filter=Q(instalment_rows__status=SipInstalment.Status.SCHEDULED)),
-        paid_count=Count("instalment_rows", filter=Q(instalment_rows__status=SipInstalment.Status.SUCCESSFUL)),
-        missed_count=Count("instalment_rows", filter=Q(instalment_rows__status__in=MISSED_STATUSES)),
+        next_due=Subquery(
+            rows.filter(status=SipInstalment.Status.SCHEDULED).annotate(first=Min("due_date")).values("first")[:1]
+        ),
+        paid_count=counted(status=SipInstalment.Status.SUCCESSFUL),
+        missed_count=counted(status__in=MISSED_STATUSES),
     )
 
 
@@ -365,9 +375,13 @@ def sip_list_for_investors(
     """The SIP book of a set of investors (a staff member's book), newest first, with optional filters
     (`due_from` / `due_to`: a scheduled instalment falls due in that window), each SIP annotated with its
     next due date and its instalments paid and missed."""
-    qs = sip_book_annotate(
-        SipRegistration.objects.filter(investor__in=investors).select_related("investor", "scheme", "mandate")
+    # a book of every investor (owners, operations) is every SIP: no semi-join on investors
+    sips = (
+        SipRegistration.objects.all()
+        if not investors.query.has_filters()
+        else SipRegistration.objects.filter(investor__in=investors)
     )
+    qs = sip_book_annotate(sips.select_related("investor", "scheme", "mandate"))
     if due_from or due_to:
         window = Q(status=SipInstalment.Status.SCHEDULED)
         if due_from:
@@ -394,8 +408,11 @@ def order_list_for_investors(
     placed_from: date | None = None,
     placed_to: date | None = None,
 ) -> QuerySet[Order]:
-    """The orders of a set of investors (a staff member's book), with the order list's filters."""
-    qs = Order.objects.filter(investor__in=investors).select_related("investor", "scheme", "to_scheme")
+    """The orders of a set of investors (a staff member's book), with the order list's filters. A book of
+    every investor (an unfiltered queryset: owners and operations) is every order, read without the
+    semi-join on investors, so the newest-first index serves the page and the count."""
+    qs = Order.objects.all() if not investors.query.has_filters() else Order.objects.filter(investor__in=investors)
+    qs = qs.select_related("investor", "scheme", "to_scheme")
     return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
 
 

@@ -18,11 +18,13 @@ from apps.accounts import services as accounts_services
 from apps.accounts.models import KycStatus, StaffRole
 from apps.accounts.permissions import Capability, sees_every_investor
 from apps.core.exceptions import ApplicationError, NotFoundError
+from apps.core.pagination import CappedPaginator, KeysFirst
 from apps.core.throttling import page_throttle_wait, throttled_message
 from apps.orders import selectors as orders_selectors
 from apps.portal import permissions
 from apps.portal.access import StaffRequiredMixin
 from apps.portal.forms import BrandingForm, InviteForm, StaffAddForm
+from apps.portfolio import services as portfolio_services
 from apps.portfolio.selectors import book as book_selectors
 from apps.portfolio.selectors import holdings as portfolio_selectors
 from apps.portfolio.selectors.nav_freshness import nav_freshness_get
@@ -31,10 +33,14 @@ from tenants.logos import BrandingError, LogoError
 from tenants.services import set_password_url
 
 PAGE_SIZE = 25
+# Lists of a whole book (orders, SIPs) count up to this many rows and then say "more than"
+LIST_COUNT_CAP = 10_000
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int | None = None, *, cap: int | None = None):
+    per_page = per_page or PAGE_SIZE
+    paginator = Paginator(queryset, per_page) if cap is None else CappedPaginator(queryset, per_page, cap=cap)
+    return paginator.get_page(request.GET.get("page"))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -64,8 +70,11 @@ def _dashboard_figures(staff) -> dict:
     # a subquery, not a list: a book of 20,000 investors would otherwise send 20,000 ids with every query
     investor_ids = investors.order_by().values_list("id", flat=True)
     aum, aum_as_of = book_selectors.book_aum(investor_ids=investor_ids)
-    scope = "all" if sees_every_investor(staff) else f"rm{staff.pk}"
+    scope = book_selectors.BOOK_ALL if sees_every_investor(staff) else f"rm{staff.pk}"
     allocation = book_selectors.book_allocation(investor_ids=investor_ids, scope=scope)
+    aum_series = book_selectors.book_aum_series(scope=scope)
+    if aum_series is None:  # no snapshot of this book yet: one is taken in the background
+        portfolio_services.book_snapshot_request(scope=scope)
     return {
         "investor_count": sum(kyc_counts.values()),
         "kyc_counts": kyc_counts,
@@ -73,7 +82,8 @@ def _dashboard_figures(staff) -> dict:
         "aum_as_of": aum_as_of,
         "allocation": allocation,
         "allocation_chart": {"labels": [r["label"] for r in allocation], "values": [r["value"] for r in allocation]},
-        "aum_series": book_selectors.book_aum_series(scope=scope, investor_ids=investor_ids),
+        "aum_series": aum_series or {},
+        "aum_series_pending": aum_series is None,
         **orders_selectors.order_and_sip_figures(investor_ids=investor_ids),
         "attention": accounts_selectors.investor_kyc_attention(kyc_counts=kyc_counts)
         + book_selectors.book_attention(investor_ids=investor_ids),
@@ -101,7 +111,7 @@ class InvestorListView(PortalView):
             request,
             "portal/investors.html",
             {
-                "page": paginate(request, investors),
+                "page": paginate(request, KeysFirst(investors)),
                 "q": search,
                 "kyc": kyc,
                 "rm": str(manager.public_id) if manager else "",

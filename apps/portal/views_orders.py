@@ -26,7 +26,7 @@ from apps.orders.services.forms import order_place_from_form
 from apps.orders.services.orders import order_cancel
 from apps.portal import permissions
 from apps.portal.forms import OrderFilterForm
-from apps.portal.views import PortalView, paginate
+from apps.portal.views import LIST_COUNT_CAP, PortalView, paginate
 
 FUND_PAGE_SIZE = 25
 
@@ -167,7 +167,9 @@ class OrderListView(PortalView):
         can_export = accounts_selectors.staff_can(staff=request.staff, capability=permissions.EXPORT)
         export_url = f"{reverse(self.export_name)}?{request.GET.urlencode()}" if can_export else ""
         return self.render(
-            request, self.template_name, {"form": form, "page": paginate(request, items), "export_url": export_url}
+            request,
+            self.template_name,
+            {"form": form, "page": paginate(request, items, cap=LIST_COUNT_CAP), "export_url": export_url},
         )
 
 

@@ -279,6 +279,24 @@ class InvestorValuation(TimeStampedModel):
         return f"valuation of {self.investor_id} v{self.version}"
 
 
+class BookSnapshot(TimeStampedModel):
+    """A staff book's dashboard figures that take longer to build than a page may, precomputed after the
+    nightly NAV import: its value and invested amount weekly over the year to `as_of` (`aum_points`:
+    [[ISO day, value, invested], ...], Decimal strings). `scope` names the book: "all" (every investor) or
+    "rm<staff id>" (a relationship manager's own)."""
+
+    scope = models.CharField(max_length=40)
+    as_of = models.DateField()
+    aum_points = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["scope", "-as_of"]
+        constraints = [models.UniqueConstraint(fields=["scope", "as_of"], name="portfolio_booksnapshot_scope_day")]
+
+    def __str__(self) -> str:
+        return f"book {self.scope} as of {self.as_of}"
+
+
 class Tombstone(models.Model):
     """Remembers what was deleted, so offline clients syncing with updated_since can drop it."""
 

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from apps.core.limits import address_space_limit
-from apps.portfolio.services import valuation
+from apps.portfolio.services import book, valuation
 from apps.portfolio.services.cas_import import cas_import_process
 
 
@@ -32,3 +32,8 @@ def cas_import_process_task(self, import_id: int) -> str:
     limit = None if self.request.is_eager else settings.CAS_IMPORT_MAX_MEMORY_BYTES
     with address_space_limit(limit):
         return cas_import_process(import_id=import_id).status
+
+
+@shared_task(name=book.BOOK_SNAPSHOTS_TASK)
+def book_snapshots_refresh_task(scope: str = "") -> int:
+    return book.book_snapshots_refresh(scope=scope)

@@ -56,6 +56,8 @@ CELERY_BEAT_SCHEDULE = {
     "oauth-clear-expired": _per_tenant("oauth.clear_expired", crontab(minute=40, hour=3)),
     # safety net: values holdings left stale (the NAV importer's fan-out does the daily work)
     "portfolio-valuations-stale": _per_tenant("portfolio.valuations_refresh_stale", crontab(minute=5, hour="*/2")),
+    # staff books' dashboard figures (the AUM chart), after the NAV import and its revaluation (IST)
+    "portfolio-book-snapshots": _per_tenant("portfolio.book_snapshots_refresh", crontab(minute=15, hour="0,8")),
     "orders-outbox-sweep": _per_tenant("orders.outbox_sweep", 60.0),
     "orders-poll-open": _per_tenant("orders.poll_open", float(ORDERS_POLL_INTERVAL_SECONDS)),
     # SIP instalments: child orders taken in, missed ones recorded, finished SIPs completed (IST mornings)

@@ -4,15 +4,19 @@ from decimal import Decimal
 
 from django_tenants.utils import tenant_context
 
+from apps.accounts.models import Investor
 from apps.portfolio.models import InvestorValuation
 from tests.factories import make_investor
 
 
 def _valued(tenant, name: str, value: str | None):
+    """An investor with a valuation worth `value`, copied on the investor as investor_valuation_refresh
+    does (apps/portfolio/tests/test_scale_and_refresh.py checks the service keeps the copy)."""
     investor = make_investor(tenant, full_name=name)
     if value is not None:
         with tenant_context(tenant):
             InvestorValuation.objects.create(investor=investor, value=Decimal(value))
+            Investor.objects.filter(pk=investor.pk).update(aum=Decimal(value))
     return investor
 
 

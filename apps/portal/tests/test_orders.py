@@ -171,6 +171,37 @@ def test_orders_list_filters_and_csv_export(staff_client, tenant_alpha):
     assert ours[0][3] == "Purchase" and ours[0][6] == "1000.00" and ours[0][10] == "Successful"
 
 
+def test_a_book_past_the_count_cap_says_more_than_and_still_pages(staff_client, tenant_alpha, monkeypatch):
+    # given a cap of 4 (10,000 in production) and an owner's book of 5 orders, an RM's of 2
+    monkeypatch.setattr("apps.portal.views_orders.LIST_COUNT_CAP", 4)
+    monkeypatch.setattr("apps.portal.views.PAGE_SIZE", 2)
+    rm = staff_client(tenant_alpha, role="rm")
+    owner = staff_client(tenant_alpha, role="owner")
+    scheme = SchemeFactory(orderable=True)
+    mine = make_investor(tenant_alpha, ready_to_invest=True, full_name=unique("Capped"), relationship_manager=rm.member)
+    other = make_investor(tenant_alpha, ready_to_invest=True, full_name=unique("Uncapped"))
+    base = datetime(2026, 3, 1, 10, 0, tzinfo=IST)
+    orders = [
+        make_order(tenant_alpha, mine if k < 2 else other, scheme, placed_at=base + timedelta(hours=k))
+        for k in range(5)
+    ]
+
+    # when the owner opens the list, then its last offered page
+    first = owner.get("/portal/orders/")
+    last = owner.get("/portal/orders/", {"page": "99"})
+
+    # then the count stops at the cap and says so, newest first, and no page pretends to be the end of the book
+    assert first.context["page"].paginator.capped and first.context["page"].paginator.count == 4
+    assert [o.pk for o in first.context["page"]] == [orders[4].pk, orders[3].pk]
+    assert "More than 4 orders" in first.content.decode() and "5 orders" not in first.content.decode()
+    assert last.context["page"].number == 2 and [o.pk for o in last.context["page"]] == [orders[2].pk, orders[1].pk]
+    # a book under the cap shows its exact count (the relationship manager's 2 orders)
+    mine_page = rm.get("/portal/orders/")
+    assert not mine_page.context["page"].paginator.capped and mine_page.context["page"].paginator.count == 2
+    assert "2 orders" in mine_page.content.decode()
+    assert {o.pk for o in mine_page.context["page"]} == {orders[0].pk, orders[1].pk}
+
+
 def test_orders_list_and_export_keep_to_the_tenant_and_the_rms_book(staff_client, tenant_alpha, tenant_beta):
     rm = staff_client(tenant_alpha, role="rm")
     other_rm = make_staff(tenant_alpha, role="rm")

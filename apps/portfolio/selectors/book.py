@@ -5,15 +5,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import DecimalField, F, Max, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
-from apps.portfolio.models import CasImport, Holding, InvestorValuation
+from apps.accounts.models import Investor
+from apps.portfolio.models import BookSnapshot, CasImport, Holding, InvestorValuation
 from apps.portfolio.selectors.analytics import allocation_compute
 from apps.portfolio.selectors.performance import performance_series
 
 AUM_SERIES_DAYS = 365
+BOOK_ALL = "all"  # the scope of the whole book (BookSnapshot.scope)
 AUM_SERIES_CACHE_SECONDS = 600
 INVESTOR_SORTS = {
     "name": ("full_name", "id"),
@@ -43,30 +44,41 @@ def book_allocation(*, investor_ids, scope: str = "") -> list[dict]:
     return allocation
 
 
-def book_aum_series(*, scope: str, investor_ids: list[int]) -> dict:
-    """Value and invested amount of the book, weekly over the last year, rebuilt from NAV history and
-    the ledger by the performance series; cached for a few minutes per scope (a key naming whose book
-    this is: "all", or one relationship manager's)."""
-    today = timezone.localdate()
-    key = f"portal:aum-series:{scope}:{today.isoformat()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    series: dict = {}
-    if investor_ids:
-        points = performance_series(
-            investor_ids=investor_ids, start=today - timedelta(days=AUM_SERIES_DAYS), end=today, interval="weekly"
-        )
-        if any(p.value for p in points):
-            series = {
-                "labels": [p.day.isoformat() for p in points],
-                "series": [
-                    {"label": "AUM", "values": [str(p.value) for p in points]},
-                    {"label": "Invested", "values": [str(p.invested) for p in points]},
-                ],
-            }
-    cache.set(key, series, AUM_SERIES_CACHE_SECONDS)
-    return series
+def book_investor_ids(*, scope: str) -> QuerySet:
+    """The investors of a book named by its scope (see BookSnapshot): "all", or "rm<staff id>"."""
+    investors = Investor.objects.order_by()
+    if scope != BOOK_ALL:
+        investors = investors.filter(relationship_manager_id=int(scope.removeprefix("rm")))
+    return investors.values_list("id", flat=True)
+
+
+def book_aum_points(*, investor_ids, as_of: date) -> list[list[str]]:
+    """Value and invested amount of the book, weekly over the year to `as_of`, rebuilt from NAV history and
+    the ledger by the performance series: [[ISO day, value, invested], ...], Decimal strings."""
+    points = performance_series(
+        investor_ids=investor_ids, start=as_of - timedelta(days=AUM_SERIES_DAYS), end=as_of, interval="weekly"
+    )
+    return [[p.day.isoformat(), str(p.value), str(p.invested)] for p in points]
+
+
+def book_aum_series(*, scope: str) -> dict | None:
+    """The dashboard's AUM chart of a book: its latest snapshot's series (BookSnapshot, taken after the
+    nightly NAV import by book_snapshots_refresh), {} when there is nothing to chart, None when no snapshot
+    has been taken yet. One row read: a large book's ledger is never replayed for a page."""
+    stored = BookSnapshot.objects.filter(scope=scope).order_by("-as_of").first()
+    if stored is None:
+        return None
+    points = stored.aum_points
+    if not any(Decimal(value) for _, value, _ in points):
+        return {}
+    return {
+        "as_of": stored.as_of.isoformat(),
+        "labels": [day for day, _, _ in points],
+        "series": [
+            {"label": "AUM", "values": [value for _, value, _ in points]},
+            {"label": "Invested", "values": [invested for _, _, invested in points]},
+        ],
+    }
 
 
 def book_attention(*, investor_ids: list[int]) -> list[dict]:
@@ -87,8 +99,7 @@ def book_attention(*, investor_ids: list[int]) -> list[dict]:
 
 
 def investors_with_aum(*, investors: QuerySet, sort: str = "name") -> QuerySet:
-    """The investors with `aum`, the value of their latest valuation (0 before the first), in one of
-    INVESTOR_SORTS' orders (by name when the sort is not one of them)."""
-    money = DecimalField(max_digits=18, decimal_places=2)
-    aum = Coalesce(F("valuation__value"), Value(Decimal("0")), output_field=money)
-    return investors.annotate(aum=aum).order_by(*INVESTOR_SORTS.get(sort, INVESTOR_SORTS["name"]))
+    """The investors in one of INVESTOR_SORTS' orders (by name when the sort is not one of them), each with
+    `aum`: the value of their latest valuation (0 before the first), the copy investor_valuation_refresh
+    keeps on the investor, so a sort by AUM walks an index instead of sorting the book at every page."""
+    return investors.order_by(*INVESTOR_SORTS.get(sort, INVESTOR_SORTS["name"]))

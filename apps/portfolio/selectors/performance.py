@@ -2,7 +2,9 @@
 
 Vectorised with numpy: per holding, units held on each grid day come from a cumulative sum of its
 ledger lines and a binary search of the grid; NAVs are carried forward from the last NAV on or before
-each day. Five queries for any number of holdings and days."""
+each day. For a book, ledger lines are summed per scheme and day by the database (millions of lines
+become a few rows per scheme and day) and NAVs are read only for the grid days (one index probe per
+scheme and day). Five or six queries for any number of holdings and days."""
 
 from __future__ import annotations
 
@@ -12,13 +14,21 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
+from django.db import connection
+from django.db.models import Sum
 
 from apps.core.exceptions import ApplicationError
-from apps.funds.models import NavHistory
 from apps.portfolio.models import Holding, Lot, LotDisposal, Transaction
 
 MAX_DAYS = 366 * 20
 CENT = Decimal("0.01")
+# The last NAV on or before each (scheme, day) of two arrays, numbered from 1 (funds.NavHistory's table)
+NAVS_ON_GRID_SQL = """
+SELECT s.i, g.j, (
+    SELECT n.nav FROM funds_navhistory AS n WHERE n.scheme_id = s.id AND n.date <= g.day ORDER BY n.date DESC LIMIT 1
+)
+FROM unnest(%s::bigint[]) WITH ORDINALITY AS s(id, i) CROSS JOIN unnest(%s::date[]) WITH ORDINALITY AS g(day, j)
+"""
 
 
 @dataclass(frozen=True)
@@ -75,26 +85,38 @@ def performance_series(
     if not holdings:
         return [PerformancePoint(d.item(), Decimal("0.00"), Decimal("0.00")) for d in grid]
 
-    unit_events, trade_navs = _unit_events_and_trade_navs(investor_ids, holdings, end)
-    nav_rows = _scheme_navs({scheme_id for _, scheme_id, *_ in holdings if scheme_id}, start, end)
-    value = np.zeros(len(grid))
-    for holding_id, scheme_id, _, _, holding_nav, holding_nav_date in holdings:
-        events = sorted(unit_events.get(holding_id, []))
-        if not events:
-            continue
-        units = _step_values(
-            np.array([d for d, _ in events], dtype="datetime64[D]"), np.array([u for _, u in events]), grid
-        )
-        navs = nav_rows.get(scheme_id) if scheme_id else None
-        if not navs:
-            navs = _printed_navs(trade_navs.get(holding_id, []), holding_nav, holding_nav_date)
-        nav_days = np.array([d for d, _ in navs], dtype="datetime64[D]")
-        nav_values = _carried_forward(nav_days, np.array([n for _, n in navs]), grid)
-        # before a scheme's first known NAV, units held are valued at cost (no better information)
-        value += np.nan_to_num(units * nav_values, nan=0.0)
+    scheme_ids, navs = _scheme_navs_on_grid({scheme_id for _, scheme_id, *_ in holdings if scheme_id}, grid)
+    # Holdings of a scheme with a NAV on or before the end are valued per scheme: units x NAV summed over
+    # holdings is the scheme's units (summed by the database, per day) x NAV. The others (unmapped, or no
+    # history) carry the NAVs their ledger and statement printed.
+    priced_ids = {scheme_id for k, scheme_id in enumerate(scheme_ids) if not np.isnan(navs[k, -1])}
+    priced = [h for h in holdings if h[1] in priced_ids]
+    unpriced = [h for h in holdings if h[1] not in priced_ids]
+    units = _units_on_grid(_scheme_unit_events(investor_ids, priced, end), scheme_ids, grid)
+    # before a scheme's first known NAV its units count for nothing (no better information)
+    value = np.nansum(units * navs, axis=0) if len(scheme_ids) else np.zeros(len(grid))
+    if unpriced:
+        unit_events, trade_navs = _unit_events_and_trade_navs(unpriced, end)
+        for holding_id, _, _, _, holding_nav, holding_nav_date in unpriced:
+            events = sorted(unit_events.get(holding_id, []))
+            if events:
+                printed = _printed_navs(trade_navs.get(holding_id, []), holding_nav, holding_nav_date)
+                value += _valued(events, printed, grid)
 
     invested = _invested(investor_ids, grid, end)
     return [PerformancePoint(d.item(), _money(v), _money(i)) for d, v, i in zip(grid, value, invested, strict=True)]
+
+
+def _valued(events: list[tuple], navs: list[tuple], grid: np.ndarray) -> np.ndarray:
+    """Units held (running total of the events) x the NAV carried forward, on each grid day; 0 before the
+    first known NAV."""
+    if not events:
+        return np.zeros(len(grid))
+    unit_days = np.array([d for d, _ in events], dtype="datetime64[D]")
+    units = _step_values(unit_days, np.array([u for _, u in events]), grid)
+    nav_days = np.array([d for d, _ in navs], dtype="datetime64[D]")
+    nav_values = _carried_forward(nav_days, np.array([n for _, n in navs]), grid)
+    return np.nan_to_num(units * nav_values, nan=0.0)
 
 
 def _checked_interval(*, start: date, end: date, interval: str) -> str:
@@ -108,8 +130,35 @@ def _checked_interval(*, start: date, end: date, interval: str) -> str:
     return interval
 
 
+def _scheme_unit_events(investor_ids, holdings: list[tuple], end: date) -> dict[int, list[tuple]]:
+    """Per scheme of these holdings: their opening balances plus, per trade day, the units all their
+    ledger lines added or took away (summed by the database: a book's millions of lines become a few
+    rows per scheme and day)."""
+    events: dict[int, list[tuple]] = defaultdict(list)
+    if not holdings:
+        return events
+    for _, scheme_id, opening_units, opening_date, _, _ in holdings:
+        if opening_units and opening_date:
+            events[scheme_id].append((opening_date, float(opening_units)))
+    rows = (
+        Transaction.objects.filter(
+            holding__investor_id__in=investor_ids,
+            holding__scheme_id__in=sorted({scheme_id for _, scheme_id, *_ in holdings}),
+            trade_date__lte=end,
+        )
+        .exclude(units=0)
+        .values_list("holding__scheme_id", "trade_date")
+        .annotate(total=Sum("units"))
+        .order_by()
+    )
+    for scheme_id, day, units in rows:
+        if units:
+            events[scheme_id].append((day, float(units)))
+    return events
+
+
 def _unit_events_and_trade_navs(
-    investor_ids: list[int], holdings: list[tuple], end: date
+    holdings: list[tuple], end: date
 ) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
     """Per holding: its opening balance plus every line's signed units, and the NAVs the ledger printed."""
     unit_events: dict[int, list[tuple]] = defaultdict(list)
@@ -118,7 +167,7 @@ def _unit_events_and_trade_navs(
         if opening_units and opening_date:
             unit_events[holding_id].append((opening_date, float(opening_units)))
     for holding_id, day, units, nav in (
-        Transaction.objects.filter(holding__investor_id__in=investor_ids, trade_date__lte=end)
+        Transaction.objects.filter(holding_id__in=[h[0] for h in holdings], trade_date__lte=end)
         .exclude(units=0, nav__isnull=True)
         .order_by("trade_date", "id")
         .values_list("holding_id", "trade_date", "units", "nav")
@@ -131,27 +180,38 @@ def _unit_events_and_trade_navs(
     return unit_events, trade_navs
 
 
-def _scheme_navs(scheme_ids: set[int], start: date, end: date) -> dict[int, list[tuple]]:
-    """NAVs of the mapped schemes in the range, with the last one before it to carry forward."""
-    nav_rows: dict[int, list[tuple]] = defaultdict(list)
-    if not scheme_ids:
-        return nav_rows
-    before = (
-        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__lt=start)
-        .order_by("scheme_id", "-date")
-        .distinct("scheme_id")
-        .values_list("scheme_id", "date", "nav")
-    )
-    for scheme_id, day, nav in before:
-        nav_rows[scheme_id].append((day, float(nav)))
-    for scheme_id, day, nav in (
-        NavHistory.objects.filter(scheme_id__in=scheme_ids, date__gte=start, date__lte=end)
-        .order_by("scheme_id", "date")
-        .values_list("scheme_id", "date", "nav")
-        .iterator(chunk_size=5000)
-    ):
-        nav_rows[scheme_id].append((day, float(nav)))
-    return nav_rows
+def _scheme_navs_on_grid(scheme_ids: set[int], grid: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """The schemes (sorted) and, per scheme and grid day, the last NAV on or before that day (NaN before
+    the first): one probe of the (scheme, date) index per scheme and day, never a scheme's whole history."""
+    ids = sorted(scheme_ids)
+    navs = np.full((len(ids), len(grid)), np.nan)
+    if not ids:
+        return ids, navs
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NAVS_ON_GRID_SQL,
+            [ids, [d.item() for d in grid]],
+        )
+        for i, j, nav in cursor.fetchall():
+            if nav is not None:
+                navs[i - 1, j - 1] = float(nav)
+    return ids, navs
+
+
+def _units_on_grid(events: dict[int, list[tuple]], scheme_ids: list[int], grid: np.ndarray) -> np.ndarray:
+    """Units held per scheme (rows in scheme_ids' order) on each grid day: each event counts from the
+    first grid day on or after it."""
+    units = np.zeros((len(scheme_ids), len(grid)))
+    row_of = {scheme_id: k for k, scheme_id in enumerate(scheme_ids)}
+    rows = [row_of[scheme_id] for scheme_id, lines in events.items() for _ in lines]
+    if not rows:
+        return units
+    days = np.array([day for lines in events.values() for day, _ in lines], dtype="datetime64[D]")
+    amounts = np.array([u for lines in events.values() for _, u in lines])
+    columns = np.searchsorted(grid, days, side="left")
+    inside = columns < len(grid)
+    np.add.at(units, (np.array(rows)[inside], columns[inside]), amounts[inside])
+    return np.cumsum(units, axis=1)
 
 
 def _printed_navs(trade_navs: list[tuple], holding_nav, holding_nav_date) -> list[tuple]:
@@ -163,20 +223,26 @@ def _printed_navs(trade_navs: list[tuple], holding_nav, holding_nav_date) -> lis
     return navs
 
 
-def _invested(investor_ids: list[int], grid: np.ndarray, end: date) -> np.ndarray:
+def _invested(investor_ids, grid: np.ndarray, end: date) -> np.ndarray:
     """FIFO cost of the units held on each grid day: lots add their cost when bought, disposals take
-    theirs away when sold."""
+    theirs away when sold (both summed per day by the database)."""
     events = [
         (acquired_on, float(cost))
         for acquired_on, cost in Lot.objects.filter(
             holding__investor_id__in=investor_ids, cost_known=True, acquired_on__lte=end
-        ).values_list("acquired_on", "cost")
+        )
+        .values_list("acquired_on")
+        .annotate(total=Sum("cost"))
+        .order_by()
     ]
     events += [
         (day, -float(cost))
         for day, cost in LotDisposal.objects.filter(
             lot__holding__investor_id__in=investor_ids, lot__cost_known=True, transaction__trade_date__lte=end
-        ).values_list("transaction__trade_date", "cost")
+        )
+        .values_list("transaction__trade_date")
+        .annotate(total=Sum("cost"))
+        .order_by()
     ]
     if not events:
         return np.zeros(len(grid))

@@ -1,5 +1,6 @@
 """Write services of the portfolio app. Import from here: `from apps.portfolio.services import transaction_record`."""
 
+from apps.portfolio.services.book import book_snapshot_request, book_snapshot_take, book_snapshots_refresh
 from apps.portfolio.services.ledger import (
     folio_get_or_create,
     holding_get_or_create,
@@ -19,6 +20,9 @@ from apps.portfolio.services.valuation import (
 
 __all__ = [
     "SchemeMatcher",
+    "book_snapshot_request",
+    "book_snapshot_take",
+    "book_snapshots_refresh",
     "folio_get_or_create",
     "holding_get_or_create",
     "holding_rebuild",

@@ -11,10 +11,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from apps.accounts.models import Investor
+from apps.core.bulk import bulk_update_from_arrays
 from apps.funds.models import NavHistory, Scheme
 from apps.portfolio.models import Holding, InvestorValuation, Transaction
 from apps.portfolio.selectors.analytics import allocation_compute, portfolio_xirr
@@ -42,14 +43,16 @@ _HOLDING_VALUE_FIELDS = [
 
 def previous_navs(*, schemes: Iterable[Scheme]) -> dict[int, Decimal]:
     """The NAV before each scheme's latest NAV date (for the day change), in one query."""
-    ids = [s.pk for s in schemes if s is not None and s.latest_nav_date is not None]
+    ids = {s.pk for s in schemes if s is not None and s.latest_nav_date is not None}
     if not ids:
         return {}
+    # one index probe per scheme on (scheme, date), not a sort of every scheme's whole history
+    before = NavHistory.objects.filter(scheme_id=OuterRef("pk"), date__lt=OuterRef("latest_nav_date"))
     rows = (
-        NavHistory.objects.filter(scheme_id__in=ids, date__lt=F("scheme__latest_nav_date"))
-        .order_by("scheme_id", "-date")
-        .distinct("scheme_id")
-        .values_list("scheme_id", "nav")
+        Scheme.objects.filter(pk__in=ids)
+        .annotate(previous_nav=Subquery(before.order_by("-date").values("nav")[:1]))
+        .filter(previous_nav__isnull=False)
+        .values_list("pk", "previous_nav")
     )
     return dict(rows)
 
@@ -118,7 +121,7 @@ def holdings_revalue(*, holdings: list[Holding]) -> list[Holding]:
         holding.valued_at = now
         holding.valuation_stale = False
         holding.updated_at = now
-    Holding.objects.bulk_update(holdings, _HOLDING_VALUE_FIELDS, batch_size=REFRESH_CHUNK)
+    bulk_update_from_arrays(holdings, _HOLDING_VALUE_FIELDS)
     return holdings
 
 
@@ -169,6 +172,9 @@ def investor_valuation_refresh(*, investor) -> InvestorValuation:
         valuation.version += 1
         valuation.valued_at = timezone.now()
         valuation.save()
+        # the copy the staff book sorts on (Investor.aum)
+        Investor.objects.filter(pk=investor.pk).update(aum=valuation.value)
+        investor.aum = valuation.value
     return valuation
 
 

@@ -78,6 +78,9 @@ def test_nav_import_revalues_holdings_and_totals(in_alpha, make_scheme, record_l
     assert after.version > before.version
     assert after.value == D("1050.00") + D("1000.00") and after.day_change == D("50.00")
     assert after.nav_date == date(2026, 8, 18)
+    # the copy the staff book sorts on follows the valuation
+    investor.refresh_from_db(fields=["aum"])
+    assert before.value == D("2000.00") and investor.aum == after.value == D("2050.00")
 
 
 def test_refresh_schedule_fans_out_after_commit(in_alpha, django_capture_on_commit_callbacks):
