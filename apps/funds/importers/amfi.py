@@ -277,8 +277,6 @@ def _outcome_loaded(job: NavImportJob, *, text: NavText, head: NavFileHead, expe
     with connection.cursor() as cursor:
         staged = nav_file_stage(cursor, text.pieces(), head)
     result = nav_records_load(schemes=staged.schemes, navs=None, authoritative=job.authoritative)
-    for reason, count in result.duplicates.counts.items():
-        staged.skipped.extend(reason, count=count, lines=result.duplicates.reasons[reason])
     report = {
         "rows": staged.rows,
         **result.report,

@@ -46,11 +46,6 @@ class LineLog:
         if len(lines) < MAX_LINES_PER_REASON:
             lines.append(line_no)
 
-    def extend(self, reason: str, *, count: int, lines: list[int]) -> None:
-        """Adds `count` lines skipped for `reason`, of which `lines` are the first (ascending)."""
-        self.counts[reason] = self.counts.get(reason, 0) + count
-        self.reasons[reason] = sorted([*self.reasons.get(reason, []), *lines])[:MAX_LINES_PER_REASON]
-
     @property
     def total(self) -> int:
         return sum(self.counts.values())

@@ -7,11 +7,8 @@ set-based SQL that changes only what differs.
   reported as contradictions and the stored value is kept (a person decides).
 - Codes (AMFI code, ISINs): INSERT ... ON CONFLICT (source, code) DO UPDATE WHERE the scheme differs. An
   ISIN the file gives to two schemes is ambiguous: reported, not mapped.
-- NAVs: a scheme without stored NAVs within the file's dates for it cannot conflict, so its points are
-  INSERTed plainly (a daily file's new day, a history report of an empty table); only the schemes with NAVs
-  stored within those dates take INSERT ... ON CONFLICT (scheme, date) DO UPDATE WHERE the NAV differs,
-  counting inserts and updates with RETURNING (xmax = 0). A (scheme, date) a file gives twice keeps its
-  first line's NAV; the later lines are skipped as duplicate_nav.
+- NAVs: INSERT ... ON CONFLICT (scheme, date) DO UPDATE WHERE the NAV differs, counting inserts and
+  updates with RETURNING (xmax = 0).
 
 The caller owns the transaction; everything here runs inside it. An advisory lock serialises imports."""
 
@@ -25,12 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from apps.funds.categories import SchemeCategory
-from apps.funds.importers.base import MAX_LINES_PER_REASON, LineLog
 from apps.funds.models import Amc, NavHistory, Scheme, SchemeCode
 from apps.funds.naming import options_agree
 
@@ -85,7 +81,6 @@ class LoadResult:
     navs: Counts = field(default_factory=Counts)
     contradictions: list[dict[str, Any]] = field(default_factory=list)
     ambiguous_codes: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: LineLog = field(default_factory=LineLog)  # NAV points skipped: (scheme, date) given before
 
     @property
     def changed(self) -> bool:
@@ -166,72 +161,30 @@ _STAGE_SCHEME_COLUMNS = (
     "sub_category, asset_class, is_liquid, is_open_ended, lock_in_days, plan, option, evidence, latest_nav, "
     "latest_nav_date"
 )
-# funds_stage_nav holds a file's rows: a NAV point is a row neither skipped as a row (row_skip: it does not
-# describe a scheme) nor for its NAV (nav_skip); the parser (staging.py) also keeps each row's description.
 _STAGE_NAV = """
 CREATE TEMP TABLE funds_stage_nav (
-    line_no bigint NOT NULL,
-    amfi_code text COLLATE "C",
-    nav_date date,
-    nav numeric(20, 8),
-    row_skip text,
-    nav_skip text,
-    name text,
-    isin_growth text,
-    isin_reinvest text,
-    plan_text text,
-    option_text text
+    line_no integer NOT NULL,
+    amfi_code varchar(12) NOT NULL,
+    nav_date date NOT NULL,
+    nav numeric(20, 8) NOT NULL
 ) ON COMMIT DROP
 """
-_NAV_POINT = "st.row_skip IS NULL AND st.nav_skip IS NULL"
+
+
+def nav_stage_create(cursor) -> None:
+    """An empty funds_stage_nav (NAV points a file gave, one per code and date) for this transaction."""
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_nav")
+    cursor.execute(_STAGE_NAV)
 
 
 def _navs_copy(cursor, navs: Sequence[NavPoint]) -> None:
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_nav")
-    cursor.execute(_STAGE_NAV)
+    nav_stage_create(cursor)
     with cursor.copy("COPY funds_stage_nav (line_no, amfi_code, nav_date, nav) FROM STDIN") as copy:
         for p in navs:
             copy.write_row((p.line_no, p.amfi_code, p.nav_date, p.nav))
 
 
-def nav_spans_create(cursor) -> tuple[int, int, date | None]:
-    """funds_stage_span: per AMFI code of funds_stage_nav, the date of the row that describes the scheme
-    (its latest row not skipped as a row), the first and last dates of its NAV points and their number, in
-    one hashed pass (nothing sorts the rows). Returns (rows, NAV points, latest NAV date)."""
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_span")
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE funds_stage_span ON COMMIT DROP AS
-        SELECT st.amfi_code,
-            max(st.nav_date) FILTER (WHERE st.row_skip IS NULL) AS described_date,
-            min(st.nav_date) FILTER (WHERE {_NAV_POINT}) AS first_date,
-            max(st.nav_date) FILTER (WHERE {_NAV_POINT}) AS last_date,
-            count(*) FILTER (WHERE {_NAV_POINT}) AS navs,
-            count(*) AS rows
-        FROM funds_stage_nav st GROUP BY st.amfi_code
-        """
-    )
-    cursor.execute("SELECT coalesce(sum(rows), 0), coalesce(sum(navs), 0), max(last_date) FROM funds_stage_span")
-    rows, navs, nav_date = cursor.fetchone()
-    return int(rows), int(navs), nav_date
-
-
-def _latest_navs(cursor) -> dict[str, tuple[date, Decimal]]:
-    """Each code's latest NAV point (the first line of its last date)."""
-    cursor.execute(
-        f"""
-        SELECT DISTINCT ON (st.amfi_code) st.amfi_code, st.nav_date, st.nav
-        FROM funds_stage_nav st JOIN funds_stage_span sp ON sp.amfi_code = st.amfi_code AND sp.last_date = st.nav_date
-        WHERE {_NAV_POINT}
-        ORDER BY st.amfi_code, st.line_no
-        """
-    )
-    return {amfi_code: (nav_date, nav) for amfi_code, nav_date, nav in cursor.fetchall()}
-
-
-def _stage(
-    cursor, schemes: Sequence[SchemeRecord], amc_ids: dict[str, int], latest: dict[str, tuple[date, Decimal]]
-) -> None:
+def _stage(cursor, schemes: Sequence[SchemeRecord], amc_ids: dict[str, int]) -> None:
     """Stages the schemes, each with the latest of its staged NAV points."""
     cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_scheme")
     cursor.execute(_STAGE_SCHEME)
@@ -239,7 +192,6 @@ def _stage(
     with cursor.copy(f"COPY funds_stage_scheme ({_STAGE_SCHEME_COLUMNS}) FROM STDIN") as copy:
         for r in schemes:
             c = r.category
-            latest_date, latest_nav = latest.get(r.amfi_code, (None, None))
             copy.write_row(
                 (
                     r.line_no,
@@ -259,10 +211,18 @@ def _stage(
                     r.plan,
                     r.option,
                     r.evidence,
-                    latest_nav,
-                    latest_date,
+                    None,
+                    None,
                 )
             )
+    cursor.execute(
+        """
+        UPDATE funds_stage_scheme st SET latest_nav = latest.nav, latest_nav_date = latest.nav_date
+        FROM (SELECT DISTINCT ON (amfi_code) amfi_code, nav_date, nav FROM funds_stage_nav
+              ORDER BY amfi_code, nav_date DESC) latest
+        WHERE latest.amfi_code = st.amfi_code
+        """
+    )
 
 
 _OPTION_FACILITIES = "('idcw_payout', 'idcw_reinvest')"
@@ -455,83 +415,13 @@ def _navs_changed_notify(scheme_ids: list[int]) -> None:
         import_string(path)(scheme_ids=scheme_ids)
 
 
-_NAV_TARGET_ERROR = "funds_navhistory_scheme_date_unique"
-
-
-def _nav_targets(cursor) -> None:
-    """funds_stage_target: each staged code's scheme, and whether NAVs of it are stored within the file's
-    dates for it (one probe of the (scheme, date) index per scheme). A scheme without cannot conflict."""
+def _navs_upsert(cursor) -> Counts:
     schemes, navs = Scheme._meta.db_table, NavHistory._meta.db_table
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_target")
-    cursor.execute(
-        f"""
-        CREATE TEMP TABLE funds_stage_target ON COMMIT DROP AS
-        SELECT sp.amfi_code, s.id AS scheme_id, EXISTS (
-            SELECT 1 FROM {navs} n WHERE n.scheme_id = s.id AND n.date BETWEEN sp.first_date AND sp.last_date
-        ) AS stored
-        FROM funds_stage_span sp JOIN {schemes} s ON s.amfi_code = sp.amfi_code
-        WHERE sp.navs > 0
-        """
-    )
-
-
-def _navs_dedupe(cursor, *, stored: bool, duplicates: LineLog) -> int:
-    """Skips (nav_skip 'duplicate_nav') every NAV point after the first the file gives for its scheme and
-    date, among the codes whose `stored` flag is as given. Returns how many."""
-    cursor.execute(
-        f"""
-        WITH repeated AS (
-            SELECT line_no FROM (
-                SELECT st.line_no,
-                    row_number() OVER (PARTITION BY st.amfi_code, st.nav_date ORDER BY st.line_no) AS nth
-                FROM funds_stage_nav st JOIN funds_stage_target t ON t.amfi_code = st.amfi_code AND t.stored = %s
-                WHERE {_NAV_POINT}
-            ) ranked WHERE nth > 1
-        ), marked AS (
-            UPDATE funds_stage_nav st SET nav_skip = 'duplicate_nav' FROM repeated WHERE st.line_no = repeated.line_no
-            RETURNING st.line_no
-        )
-        SELECT count(*), coalesce((array_agg(line_no ORDER BY line_no))[1:{MAX_LINES_PER_REASON}], '{{}}')
-        FROM marked
-        """,
-        [stored],
-    )
-    count, lines = cursor.fetchone()
-    if count:
-        duplicates.extend("duplicate_nav", count=count, lines=lines)
-    return count
-
-
-def _navs_insert_new(cursor, *, duplicates: LineLog) -> int:
-    """INSERTs the points of the schemes without stored NAVs within their dates. Only a (scheme, date) the
-    file gives twice can break the unique index then: its later lines are skipped and the insert runs again."""
-    sql = f"""
-        INSERT INTO {NavHistory._meta.db_table} (scheme_id, date, nav)
-        SELECT t.scheme_id, st.nav_date, st.nav
-        FROM funds_stage_nav st JOIN funds_stage_target t ON t.amfi_code = st.amfi_code AND NOT t.stored
-        WHERE {_NAV_POINT}
-        """
-    try:
-        with transaction.atomic():
-            cursor.execute(sql)
-    except IntegrityError as exc:
-        if getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) != _NAV_TARGET_ERROR:
-            raise
-        _navs_dedupe(cursor, stored=False, duplicates=duplicates)
-        cursor.execute(sql)
-    return cursor.rowcount
-
-
-def _navs_upsert_stored(cursor) -> tuple[int, int, list[int]]:
-    """Upserts the points of the schemes with NAVs stored within their dates: (inserted, updated, ids of the
-    schemes changed)."""
     cursor.execute(
         f"""
         WITH written AS (
-            INSERT INTO {NavHistory._meta.db_table} AS n (scheme_id, date, nav)
-            SELECT t.scheme_id, st.nav_date, st.nav
-            FROM funds_stage_nav st JOIN funds_stage_target t ON t.amfi_code = st.amfi_code AND t.stored
-            WHERE {_NAV_POINT}
+            INSERT INTO {navs} AS n (scheme_id, date, nav)
+            SELECT s.id, st.nav_date, st.nav FROM funds_stage_nav st JOIN {schemes} s ON s.amfi_code = st.amfi_code
             ON CONFLICT (scheme_id, date) DO UPDATE SET nav = EXCLUDED.nav WHERE n.nav <> EXCLUDED.nav
             RETURNING n.scheme_id, (xmax = 0) AS inserted
         )
@@ -539,23 +429,10 @@ def _navs_upsert_stored(cursor) -> tuple[int, int, list[int]]:
                coalesce(array_agg(DISTINCT scheme_id), '{{}}') FROM written
         """
     )
-    inserted, updated, scheme_ids = cursor.fetchone()
-    return inserted, updated, list(scheme_ids)
-
-
-def _navs_write(cursor, *, duplicates: LineLog) -> Counts:
-    _nav_targets(cursor)
-    dropped = _navs_dedupe(cursor, stored=True, duplicates=duplicates)
-    inserted, updated, changed_scheme_ids = _navs_upsert_stored(cursor)
-    dropped_before = duplicates.counts.get("duplicate_nav", 0)
-    inserted += _navs_insert_new(cursor, duplicates=duplicates)
-    dropped += duplicates.counts.get("duplicate_nav", 0) - dropped_before
-    cursor.execute("SELECT scheme_id FROM funds_stage_target WHERE NOT stored")
-    changed_scheme_ids.extend(scheme_id for (scheme_id,) in cursor.fetchall())
-    _navs_changed_notify(sorted(set(changed_scheme_ids)))
-    cursor.execute("SELECT coalesce(sum(navs), 0)::bigint FROM funds_stage_span")
+    inserted, updated, changed_scheme_ids = cursor.fetchone()
+    _navs_changed_notify(changed_scheme_ids)
+    cursor.execute("SELECT count(*) FROM funds_stage_nav")
     (staged,) = cursor.fetchone()
-    staged -= dropped
     return Counts(inserted=inserted, updated=updated, unchanged=staged - inserted - updated)
 
 
@@ -571,14 +448,12 @@ def nav_records_load(
         amc_ids, result.amcs = amcs_ensure(cursor, (r.amc_name for r in schemes))
         if navs is not None:
             _navs_copy(cursor, navs)
-            nav_spans_create(cursor)
-        _stage(cursor, schemes, amc_ids, _latest_navs(cursor))
+        _stage(cursor, schemes, amc_ids)
         result.contradictions = _contradictions(cursor)
         result.schemes = _schemes_upsert(cursor, authoritative=authoritative, staged=len(schemes))
         result.codes, result.ambiguous_codes = _codes_upsert(cursor, schemes, authoritative=authoritative)
-        result.navs = _navs_write(cursor, duplicates=result.duplicates)
+        result.navs = _navs_upsert(cursor)
         cursor.execute(
-            "DROP TABLE IF EXISTS pg_temp.funds_stage_scheme, pg_temp.funds_stage_nav, pg_temp.funds_stage_code, "
-            "pg_temp.funds_stage_span, pg_temp.funds_stage_target"
+            "DROP TABLE IF EXISTS pg_temp.funds_stage_scheme, pg_temp.funds_stage_nav, pg_temp.funds_stage_code"
         )
     return result

@@ -23,15 +23,13 @@ from datetime import date
 
 from apps.funds.categories import SchemeCategory, category_parse
 from apps.funds.importers.base import MAX_LINES_PER_REASON, LineLog
-from apps.funds.importers.loader import SchemeRecord, nav_spans_create
+from apps.funds.importers.loader import SchemeRecord, nav_stage_create
 from apps.funds.models import Scheme
 from apps.funds.naming import clean_text, isin_is_valid, option_from_text, plan_from_text, plan_option_from_name
 
 # COPY reads each line whole: CSV mode with a delimiter and a quote character that text never contains
-# (they are replaced before sending), and a marker before each line so an empty line is a row too. FREEZE
-# (the table is new in this transaction) writes the rows as already visible to all: the first read of each
-# page no longer sets hint bits and writes the page again.
-_COPY_LINES = "COPY funds_stage_line (line) FROM STDIN (FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e', FREEZE)"
+# (they are replaced before sending), and a marker before each line so an empty line is a row too.
+_COPY_LINES = "COPY funds_stage_line (line) FROM STDIN (FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e')"
 _MARK = "|"
 CHUNK_CHARS = 4 * 1024 * 1024
 
@@ -117,48 +115,42 @@ _DATE_SQL = """
 
 
 def _rows_sql(columns: Columns, *, header_line: int, daily: bool) -> str:
-    """funds_stage_nav (its columns: loader._STAGE_NAV): one row per data line with its fields and the reason
-    it (or its NAV) is skipped, in the order the rules are applied. Subqueries fenced with OFFSET 0 keep each
-    line split once (inlined, every reference to a field would split it again); a date string is parsed
-    once however many rows carry it; codes compare bytewise (COLLATE "C"), which is all they need. A daily
-    file needs the first named row of each code (later ones are duplicates; one sort of a few thousand
-    rows). A history report's second NAV for a scheme and day is found by the loader (the NAV table's
-    unique index tells it, so ten million rows are never sorted for the few that repeat)."""
+    """One row per data line with its fields and the reason it (or its NAV) is skipped, in the order the
+    rules are applied. Subqueries fenced with OFFSET 0 keep each line split once (inlined, every reference
+    to a field would split it again); a date string is parsed once however many rows carry it; codes
+    compare bytewise (COLLATE "C"), which is all they need. A daily file needs the first named row of each
+    code (later ones are duplicates), a history report the first row of each code and day; each sorts once."""
     code, nav = _TRIM.format(_field(columns.amfi_code)), _TRIM.format(_field(columns.nav))
     name = _TRIM.format(_field(columns.name))  # its inner whitespace is collapsed in Python
-    date_raw = _TRIM.format(_field(columns.date))
-    # the distinct dates are read off the lines with split_part (one cheap pass), not off the split rows
-    date_of_line = _TRIM.format(f"split_part(substr(line, 2), ';', {columns.date + 1})")
     if daily:
-        ranked = (
-            "SELECT *, min(line_no) FILTER (WHERE code_ok AND name <> '') OVER (PARTITION BY amfi_code) AS first "
-            "FROM judged"
-        )
-        duplicate_code = "first < line_no"
+        window = "min(line_no) FILTER (WHERE code_ok AND name <> '') OVER (PARTITION BY amfi_code) AS first"
+        duplicate_code, duplicate_nav = "first < line_no", "NULL::text"
     else:  # the history report: one row per scheme and day
-        ranked, duplicate_code = "SELECT * FROM judged", "false"
+        window = (
+            "row_number() OVER (PARTITION BY amfi_code, nav_date, wide_enough AND code_ok AND name <> '' "
+            "AND nav_skip IS NULL ORDER BY line_no) AS first"
+        )
+        duplicate_code = "false"
+        duplicate_nav = "CASE WHEN row_skip IS NULL AND nav_skip IS NULL AND first > 1 THEN 'duplicate_nav' END"
     return f"""
-    CREATE TEMP TABLE funds_stage_nav ON COMMIT DROP AS
-    WITH fields AS (
+    CREATE TEMP TABLE funds_stage_row ON COMMIT DROP AS
+    WITH fields AS MATERIALIZED (
         SELECT line_no, wide_enough,
             CASE WHEN wide_enough THEN {code} END COLLATE "C" AS amfi_code,
             CASE WHEN wide_enough THEN {name} END AS name,
             CASE WHEN wide_enough THEN {nav} END AS nav_raw,
-            CASE WHEN wide_enough THEN {date_raw} END AS date_raw,
+            CASE WHEN wide_enough THEN {_TRIM.format(_field(columns.date))} END AS date_raw,
             {_field(columns.isin_growth)} AS isin_growth, {_field(columns.isin_reinvest)} AS isin_reinvest,
             {_field(columns.plan)} AS plan_text, {_field(columns.option)} AS option_text
         FROM (SELECT line_no, f, cardinality(f) = {columns.width} AS wide_enough
               FROM (SELECT line_no, string_to_array(substr(line, 2), ';') AS f FROM funds_stage_line
                     WHERE line_no > {header_line} AND strpos(line, ';') > 0 OFFSET 0) lines
               OFFSET 0) split
-        OFFSET 0
     ), dates AS (
         SELECT date_raw, {_DATE_SQL} AS nav_date
         FROM (SELECT date_raw, d, array_position({_MONTHS}, lower(left(d[2], 3))) AS month
               FROM (SELECT date_raw, string_to_array(date_raw, '-') AS d
-                    FROM (SELECT DISTINCT {date_of_line} AS date_raw
-                          FROM funds_stage_line WHERE line_no > {header_line} AND strpos(line, ';') > 0
-                    ) distinct_dates OFFSET 0) parts OFFSET 0) parsed
+                    FROM (SELECT DISTINCT date_raw FROM fields) distinct_dates OFFSET 0) parts OFFSET 0) parsed
     ), judged AS (
         SELECT *,
             CASE WHEN nav_raw !~ '^[0-9]{{1,12}}(\\.[0-9]*)?$' THEN 'unparsable_nav'
@@ -166,27 +158,39 @@ def _rows_sql(columns: Columns, *, header_line: int, daily: bool) -> str:
                  WHEN nav_date IS NULL THEN 'unparsable_date' END AS nav_skip
         FROM (SELECT fields.*, dates.nav_date, amfi_code ~ '^[0-9]{{1,12}}$' AS code_ok
               FROM fields LEFT JOIN dates ON dates.date_raw = fields.date_raw OFFSET 0) coded
+    ), ranked AS (
+        SELECT *, {window} FROM judged
     ), skipped AS (
         SELECT *,
             CASE WHEN NOT wide_enough THEN 'malformed_row'
                  WHEN NOT code_ok THEN 'invalid_amfi_code'
                  WHEN {duplicate_code} THEN 'duplicate_amfi_code'
                  WHEN name = '' THEN 'missing_scheme_name' END AS row_skip
-        FROM ({ranked}) ranked
+        FROM ranked
     )
-    SELECT line_no, amfi_code, nav_date,
-        CASE WHEN nav_skip IS NULL THEN nav_raw::numeric(20, 8) END AS nav, row_skip, nav_skip,
-        name, isin_growth, isin_reinvest, plan_text, option_text
+    SELECT line_no, amfi_code, name, nav_date, isin_growth, isin_reinvest, plan_text, option_text, row_skip,
+        nav_skip, {duplicate_nav} AS duplicate_skip,
+        CASE WHEN nav_skip IS NULL THEN nav_raw::numeric END AS nav
     FROM skipped
     """
 
 
 def rows_parse(cursor, columns: Columns, *, header_line: int, daily: bool) -> StagedFile:
-    """Parses the staged lines into funds_stage_nav (the loader reads its NAV points from there); the scheme
-    records and the skip log come back."""
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_nav")
+    """Parses the staged lines: NAV points into funds_stage_nav, scheme records and the skip log back."""
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_row")
     cursor.execute(_rows_sql(columns, header_line=header_line, daily=daily))
-    rows, navs, nav_date = nav_spans_create(cursor)
+    nav_stage_create(cursor)
+    cursor.execute(
+        """
+        INSERT INTO funds_stage_nav (line_no, amfi_code, nav_date, nav)
+        SELECT line_no, amfi_code, nav_date, nav FROM funds_stage_row
+        WHERE row_skip IS NULL AND nav_skip IS NULL AND duplicate_skip IS NULL
+        """
+    )
+    cursor.execute("SELECT count(*), max(nav_date) FROM funds_stage_nav")
+    navs, nav_date = cursor.fetchone()
+    cursor.execute("SELECT count(*) FROM funds_stage_row")
+    (rows,) = cursor.fetchone()
     staged = StagedFile(rows=rows, schemes=[], navs=navs, nav_date=nav_date, skipped=_skip_log(cursor))
     staged.schemes = _scheme_records(cursor, columns, header_line=header_line, warnings=staged.warnings)
     return staged
@@ -196,7 +200,7 @@ def _skip_log(cursor) -> LineLog:
     cursor.execute(
         f"""
         SELECT reason, count(*), (array_agg(line_no ORDER BY line_no))[1:{MAX_LINES_PER_REASON}]
-        FROM (SELECT line_no, coalesce(row_skip, nav_skip) AS reason FROM funds_stage_nav) r
+        FROM (SELECT line_no, coalesce(row_skip, nav_skip, duplicate_skip) AS reason FROM funds_stage_row) r
         WHERE reason IS NOT NULL GROUP BY reason
         """
     )
@@ -244,11 +248,8 @@ def _scheme_records(cursor, columns: Columns, *, header_line: int, warnings: Lin
     cursor.execute(
         """
         SELECT line_no, amfi_code, name, nav_date, isin_growth, isin_reinvest, plan_text, option_text FROM (
-            SELECT DISTINCT ON (st.amfi_code) st.* FROM funds_stage_nav st
-            JOIN funds_stage_span sp ON sp.amfi_code = st.amfi_code
-                AND coalesce(st.nav_date, '-infinity') = coalesce(sp.described_date, '-infinity')
-            WHERE st.row_skip IS NULL
-            ORDER BY st.amfi_code, st.line_no
+            SELECT DISTINCT ON (amfi_code) * FROM funds_stage_row WHERE row_skip IS NULL
+            ORDER BY amfi_code, nav_date DESC NULLS LAST, line_no
         ) described ORDER BY line_no
         """
     )
