@@ -15,7 +15,7 @@ from apps.portfolio.selectors.performance import performance_series
 
 AUM_SERIES_DAYS = 365
 BOOK_ALL = "all"  # the scope of the whole book (BookSnapshot.scope)
-AUM_SERIES_CACHE_SECONDS = 600
+ALLOCATION_CACHE_SECONDS = 600  # a book's allocation, per scope and day
 INVESTOR_SORTS = {
     "name": ("full_name", "id"),
     "aum": ("aum", "full_name", "id"),
@@ -32,15 +32,15 @@ def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
 
 
 def book_allocation(*, investor_ids, scope: str = "") -> list[dict]:
-    """The book's allocation by asset class. With a `scope` (see book_aum_series) it is cached as long
-    as the AUM series: grouping every holding of a large book costs more than a page may."""
+    """The book's allocation by asset class. With a `scope` (see BookSnapshot) it is cached for
+    ALLOCATION_CACHE_SECONDS: grouping every holding of a large book costs more than a page may."""
     key = f"portal:allocation:{scope}:{timezone.localdate().isoformat()}" if scope else ""
     cached = cache.get(key) if key else None
     if cached is not None:
         return cached
     allocation = allocation_compute(investor_ids=investor_ids)["asset_class"]
     if key:
-        cache.set(key, allocation, AUM_SERIES_CACHE_SECONDS)
+        cache.set(key, allocation, ALLOCATION_CACHE_SECONDS)
     return allocation
 
 

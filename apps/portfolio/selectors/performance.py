@@ -130,16 +130,23 @@ def _checked_interval(*, start: date, end: date, interval: str) -> str:
     return interval
 
 
+def _opening_events(holdings: list[tuple], *, key: int) -> dict[int, list[tuple]]:
+    """The holdings' opening balances as unit events, keyed by the holding's id (key=0) or scheme (key=1)."""
+    events: dict[int, list[tuple]] = defaultdict(list)
+    for holding in holdings:
+        _, _, opening_units, opening_date, _, _ = holding
+        if opening_units and opening_date:
+            events[holding[key]].append((opening_date, float(opening_units)))
+    return events
+
+
 def _scheme_unit_events(investor_ids, holdings: list[tuple], end: date) -> dict[int, list[tuple]]:
     """Per scheme of these holdings: their opening balances plus, per trade day, the units all their
     ledger lines added or took away (summed by the database: a book's millions of lines become a few
     rows per scheme and day)."""
-    events: dict[int, list[tuple]] = defaultdict(list)
+    events = _opening_events(holdings, key=1)
     if not holdings:
         return events
-    for _, scheme_id, opening_units, opening_date, _, _ in holdings:
-        if opening_units and opening_date:
-            events[scheme_id].append((opening_date, float(opening_units)))
     rows = (
         Transaction.objects.filter(
             holding__investor_id__in=investor_ids,
@@ -161,11 +168,8 @@ def _unit_events_and_trade_navs(
     holdings: list[tuple], end: date
 ) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
     """Per holding: its opening balance plus every line's signed units, and the NAVs the ledger printed."""
-    unit_events: dict[int, list[tuple]] = defaultdict(list)
+    unit_events = _opening_events(holdings, key=0)
     trade_navs: dict[int, list[tuple]] = defaultdict(list)
-    for holding_id, _, opening_units, opening_date, _, _ in holdings:
-        if opening_units and opening_date:
-            unit_events[holding_id].append((opening_date, float(opening_units)))
     for holding_id, day, units, nav in (
         Transaction.objects.filter(holding_id__in=[h[0] for h in holdings], trade_date__lte=end)
         .exclude(units=0, nav__isnull=True)
