@@ -93,7 +93,10 @@ def vocabulary() -> Vocabulary:
                 "SELECT word FROM ts_stat(%s)",
                 [f"SELECT to_tsvector('{SEARCH_CONFIG}', name) FROM {table}"],
             )
-            words = sorted(word for (word,) in cursor.fetchall() if word.isalnum())
+            # Postgres reads the digits after a hyphen as a signed number ("Series C-1" gives "c" and
+            # "-1"): the vocabulary keeps them unsigned, as a query types them
+            found = (word.removeprefix("-") for (word,) in cursor.fetchall())
+            words = sorted({word for word in found if word.isalnum()})
         _vocabulary = Vocabulary(version=version, words=tuple(words), word_set=frozenset(words))
         return _vocabulary
 
@@ -113,6 +116,11 @@ def _alias_term(key: str, phrases: tuple[tuple[str, ...], ...]) -> str:
     return "(" + " | ".join(dict.fromkeys(alternatives)) + ")"
 
 
+def _prefix_term(word: str) -> str:
+    """A word as a prefix; digits also as the signed number Postgres indexes after a hyphen ("FMP-1234")."""
+    return f"('{word}':* | '-{word}':*)" if word.isdigit() else f"'{word}':*"
+
+
 def search_query_parse(text: str) -> ParsedQuery:
     """Each word becomes a prefix term, or the OR of its corrections, or an alias's alternatives; the terms
     are ANDed."""
@@ -124,7 +132,7 @@ def search_query_parse(text: str) -> ParsedQuery:
             terms.append(_alias_term(word, phrases))
             continue
         if word in vocab.word_set or vocab.has_prefix(word):
-            terms.append(f"'{word}':*")
+            terms.append(_prefix_term(word))
             continue
         candidates = vocab.corrections(word)
         if not candidates:

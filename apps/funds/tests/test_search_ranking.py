@@ -82,3 +82,13 @@ def test_alias_split_prefers_the_longest_alias():
         ("bluechip", None),
     ]
     assert alias_split(["aditya", "birla"])[0][0] == "aditya birla"
+
+
+def test_a_number_after_a_hyphen_is_found_as_typed(make_scheme):
+    # given AMFI's own spelling: Postgres reads "Series-30" as the word "series" and the number "-30"
+    make_scheme(name="Axis Hybrid Fund Series-30 (1297 Days) Direct Growth", amc_name="Axis Mutual Fund")
+    make_scheme(name="Axis Hybrid Fund Series-31 (1200 Days) Direct Growth", amc_name="Axis Mutual Fund")
+    # then: the number is found as typed, as a whole number or a prefix, next to words that are not hyphenated
+    assert _names("axis hybrid series 30") == ["Axis Hybrid Fund Series-30 (1297 Days) Direct Growth"]
+    assert len(_names("axis series 3")) == 2
+    assert _names("series 30 1297") == ["Axis Hybrid Fund Series-30 (1297 Days) Direct Growth"]
