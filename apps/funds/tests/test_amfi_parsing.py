@@ -167,3 +167,60 @@ def test_a_streamed_file_with_a_nul_byte_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ImportRefused, match="binary"):
         import_amfi_navs(source=str(path), now=AFTER_19_AUG)
     assert not Scheme.objects.exists()
+
+
+def test_a_history_report_over_stored_navs_corrects_adds_and_skips_a_repeated_day(tmp_path):
+    # given: two schemes, one with NAVs stored within the report's dates, one with none
+    first = [
+        HISTORY_HEADER,
+        "Gamma Mutual Fund",
+        "200001;-;-;Gamma Fund - Growth;20.00;;;01-Jan-2018",
+        "200001;-;-;Gamma Fund - Growth;21.00;;;03-Jan-2018",
+    ]
+    import_amfi_nav_history(source=str(_write(tmp_path, "first.txt", first)))
+    report = [
+        HISTORY_HEADER,
+        "Gamma Mutual Fund",
+        "200001;-;-;Gamma Fund - Growth;20.00;;;01-Jan-2018",  # 3 stored, the same
+        "200001;-;-;Gamma Fund - Growth;20.40;;;02-Jan-2018",  # 4 new, between stored days
+        "200001;-;-;Gamma Fund - Growth;20.90;;;02-Jan-2018",  # 5 the same day again
+        "200001;-;-;Gamma Fund - Growth;21.50;;;03-Jan-2018",  # 6 a correction
+        "200002;-;-;Delta Fund - Growth;30.00;;;02-Jan-2018",  # 7 a scheme without stored NAVs
+        "200002;-;-;Delta Fund - Growth;31.00;;;02-Jan-2018",  # 8 its day again
+    ]
+
+    # when
+    run = import_amfi_nav_history(source=str(_write(tmp_path, "report.txt", report)))
+
+    # then: the first line of a day wins whichever path its scheme takes
+    assert run.report["skipped_reasons"] == {"duplicate_nav": {"count": 2, "lines": [5, 8]}}
+    assert run.report["navs"] == {"inserted": 2, "updated": 1, "unchanged": 1}
+    assert (run.inserted, run.updated, run.unchanged, run.skipped) == (2, 1, 1, 2)
+    assert dict(NavHistory.objects.filter(scheme__amfi_code="200001").values_list("date", "nav")) == {
+        date(2018, 1, 1): Decimal("20.00"),
+        date(2018, 1, 2): Decimal("20.40"),
+        date(2018, 1, 3): Decimal("21.50"),
+    }
+    delta = Scheme.objects.get(amfi_code="200002")
+    assert dict(delta.navs.values_list("date", "nav")) == {date(2018, 1, 2): Decimal("30.00")}
+    assert (delta.latest_nav, delta.latest_nav_date) == (Decimal("30.00"), date(2018, 1, 2))
+
+
+def test_an_isin_given_to_two_schemes_is_reported_and_not_mapped(tmp_path):
+    from apps.funds.models import SchemeCode
+
+    lines = [
+        DAILY_HEADER,
+        "Alpha Mutual Fund",
+        "100001;INF200K01UT4;INF200K01UU2;Alpha Fund - Growth;10;19-Aug-2026",  # 3
+        "100002;INF200K01UU2;-;Alpha Fund - IDCW;11;19-Aug-2026",  # 4 the first one's reinvestment ISIN
+    ]
+
+    run = import_amfi_navs(source=str(_write(tmp_path, "NAVAll.txt", lines)), now=AFTER_19_AUG)
+
+    assert run.report["ambiguous_codes"] == [
+        {"source": "isin", "code": "INF200K01UU2", "amfi_codes": ["100001", "100002"], "lines": [3, 4]}
+    ]
+    assert run.report["codes"] == {"inserted": 3, "updated": 0, "unchanged": 0}
+    mapped = set(SchemeCode.objects.values_list("source", "code", "scheme__amfi_code"))
+    assert mapped == {("amfi", "100001", "100001"), ("amfi", "100002", "100002"), ("isin", "INF200K01UT4", "100001")}
