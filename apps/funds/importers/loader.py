@@ -49,6 +49,8 @@ class SchemeRecord:
     option: str
     evidence: str = ""
     row_date: date | None = None
+    latest_nav: Decimal | None = None  # the latest of the file's NAV points for this scheme
+    latest_nav_date: date | None = None
 
 
 @dataclass(slots=True)
@@ -184,8 +186,21 @@ def _navs_copy(cursor, navs: Sequence[NavPoint]) -> None:
             copy.write_row((p.line_no, p.amfi_code, p.nav_date, p.nav))
 
 
+def _latest_navs_carry(schemes: Sequence[SchemeRecord], navs: Sequence[NavPoint]) -> None:
+    """Gives each record the latest of its NAV points (the database-side parser reads it with the row)."""
+    latest: dict[str, NavPoint] = {}
+    for point in navs:
+        current = latest.get(point.amfi_code)
+        if current is None or point.nav_date > current.nav_date:
+            latest[point.amfi_code] = point
+    for record in schemes:
+        point = latest.get(record.amfi_code)
+        if point is not None:
+            record.latest_nav, record.latest_nav_date = point.nav, point.nav_date
+
+
 def _stage(cursor, schemes: Sequence[SchemeRecord], amc_ids: dict[str, int]) -> None:
-    """Stages the schemes, each with the latest of its staged NAV points."""
+    """Stages the schemes, each with the latest of its NAV points."""
     cursor.execute("DROP TABLE IF EXISTS pg_temp.funds_stage_scheme")
     cursor.execute(_STAGE_SCHEME)
     unknown = Scheme.AssetClass.UNKNOWN
@@ -211,18 +226,10 @@ def _stage(cursor, schemes: Sequence[SchemeRecord], amc_ids: dict[str, int]) -> 
                     r.plan,
                     r.option,
                     r.evidence,
-                    None,
-                    None,
+                    r.latest_nav,
+                    r.latest_nav_date,
                 )
             )
-    cursor.execute(
-        """
-        UPDATE funds_stage_scheme st SET latest_nav = latest.nav, latest_nav_date = latest.nav_date
-        FROM (SELECT DISTINCT ON (amfi_code) amfi_code, nav_date, nav FROM funds_stage_nav
-              ORDER BY amfi_code, nav_date DESC) latest
-        WHERE latest.amfi_code = st.amfi_code
-        """
-    )
 
 
 _OPTION_FACILITIES = "('idcw_payout', 'idcw_reinvest')"
@@ -441,13 +448,15 @@ def nav_records_load(
 ) -> LoadResult:
     """Loads one file's schemes and NAVs. `schemes` has one record per AMFI code and `navs` one point per
     code and date (the parsers guarantee both); `navs=None` loads the points already in funds_stage_nav
-    (the database-side parser stages them). Must run inside the caller's transaction."""
+    (the database-side parser stages them, and gives each record its latest point). Must run inside the
+    caller's transaction."""
     result = LoadResult()
     with connection.cursor() as cursor:
         import_lock(cursor)
         amc_ids, result.amcs = amcs_ensure(cursor, (r.amc_name for r in schemes))
         if navs is not None:
             _navs_copy(cursor, navs)
+            _latest_navs_carry(schemes, navs)
         _stage(cursor, schemes, amc_ids)
         result.contradictions = _contradictions(cursor)
         result.schemes = _schemes_upsert(cursor, authoritative=authoritative, staged=len(schemes))

@@ -245,17 +245,26 @@ def _context(cursor, header_line: int) -> _Context:
 
 def _scheme_records(cursor, columns: Columns, *, header_line: int, warnings: LineLog) -> list[SchemeRecord]:
     context = _context(cursor, header_line)
+    # each scheme's describing row, with the latest of its staged NAV points
     cursor.execute(
         """
-        SELECT line_no, amfi_code, name, nav_date, isin_growth, isin_reinvest, plan_text, option_text FROM (
+        SELECT d.line_no, d.amfi_code, d.name, d.nav_date, d.isin_growth, d.isin_reinvest, d.plan_text,
+            d.option_text, latest.nav, latest.nav_date
+        FROM (
             SELECT DISTINCT ON (amfi_code) * FROM funds_stage_row WHERE row_skip IS NULL
             ORDER BY amfi_code, nav_date DESC NULLS LAST, line_no
-        ) described ORDER BY line_no
+        ) d
+        LEFT JOIN (
+            SELECT DISTINCT ON (amfi_code) amfi_code, nav_date, nav FROM funds_stage_nav
+            ORDER BY amfi_code, nav_date DESC
+        ) latest ON latest.amfi_code = d.amfi_code
+        ORDER BY d.line_no
         """
     )
     eight_columns = columns.plan is not None and columns.option is not None
     records = []
-    for line_no, amfi_code, name, nav_date, isin_g, isin_r, plan_text, option_text in cursor.fetchall():
+    for row in cursor.fetchall():
+        line_no, amfi_code, name, nav_date, isin_g, isin_r, plan_text, option_text, latest_nav, latest_date = row
         category, amc_name = context.at(line_no)
         name = clean_text(name)
         if eight_columns:
@@ -277,6 +286,8 @@ def _scheme_records(cursor, columns: Columns, *, header_line: int, warnings: Lin
                 option=option,
                 evidence=evidence[:500],
                 row_date=nav_date,
+                latest_nav=latest_nav,
+                latest_nav_date=latest_date,
             )
         )
     return records
