@@ -201,6 +201,25 @@ def _clear_cache():
 
 
 @pytest.fixture
+def tenant_template_dirs(settings, tmp_path):
+    """Points the per-tenant template overrides (MULTITENANT_TEMPLATE_DIRS) at a scratch
+    tmp_path/<schema>/templates tree, with the loaders' memories of directories and compiled templates
+    emptied before and after."""
+    from django.template import engines
+
+    def forget():
+        for cached in engines["django"].engine.template_loaders:
+            cached.reset()  # compiled templates (tenants/template_loader.py)
+            for loader in cached.loaders:
+                getattr(loader, "_dirs", {}).clear()  # django-tenants' loader: each schema's directories
+
+    settings.MULTITENANT_TEMPLATE_DIRS = [str(tmp_path / "%s" / "templates")]
+    forget()
+    yield tmp_path
+    forget()
+
+
+@pytest.fixture
 def celery_eager():
     """Tasks run in-process when sent. Celery reads its configuration once, so the Django setting alone
     would not reach an app whose configuration is already loaded."""

@@ -53,23 +53,8 @@ def test_suspended_distributor_answers_503_with_a_clear_message(client, db, path
     assert client.get(path if path != "/portal/" else "/", HTTP_HOST="alpha.localhost").status_code != 503
 
 
-@pytest.fixture
-def fresh_tenant_template_dirs():
-    """The tenant-aware loader remembers each schema's directories; forget them around the test."""
-    from django.template import engines
-
-    def forget():
-        for loader in engines["django"].engine.template_loaders:
-            getattr(loader, "_dirs", {}).clear()
-
-    forget()
-    yield
-    forget()
-
-
-def test_per_tenant_template_override_wins(client, db, settings, tmp_path, fresh_tenant_template_dirs):
-    (tmp_path / "alpha" / "templates" / "tenants").mkdir(parents=True)
-    (tmp_path / "alpha" / "templates" / "tenants" / "home.html").write_text("alpha's own home page")
-    settings.MULTITENANT_TEMPLATE_DIRS = [str(tmp_path / "%s" / "templates")]
+def test_per_tenant_template_override_wins(client, db, tenant_template_dirs):
+    (tenant_template_dirs / "alpha" / "templates" / "tenants").mkdir(parents=True)
+    (tenant_template_dirs / "alpha" / "templates" / "tenants" / "home.html").write_text("alpha's own home page")
     assert client.get("/", HTTP_HOST="alpha.localhost").content == b"alpha's own home page"
     assert b"Beta Capital" in client.get("/", HTTP_HOST="beta.localhost").content

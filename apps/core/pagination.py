@@ -73,15 +73,24 @@ class KeysFirst:
     """A queryset for Paginator whose pages are read keys first: the page's primary keys come from a narrow
     query (only the sort columns travel through the sort, which an index or a small in-memory sort serves
     even deep in a large list), then its rows with their joins by those keys, in the same order. Two
-    queries a page instead of one that sorts every wide joined row to keep 25."""
+    queries a page instead of one that sorts every wide joined row to keep 25.
+
+    `all_keys=True` is for a filter no index serves (a text search scans the whole list either way): every
+    matching key is read once, in order, and gives both the count and the page, so the list is scanned once
+    instead of twice (the count, then the page)."""
 
     ordered = True
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, all_keys: bool = False):
         self.queryset = queryset
+        self.all_keys = all_keys
+
+    @cached_property
+    def _keys(self) -> list:
+        return list(self.queryset.values_list("pk", flat=True))
 
     def count(self) -> int:
-        return self.queryset.count()
+        return len(self._keys) if self.all_keys else self.queryset.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -89,6 +98,6 @@ class KeysFirst:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        keys = list(self.queryset.values_list("pk", flat=True)[index])
+        keys = self._keys[index] if self.all_keys else list(self.queryset.values_list("pk", flat=True)[index])
         rows = {row.pk: row for row in self.queryset.order_by().filter(pk__in=keys)}
         return [rows[key] for key in keys if key in rows]

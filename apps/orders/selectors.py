@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from apps.accounts.models import Investor, OtpChallenge
 from apps.accounts.selectors import investors_visible_to
 from apps.core.exceptions import NotFoundError
+from apps.core.querysets import of_investors
 from apps.core.spreadsheets import csv_cell_safe
 from apps.funds.market_calendar import trading_day_is, trading_holidays
 from apps.funds.models import Scheme
@@ -472,7 +473,7 @@ SIP_MONTHLY_FACTOR = {"MONTHLY": Decimal("1"), "QUARTERLY": Decimal("1") / 3, "W
 def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
     """Active SIPs, the monthly SIP book, instalments due this week (Monday to Sunday, IST) and missed in the
     last 30 days, and today's (IST) orders by status, for the staff dashboard."""
-    active = SipRegistration.objects.filter(investor_id__in=investor_ids, status=SipStatus.ACTIVE)
+    active = of_investors(SipRegistration.objects.filter(status=SipStatus.ACTIVE), investor_ids)
     by_frequency = active.order_by().values_list("frequency").annotate(total=Sum("amount"), n=Count("id"))
     book = Decimal("0")
     count = 0
@@ -481,7 +482,7 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
         count += n
     today = timezone.localdate()
     week_start, week_end = sip_week_bounds(today=today)
-    instalments = SipInstalment.objects.filter(sip__investor_id__in=investor_ids)
+    instalments = of_investors(SipInstalment.objects.all(), investor_ids, field="sip__investor_id")
     due_this_week = instalments.filter(
         status=SipInstalment.Status.SCHEDULED, due_date__range=(week_start, week_end),
         sip__status=SipStatus.ACTIVE,
@@ -491,9 +492,8 @@ def order_and_sip_figures(*, investor_ids: list[int]) -> dict:
     # a range on placed_at (not placed_at__date) so the newest-first index finds today's orders
     midnight = timezone.make_aware(datetime.combine(today, time.min))
     today_counts = (
-        Order.objects.filter(
-            investor_id__in=investor_ids, placed_at__gte=midnight, placed_at__lt=midnight + timedelta(days=1)
-        )
+        of_investors(Order.objects.all(), investor_ids)
+        .filter(placed_at__gte=midnight, placed_at__lt=midnight + timedelta(days=1))
         .order_by()
         .values_list("status")
         .annotate(n=Count("id"))

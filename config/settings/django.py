@@ -43,11 +43,18 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.branding",
             ],
-            # Per-tenant overrides in tenants/<schema>/templates win over the system templates.
+            # Per-tenant overrides in tenants/<schema>/templates win over the system templates. Compiled
+            # templates are cached, per distributor only where it has overrides (tenants/template_loader.py);
+            # in development the autoreloader empties the cache when a template changes.
             "loaders": [
-                "django_tenants.template.loaders.filesystem.Loader",
-                "django.template.loaders.filesystem.Loader",
-                "django.template.loaders.app_directories.Loader",
+                (
+                    "tenants.template_loader.Loader",
+                    [
+                        "django_tenants.template.loaders.filesystem.Loader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
             ],
         },
     }

@@ -1,7 +1,10 @@
 """The investors list shows each investor's AUM (their latest valuation) and sorts by it."""
 
+import uuid
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from apps.accounts.models import Investor
@@ -68,3 +71,24 @@ def test_the_aum_column_and_sort_in_a_browser_at_1366_and_390_px(browser, live_s
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         screenshot(tab, f"portal-investors-by-aum-{width}")
         context.close()
+
+
+def test_a_search_is_paged_from_one_read_of_its_keys(tenant_alpha, staff_client):
+    # given 30 investors matching a search (more than a page of 25) and one that does not
+    tag = uuid.uuid4().hex[:8]
+    matching = [_valued(tenant_alpha, f"Devi {tag} {n:02d}", str(100 + n)) for n in range(30)]
+    _valued(tenant_alpha, "Someone Else", "5")
+    client = staff_client(tenant_alpha, role="owner")
+
+    # when the first and second pages of the search are read, by AUM highest first
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/portal/investors/", {"q": tag, "sort": "-aum"})
+    # (read before the next request empties the log) the whole list searched, not just the page's rows by key
+    searches = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"] and '"id" IN (' not in q["sql"]]
+    second = client.get("/portal/investors/", {"q": tag, "sort": "-aum", "page": 2})
+
+    # then the count is the whole search's, the pages follow the sort, and the list was searched once
+    assert first.context["page"].paginator.count == 30
+    by_aum = [i.pk for i in sorted(matching, key=lambda i: -int(i.full_name[-2:]))]
+    assert [i.pk for i in first.context["page"]] + [i.pk for i in second.context["page"]] == by_aum
+    assert len(searches) == 1

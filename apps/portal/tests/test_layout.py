@@ -13,23 +13,6 @@ from tenants.colours import contrast_ratio, readable_text_on
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def tenant_template_dirs(settings, tmp_path):
-    """Points the django-tenants loader at a scratch tenants/<schema>/templates tree."""
-    settings.MULTITENANT_TEMPLATE_DIRS = [str(tmp_path / "%s" / "templates")]
-    loaders = [
-        loader
-        for loader in engines["django"].engine.template_loaders
-        if loader.__module__.startswith("django_tenants.template")
-    ]
-    assert loaders, "the django-tenants filesystem loader is configured first"
-    for loader in loaders:
-        loader._dirs.clear()  # it caches each schema's directories
-    yield tmp_path
-    for loader in loaders:
-        loader._dirs.clear()
-
-
 def test_configured_override_path_is_tenants_schema_templates():
     assert [str(settings.BASE_DIR / "tenants" / "%s" / "templates")] == settings.MULTITENANT_TEMPLATE_DIRS
 
@@ -48,6 +31,17 @@ def test_a_tenant_template_override_wins_for_that_tenant_only(tenant_template_di
     assert b"Alpha Wealth" in alpha.content  # still inside the branded layout
     assert b"own sign-in page" not in beta.content
     assert b"Staff sign-in" in beta.content
+
+
+def test_distributors_without_overrides_share_one_compiled_template(tenant_template_dirs):
+    # given: alpha has a template directory of its own (empty), beta has none
+    (tenant_template_dirs / "alpha" / "templates").mkdir(parents=True)
+    for host in ("alpha.localhost", "beta.localhost"):
+        assert Client(HTTP_HOST=host).get("/portal/login/").status_code == 200
+    # then: beta's page came from the shared cache; alpha's templates are cached under its schema
+    keys = list(engines["django"].engine.template_loaders[0].get_template_cache)
+    assert "portal/login.html" in keys and "alpha-portal/login.html" in keys
+    assert not any(key.startswith("beta-") for key in keys)
 
 
 def test_brand_colours_and_readable_text_reach_the_page(tenant_alpha):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from apps.core.querysets import of_investors
 from apps.funds.models import Scheme
 from apps.portfolio.models import Holding, Transaction
 from apps.portfolio.xirr import cash_flows_with_terminal, xirr_decimal
@@ -27,7 +28,7 @@ def _weights(buckets: dict[str, Decimal], labels: dict[str, str], total: Decimal
 def allocation_compute(*, investor_ids: list[int]) -> dict[str, list[dict]]:
     """Current value by asset class, SEBI category and AMC, in one grouped query."""
     rows = (
-        Holding.objects.filter(investor_id__in=investor_ids, units__gt=0)
+        of_investors(Holding.objects.filter(units__gt=0), investor_ids)
         .values("scheme__asset_class", "scheme__category", "scheme__amc__name", "folio__amc_name")
         .annotate(total=Sum("value"))
         .order_by()

@@ -9,6 +9,7 @@ from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from apps.accounts.models import Investor
+from apps.core.querysets import of_investors
 from apps.portfolio.models import BookSnapshot, CasImport, Holding, InvestorValuation
 from apps.portfolio.selectors.analytics import allocation_compute
 from apps.portfolio.selectors.performance import performance_series
@@ -25,7 +26,7 @@ INVESTOR_SORTS = {
 
 def book_aum(*, investor_ids: list[int]) -> tuple[Decimal, date | None]:
     """The book's value (sum of the investors' latest valuations) and the NAV date it is as of."""
-    valuation = InvestorValuation.objects.filter(investor_id__in=investor_ids).aggregate(
+    valuation = of_investors(InvestorValuation.objects.all(), investor_ids).aggregate(
         total=Sum("value"), as_of=Max("nav_date")
     )
     return valuation["total"] or Decimal("0"), valuation["as_of"]
@@ -85,10 +86,10 @@ def book_attention(*, investor_ids: list[int]) -> list[dict]:
     """Portfolio records of the book that need a look: unmatched holdings, CAS imports with unit
     mismatches, and CAS imports that failed in the last 7 days."""
     attention = []
-    unmapped = Holding.objects.filter(investor_id__in=investor_ids, needs_review=True).count()
+    unmapped = of_investors(Holding.objects.filter(needs_review=True), investor_ids).count()
     if unmapped:
         attention.append({"kind": "unmapped", "count": unmapped, "label": "holdings not matched to a fund"})
-    imports = CasImport.objects.filter(investor_id__in=investor_ids)
+    imports = of_investors(CasImport.objects.all(), investor_ids)
     mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
     if mismatched:
         attention.append({"kind": "mismatch", "count": mismatched, "label": "CAS imports with unit mismatches"})
