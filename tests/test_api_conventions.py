@@ -59,6 +59,18 @@ def test_throttle_counters_are_per_distributor(alpha_api, beta_api, settings):
     assert beta_api.get("/api/v1/branding").status_code == 200
 
 
+def test_a_throttle_is_one_sliding_window_check_in_redis(alpha_api, settings):
+    # make test runs with Redis, where each throttle is one atomic script (apps/core/throttling.py); DRF's
+    # own read-then-write (two round-trips, racy between workers) is only for the database cache
+    assert settings.REDIS_URL, "this test needs Redis, as make test and production have"
+    from django_redis import get_redis_connection
+
+    assert alpha_api.get("/api/v1/branding").status_code == 200
+    redis = get_redis_connection("default")
+    keys = list(redis.scan_iter(f"*:{settings.CACHE_KEY_PREFIX}:*throttle_ip_*", count=1000))
+    assert keys and {redis.type(key) for key in keys} == {b"zset"}
+
+
 def test_request_id_is_echoed_or_made(alpha_api):
     given = alpha_api.get("/api/v1/branding", HTTP_X_REQUEST_ID="req-12345678")
     assert given["X-Request-ID"] == "req-12345678"

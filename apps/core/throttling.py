@@ -8,6 +8,7 @@ updated by one Lua script (atomic, so concurrent workers cannot both take the la
 import math
 import secrets
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.cache import RedisCache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -39,17 +40,20 @@ class _SlidingWindowThrottle(throttling.SimpleRateThrottle):
     _oldest: float | None = None
 
     def allow_request(self, request, view):
-        if self.rate is None or not isinstance(self.cache, RedisCache):
+        # DRF's `cache` is django.core.cache.cache, a proxy that isinstance() cannot see through: the
+        # backend itself says whether Redis is there
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if self.rate is None or not isinstance(backend, RedisCache):
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         self.now = self.timer()
-        client = self.cache.client.get_client(write=True)
+        client = backend.client.get_client(write=True)
         allowed, oldest = client.eval(
             _SLIDING_WINDOW,
             1,
-            self.cache.make_key(self.key),
+            backend.make_key(self.key),
             repr(self.now),
             self.duration,
             self.num_requests,
