@@ -70,6 +70,12 @@ def test_a_throttle_is_one_sliding_window_check_in_redis(alpha_api, settings):
     keys = list(redis.scan_iter(f"*:{settings.CACHE_KEY_PREFIX}:*throttle_ip_*", count=1000))
     assert keys and {redis.type(key) for key in keys} == {b"zset"}
 
+    # a history in DRF's own format (the database cache's path, or an older release) is replaced, not a 500
+    for key in keys:
+        redis.set(key, b"a pickled list of times")
+    assert alpha_api.get("/api/v1/branding").status_code == 200
+    assert {redis.type(key) for key in keys} == {b"zset"}
+
 
 def test_request_id_is_echoed_or_made(alpha_api):
     given = alpha_api.get("/api/v1/branding", HTTP_X_REQUEST_ID="req-12345678")

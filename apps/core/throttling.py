@@ -14,9 +14,15 @@ from rest_framework import throttling
 from rest_framework.settings import api_settings
 
 # KEYS[1] the window; ARGV: now (s), window (s), limit, a unique member. Returns {allowed, oldest kept}.
+# A key of another type is a history DRF's read-then-write path left (the database-cache fallback, or a
+# release before this script): it is dropped, and the window starts again from this request.
 _SLIDING_WINDOW = """
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind ~= 'zset' and kind ~= 'none' then
+    redis.call('DEL', KEYS[1])
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
     redis.call('ZADD', KEYS[1], now, ARGV[4])
