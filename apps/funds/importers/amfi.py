@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.memory import cyclic_gc_paused
 from apps.funds.importers.base import (
     ImportRefused,
     RunOutcome,
@@ -274,9 +275,10 @@ def nav_file_import(job: NavImportJob, *, source: str | NavSource, actor_label: 
 
 
 def _outcome_loaded(job: NavImportJob, *, text: NavText, head: NavFileHead, expected) -> RunOutcome:
-    with connection.cursor() as cursor:
-        staged = nav_file_stage(cursor, text.pieces(), head)
-    result = nav_records_load(schemes=staged.schemes, navs=None, authoritative=job.authoritative)
+    with cyclic_gc_paused():  # a record per scheme (14,000 in a daily file)
+        with connection.cursor() as cursor:
+            staged = nav_file_stage(cursor, text.pieces(), head)
+        result = nav_records_load(schemes=staged.schemes, navs=None, authoritative=job.authoritative)
     report = {
         "rows": staged.rows,
         **result.report,
