@@ -149,3 +149,16 @@ def test_servers_default_to_production_settings(module):
     # and an incomplete one is refused rather than served with development defaults
     result = _run(code, _environment())
     assert result.returncode != 0 and REFUSED in result.stderr
+
+
+def test_the_wsgi_application_loads_every_view_before_serving_and_opens_no_connection():
+    # gunicorn's preload_app forks its workers after this import: they start with the views loaded, so a
+    # new or replaced worker's first request does not import them; and no database connection is shared
+    code = (
+        "import sys, config.wsgi; from django.db import connections; "
+        "print('apps.portal.views' in sys.modules, 'apps.portfolio.apis' in sys.modules, "
+        "all(connections[alias].connection is None for alias in connections))"
+    )
+    result = _run(code, _complete(DJANGO_SETTINGS_MODULE=None))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "True True True"
