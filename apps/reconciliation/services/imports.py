@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from apps.accounts.selectors import investor_ids_by_pan
 from apps.core.audit import audit_record
+from apps.core.bulk import bulk_insert_copy
 from apps.core.logging import mask_pan
 from apps.funds.models import Scheme, SchemeCode
 from apps.portfolio.models import Folio
@@ -135,7 +136,7 @@ def _transactions_store(*, feed: RtaFeed, records: list[TxnRecord]) -> None:
         )
         for r in records
     ]  # fmt: skip
-    RegistrarTransaction.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    bulk_insert_copy(rows)  # a row the registrar sent before (same identity) is kept as it was
     _statistics_refresh(RegistrarTransaction, rows=len(rows))
     dates = [r.trade_date for r in records]
     feed.rows_new = feed.transactions.count()
@@ -164,7 +165,7 @@ def _balances_store(*, feed: RtaFeed, records: list[BalanceRecord]) -> None:
         )
         for r in records
     ]  # fmt: skip
-    RegistrarBalance.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    bulk_insert_copy(rows)
     _statistics_refresh(RegistrarBalance, rows=len(rows))
     feed.rows_new = feed.balances.count()
     feed.period_from = feed.period_to = as_of

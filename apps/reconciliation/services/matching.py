@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from apps.core.bulk import bulk_insert_copy
 from apps.orders.gateways.interface import AllotmentRecord
 from apps.orders.models import Order, OrderStatus
 from apps.orders.services.orders import order_record_allotment
@@ -292,7 +293,7 @@ def _discrepancies_bulk(items: list[Discrepancy]) -> list[Discrepancy]:
     as stored."""
     for item in items:
         item.fingerprint = item.fingerprint[:160]
-    Discrepancy.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
+    bulk_insert_copy(items)
     fingerprints = [item.fingerprint for item in items]
     found: list[Discrepancy] = []
     for start in range(0, len(fingerprints), 2000):  # by the unique index, whatever the planner thinks
