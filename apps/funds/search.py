@@ -142,5 +142,14 @@ def search_query_parse(text: str) -> ParsedQuery:
     return ParsedQuery(tsquery=" & ".join(terms) if terms else None, corrections=corrections)
 
 
+class TsqueryLiteral(SearchQuery):
+    """A query in tsquery syntax used as written (`'...'::tsquery`). to_tsquery would run every quoted word
+    through the text parser again, and the parser splits some words of the vocabulary: "80e6f5f97a" (from
+    "Fund-80e6f5f97a") becomes the number "80e6" and the word "f5f97a", which no name holds. The words
+    here are the vocabulary's own lexemes (lower case) or what the person typed, lower-cased."""
+
+    template = "(%(expressions)s)::tsquery"
+
+
 def search_query(parsed: ParsedQuery) -> SearchQuery:
-    return SearchQuery(parsed.tsquery, search_type="raw", config=SEARCH_CONFIG)
+    return TsqueryLiteral(parsed.tsquery)

@@ -92,3 +92,12 @@ def test_a_number_after_a_hyphen_is_found_as_typed(make_scheme):
     assert _names("axis hybrid series 30") == ["Axis Hybrid Fund Series-30 (1297 Days) Direct Growth"]
     assert len(_names("axis series 3")) == 2
     assert _names("series 30 1297") == ["Axis Hybrid Fund Series-30 (1297 Days) Direct Growth"]
+
+
+def test_a_word_the_parser_reads_as_a_number_is_found_whole(make_scheme):
+    # given a name whose last word Postgres's parser reads as "80e6" (a number) and "f5f97a" when it stands
+    # alone, but keeps whole after a hyphen, as the name is indexed
+    make_scheme(name="Behalf Flexi Cap Fund-80e6f5f97a", amc_name="Behalf Mutual Fund")
+    # then typing it finds the scheme
+    assert _names("Behalf Flexi Cap Fund-80e6f5f97a") == ["Behalf Flexi Cap Fund-80e6f5f97a"]
+    assert _names("80e6f5f97a") == ["Behalf Flexi Cap Fund-80e6f5f97a"]
