@@ -377,11 +377,7 @@ def sip_list_for_investors(
     (`due_from` / `due_to`: a scheduled instalment falls due in that window), each SIP annotated with its
     next due date and its instalments paid and missed."""
     # a book of every investor (owners, operations) is every SIP: no semi-join on investors
-    sips = (
-        SipRegistration.objects.all()
-        if not investors.query.has_filters()
-        else SipRegistration.objects.filter(investor__in=investors)
-    )
+    sips = of_investors(SipRegistration.objects.all(), investors, field="investor")
     qs = sip_book_annotate(sips.select_related("investor", "scheme", "mandate"))
     if due_from or due_to:
         window = Q(status=SipInstalment.Status.SCHEDULED)
@@ -412,8 +408,7 @@ def order_list_for_investors(
     """The orders of a set of investors (a staff member's book), with the order list's filters. A book of
     every investor (an unfiltered queryset: owners and operations) is every order, read without the
     semi-join on investors, so the newest-first index serves the page and the count."""
-    qs = Order.objects.all() if not investors.query.has_filters() else Order.objects.filter(investor__in=investors)
-    qs = qs.select_related("investor", "scheme", "to_scheme")
+    qs = of_investors(Order.objects.select_related("investor", "scheme", "to_scheme"), investors, field="investor")
     return order_list_filter(qs, status=status, kind=kind, placed_from=placed_from, placed_to=placed_to)
 
 

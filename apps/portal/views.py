@@ -38,7 +38,7 @@ LIST_COUNT_CAP = 10_000
 
 
 def paginate(request, queryset, per_page: int | None = None, *, cap: int | None = None):
-    per_page = per_page or PAGE_SIZE
+    per_page = per_page or PAGE_SIZE  # read at call time, not bound as a default
     paginator = Paginator(queryset, per_page) if cap is None else CappedPaginator(queryset, per_page, cap=cap)
     return paginator.get_page(request.GET.get("page"))
 
