@@ -33,3 +33,19 @@ def format_inr(value: Decimal, *, places: int | None = None) -> str:
     """₹5,000 or ₹1,23,456.50: the way an amount reads in a sentence ("at least ₹5,000")."""
     text = format_grouped(value, places=places)
     return f"-₹{text[1:]}" if text.startswith("-") else f"₹{text}"
+
+
+CRORE = Decimal(10_000_000)
+LAKH = Decimal(100_000)
+_HUNDREDTH = Decimal("0.01")
+
+
+def format_inr_short(value: Decimal) -> str:
+    """A headline figure in the units Indian finance reads: ₹1,269.01 Cr, ₹12.35 L, ₹85,000 below a lakh
+    (whole rupees). Where the exact amount matters, show it beside."""
+    if abs(value) < LAKH:
+        return format_inr(value, places=0)
+    # decided after rounding: 99,99,999.99 reads ₹1.00 Cr, not ₹100.00 L
+    if (abs(value) / LAKH).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP) < 100:
+        return f"{format_inr(value / LAKH, places=2)} L"
+    return f"{format_inr(value / CRORE, places=2)} Cr"

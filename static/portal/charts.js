@@ -9,6 +9,15 @@
   var accent = styles.getPropertyValue("--brand-accent").trim() || "#26A69A";
   var palette = [primary, accent, "#607D8B", "#8D6E63", "#26A69A", "#AB47BC", "#FFA726", "#42A5F5"];
   var inr = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", maximumFractionDigits: 0 });
+  var inrUnits = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR", minimumFractionDigits: 0, maximumFractionDigits: 2 });
+
+  /* axis labels in crore (Cr) and lakh (L), as a large book reads; tooltips keep the exact amount */
+  function inrShort(v) {
+    var size = Math.abs(v);
+    if (size >= 1e7) { return inrUnits.format(v / 1e7) + " Cr"; }
+    if (size >= 1e5) { return inrUnits.format(v / 1e5) + " L"; }
+    return inr.format(v);
+  }
 
   function data(id) {
     var node = document.getElementById(id);
@@ -29,7 +38,7 @@
       },
       options: {
         maintainAspectRatio: false, animation: false, interaction: { mode: "index", intersect: false },
-        scales: { y: { ticks: { callback: function (v) { return inr.format(v); } } } },
+        scales: { y: { ticks: { callback: inrShort } } },
         plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + inr.format(c.parsed.y); } } } }
       }
     });

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.core.money import format_grouped, format_inr, group_indian
+from apps.core.money import format_grouped, format_inr, format_inr_short, group_indian
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,20 @@ def test_amounts_in_sentences_drop_zero_paise_and_keep_real_paise():
 def test_grouped_rounds_half_up():
     assert format_grouped(Decimal("1234567.895")) == "12,34,567.90"
     assert format_grouped(Decimal("-0.5"), places=0) == "-1"
+
+
+@pytest.mark.parametrize(
+    ("amount", "short"),
+    [
+        ("85000", "₹85,000"),
+        ("99999.60", "₹1,00,000"),
+        ("100000", "₹1.00 L"),
+        ("1234567", "₹12.35 L"),
+        ("9994999", "₹99.95 L"),
+        ("9999999.99", "₹1.00 Cr"),  # never "₹100.00 L"
+        ("12690081640", "₹1,269.01 Cr"),
+        ("-25000000", "-₹2.50 Cr"),
+    ],
+)
+def test_headline_amounts_read_in_lakh_and_crore(amount, short):
+    assert format_inr_short(Decimal(amount)) == short

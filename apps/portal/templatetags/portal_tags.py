@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.http import urlencode
 
-from apps.core.money import format_inr
+from apps.core.money import format_grouped, format_inr, format_inr_short
 from tenants.colours import readable_text_on
 
 register = template.Library()
@@ -27,6 +27,20 @@ def inr(value, places: int = 2) -> str:
     if amount is None:
         return "—"
     return format_inr(amount, places=int(places))
+
+
+@register.filter
+def inr_short(value) -> str:
+    """₹1,269.01 Cr, ₹12.35 L or ₹85,000: a headline amount that fits a figure card."""
+    amount = _as_decimal(value)
+    return "—" if amount is None else format_inr_short(amount)
+
+
+@register.filter
+def count(value) -> str:
+    """A count with Indian grouping: 20,000 or 1,20,000."""
+    number = _as_decimal(value)
+    return "—" if number is None else format_grouped(number, places=0)
 
 
 @register.filter

@@ -12,10 +12,10 @@ from apps.portfolio.models import InvestorValuation
 from tests.factories import make_investor
 
 
-def _valued(tenant, name: str, value: str | None):
+def _valued(tenant, name: str, value: str | None, **fields):
     """An investor with a valuation worth `value`, copied on the investor as investor_valuation_refresh
     does (apps/portfolio/tests/test_scale_and_refresh.py checks the service keeps the copy)."""
-    investor = make_investor(tenant, full_name=name)
+    investor = make_investor(tenant, full_name=name, **fields)
     if value is not None:
         with tenant_context(tenant):
             InvestorValuation.objects.create(investor=investor, value=Decimal(value))
@@ -49,10 +49,11 @@ def test_the_aum_column_and_sort_in_a_browser_at_1366_and_390_px(browser, live_s
     from apps.portal.tests.conftest import sign_in
     from tests.factories import make_staff, unique
 
-    # given two valued investors (searched by their shared tag: other tests' investors share the live database)
+    # given two valued investors (searched by their shared tag: other tests' investors share the live database),
+    # one with an e-mail address as long as a firm's addresses get
     tag = unique("Aumsort")
     rich, modest = f"{tag} Rich Rao", f"{tag} Modest Mehta"
-    _valued(live_alpha, modest, "1500")
+    _valued(live_alpha, modest, "1500", email=f"{tag.lower()}.modest.mehta.family.office@investors.example.co.in")
     _valued(live_alpha, rich, "2500000")
     owner = make_staff(live_alpha, role="owner")
     for width, height in ((1366, 900), (390, 844)):
@@ -69,6 +70,11 @@ def test_the_aum_column_and_sort_in_a_browser_at_1366_and_390_px(browser, live_s
         assert rich in rows.nth(0).inner_text() and "25,00,000.00" in rows.nth(0).inner_text()
         assert modest in rows.nth(1).inner_text() and rows.count() == 2
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if width == 1366:
+            # the column the list is sorted by is in view: the table fits without scrolling sideways
+            table = tab.get_by_test_id("investor-table")
+            assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+            assert tab.get_by_role("columnheader", name="AUM").is_visible()
         screenshot(tab, f"portal-investors-by-aum-{width}")
         context.close()
 
@@ -92,3 +98,24 @@ def test_a_search_is_paged_from_one_read_of_its_keys(tenant_alpha, staff_client)
     by_aum = [i.pk for i in sorted(matching, key=lambda i: -int(i.full_name[-2:]))]
     assert [i.pk for i in first.context["page"]] + [i.pk for i in second.context["page"]] == by_aum
     assert len(searches) == 1
+
+
+def test_a_large_books_dashboard_reads_in_crore_with_the_exact_amount_beside(tenant_alpha, staff_client):
+    # given a relationship manager whose book is worth ₹12,69,00,81,640 (a 13-digit figure)
+    client = staff_client(tenant_alpha, role="rm")
+    _valued(tenant_alpha, "Kiran Crore", "12690081640", relationship_manager=client.member)
+
+    # when they open the dashboard
+    page = client.get("/portal/").content.decode()
+
+    # then the figure card leads with crore, which fits the card, and still shows every rupee
+    aum_card = page.split('data-testid="kpi-aum"', 1)[1].split("</div>", 1)[0]
+    assert '<span class="kpi__value">₹1,269.01 Cr</span>' in aum_card
+    assert "₹12,69,00,81,640" in aum_card
+
+
+def test_counts_read_with_indian_grouping():
+    from apps.portal.templatetags.portal_tags import count, inr_short
+
+    assert [count(n) for n in (7, 20000, 120000, None)] == ["7", "20,000", "1,20,000", "—"]
+    assert inr_short("") == "—" and inr_short(Decimal("250000")) == "₹2.50 L"
