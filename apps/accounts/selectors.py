@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apps.accounts import totp_secrets
@@ -182,7 +183,9 @@ def investor_kyc_attention(*, kyc_counts: dict[str, int]) -> list[dict]:
     attention = []
     pending = kyc_counts.get(KycStatus.PENDING, 0) + kyc_counts.get(KycStatus.ON_HOLD, 0)
     if pending:
-        attention.append({"kind": "kyc", "count": pending, "label": "investors with KYC pending or on hold"})
+        attention.append(
+            {"kind": "kyc", "count": pending, "label": f"investor{pluralize(pending)} with KYC pending or on hold"}
+        )
     if kyc_counts.get(KycStatus.REJECTED):
         attention.append({"kind": "kyc_rejected", "count": kyc_counts[KycStatus.REJECTED], "label": "KYC rejected"})
     return attention

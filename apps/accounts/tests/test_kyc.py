@@ -209,3 +209,13 @@ def test_kyc_counts_only_for_the_person_of_the_profile(kra_url, live_db):
         requests.post(f"{kra_url}pans/{pan}", json={"status": "02", "name": "RAO ASHA", "dob": "15-06-1990"}, timeout=5)
         verified = api.post("/api/v1/me/kyc/check").json()
     assert verified["status"] == "verified" and verified["reason"] == ""
+
+
+def test_the_dashboards_kyc_flag_agrees_in_number():
+    from apps.accounts.selectors import investor_kyc_attention
+
+    one = investor_kyc_attention(kyc_counts={KycStatus.PENDING: 1})
+    three = investor_kyc_attention(kyc_counts={KycStatus.PENDING: 2, KycStatus.ON_HOLD: 1})
+
+    assert [(a["count"], a["label"]) for a in one] == [(1, "investor with KYC pending or on hold")]
+    assert [(a["count"], a["label"]) for a in three] == [(3, "investors with KYC pending or on hold")]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Max, QuerySet, Sum
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from apps.accounts.models import Investor
@@ -88,14 +89,28 @@ def book_attention(*, investor_ids: list[int]) -> list[dict]:
     attention = []
     unmapped = of_investors(Holding.objects.filter(needs_review=True), investor_ids).count()
     if unmapped:
-        attention.append({"kind": "unmapped", "count": unmapped, "label": "holdings not matched to a fund"})
+        attention.append(
+            {"kind": "unmapped", "count": unmapped, "label": f"holding{pluralize(unmapped)} not matched to a fund"}
+        )
     imports = of_investors(CasImport.objects.all(), investor_ids)
     mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
     if mismatched:
-        attention.append({"kind": "mismatch", "count": mismatched, "label": "CAS imports with unit mismatches"})
+        attention.append(
+            {
+                "kind": "mismatch",
+                "count": mismatched,
+                "label": f"CAS import{pluralize(mismatched)} with unit mismatches",
+            }
+        )
     failed = imports.filter(status=CasImport.Status.FAILED, created_at__gte=timezone.now() - timedelta(days=7)).count()
     if failed:
-        attention.append({"kind": "import_failed", "count": failed, "label": "CAS imports failed in the last 7 days"})
+        attention.append(
+            {
+                "kind": "import_failed",
+                "count": failed,
+                "label": f"CAS import{pluralize(failed)} failed in the last 7 days",
+            }
+        )
     return attention
 
 
