@@ -114,6 +114,19 @@ def test_a_large_books_dashboard_reads_in_crore_with_the_exact_amount_beside(ten
     assert "₹12,69,00,81,640" in aum_card
 
 
+def test_a_small_books_dashboard_shows_its_exact_aum_once(tenant_alpha, staff_client):
+    # given a relationship manager whose book is worth ₹86,190 (under a lakh)
+    client = staff_client(tenant_alpha, role="rm")
+    _valued(tenant_alpha, "Kiran Small", "86190", relationship_manager=client.member)
+
+    # when they open the dashboard
+    page = client.get("/portal/").content.decode()
+
+    # then the exact amount is the headline, not repeated beneath it
+    aum_card = page.split('data-testid="kpi-aum"', 1)[1].split("</div>", 1)[0]
+    assert '<span class="kpi__value">₹86,190</span>' in aum_card and aum_card.count("₹86,190") == 1
+
+
 def test_counts_read_with_indian_grouping():
     from apps.portal.templatetags.portal_tags import count, inr_short
 
