@@ -2,7 +2,8 @@
 scale.localhost) with N investors (default 20,000), each with a bank account and an approved mandate, 2.5
 SIPs, 100 ledger transactions over a handful of schemes (FIFO lots, holdings and valuations built from them)
 and 15 orders across every order state; 2,000 synthetic schemes of fictional fund houses with 5 years of
-weekday NAVs, loaded through the AMFI history importer (its COPY path).
+weekday NAVs, loaded through the AMFI history importer (its COPY path). Each SIP has its whole schedule of
+instalment rows, as sip_create writes it (120 each: 6,000,000 at 20,000 investors).
 
     DATABASE_URL=... REDIS_URL=... .venv/bin/python benchmarks/seed_scale.py [--investors 20000] [--reuse]
 
@@ -450,11 +451,47 @@ class Book:
         self._count("lots", len(lots))
         self._count("disposals", len(disposals))
 
+    def _instalments(self, sip, today: date) -> list:
+        """Every instalment of the SIP's schedule, as sip_create writes them, in the state its life left
+        them: paid before today (one in 25 missed or failed), scheduled from today, cancelled after a
+        cancellation or a completion and for a SIP the exchange rejected; all scheduled while the OTP waits."""
+        from apps.orders.models import SipInstalment, SipStatus
+        from apps.orders.services.sips import sip_schedule
+
+        status_of = SipInstalment.Status
+        schedule = sip_schedule(start=sip.start_date, frequency=sip.frequency, count=sip.instalments)
+        rows = []
+        for number, due in enumerate(schedule, start=1):
+            status, reason = status_of.SCHEDULED, ""
+            if sip.status == SipStatus.REJECTED:
+                status = status_of.CANCELLED
+            elif sip.status != SipStatus.PENDING_OTP and due < today:
+                if (sip.pk + number) % 25 == 0:
+                    status, reason = status_of.MISSED, "No order was placed by its due date."
+                elif (sip.pk + number) % 25 == 1:
+                    status, reason = status_of.FAILED, "The bank returned the debit: insufficient funds."
+                else:
+                    status = status_of.SUCCESSFUL
+            elif sip.status in (SipStatus.CANCELLED, SipStatus.COMPLETED):
+                status = status_of.CANCELLED
+            rows.append(SipInstalment(sip=sip, number=number, due_date=due, status=status, reason=reason))
+        return rows
+
     def orders_seed(self, investors: list, banks: list, start: int) -> None:
-        """An approved mandate each, 2 or 3 SIPs (2.5 on average) and 15 orders over every order state."""
+        """An approved mandate each, 2 or 3 SIPs (2.5 on average) with their instalments, and 15 orders over
+        every order state."""
         from django.utils import timezone
 
-        from apps.orders.models import Mandate, MandateStatus, Order, OrderKind, OrderStatus, SipRegistration, SipStatus
+        from apps.orders.models import (
+            Mandate,
+            MandateStatus,
+            Order,
+            OrderKind,
+            OrderStatus,
+            SipInstalment,
+            SipRegistration,
+            SipStatus,
+        )
 
         rng, now = self.rng, timezone.now()
         today = timezone.localdate()
@@ -524,8 +561,10 @@ class Book:
                 self._order_stamps(order, placed)
                 orders.append(order)
         copy_new(SipRegistration, sips)
+        instalments = copy_new(SipInstalment, [row for sip in sips for row in self._instalments(sip, today)])
         copy_new(Order, orders)
         self._count("sips", len(sips))
+        self._count("sip_instalments", len(instalments))
         self._count("orders", len(orders))
 
     @staticmethod

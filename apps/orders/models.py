@@ -314,6 +314,9 @@ class SipInstalment(TimeStampedModel):
     class Meta:
         ordering = ["sip_id", "number"]
         constraints = [models.UniqueConstraint(fields=["sip", "number"], name="orders_sipinstalment_unique_number")]
+        # a book's instalments by state and due day: due this week, missed in the last 30 days, falling due
+        # today (sip_instalments_process); each SIP's whole schedule is stored, 120 rows for a 10-year SIP
+        indexes = [models.Index(fields=["status", "due_date"], name="orders_instalment_status_due")]
 
     def __str__(self) -> str:
         return f"{self.sip_id} #{self.number} {self.due_date}"
