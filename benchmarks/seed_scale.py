@@ -525,13 +525,20 @@ class Book:
             n = start + offset
             for k in range(2 + (n % 2)):
                 status = rng.choice(sip_states)
+                # on one of the exchange's SIP days (1-28); a SIP still waiting for its OTP was set up just now,
+                # so its first instalment is at least 7 days away, as sip_create requires
+                if status == SipStatus.PENDING_OTP:
+                    start_date = today + timedelta(days=rng.randint(10, 40))
+                else:
+                    start_date = today - timedelta(days=rng.randint(30, 900))
+                start_date = start_date.replace(day=min(start_date.day, 28))
                 sips.append(
                     SipRegistration(
                         investor=inv,
                         scheme=rng.choices(self.schemes, self.weights)[0],
                         mandate=mandate,
                         amount=Decimal(rng.choice([1000, 2000, 5000])),
-                        start_date=today - timedelta(days=rng.randint(30, 900)),
+                        start_date=start_date,
                         instalments=120,
                         status=status,
                         gateway="bse",
