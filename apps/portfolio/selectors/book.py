@@ -86,32 +86,16 @@ def book_aum_series(*, scope: str) -> dict | None:
 def book_attention(*, investor_ids: list[int]) -> list[dict]:
     """Portfolio records of the book that need a look: unmatched holdings, CAS imports with unit
     mismatches, and CAS imports that failed in the last 7 days."""
-    attention = []
     unmapped = of_investors(Holding.objects.filter(needs_review=True), investor_ids).count()
-    if unmapped:
-        attention.append(
-            {"kind": "unmapped", "count": unmapped, "label": f"holding{pluralize(unmapped)} not matched to a fund"}
-        )
     imports = of_investors(CasImport.objects.all(), investor_ids)
     mismatched = imports.filter(status=CasImport.Status.DONE).exclude(mismatches=[]).count()
-    if mismatched:
-        attention.append(
-            {
-                "kind": "mismatch",
-                "count": mismatched,
-                "label": f"CAS import{pluralize(mismatched)} with unit mismatches",
-            }
-        )
     failed = imports.filter(status=CasImport.Status.FAILED, created_at__gte=timezone.now() - timedelta(days=7)).count()
-    if failed:
-        attention.append(
-            {
-                "kind": "import_failed",
-                "count": failed,
-                "label": f"CAS import{pluralize(failed)} failed in the last 7 days",
-            }
-        )
-    return attention
+    flags = [
+        ("unmapped", unmapped, "holding{s} not matched to a fund"),
+        ("mismatch", mismatched, "CAS import{s} with unit mismatches"),
+        ("import_failed", failed, "CAS import{s} failed in the last 7 days"),
+    ]
+    return [{"kind": kind, "count": n, "label": label.format(s=pluralize(n))} for kind, n, label in flags if n]
 
 
 def investors_with_aum(*, investors: QuerySet, sort: str = "name") -> QuerySet:
